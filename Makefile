@@ -1,0 +1,53 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-lock
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format messages check-messages bench clean
+
+$(STAMP): requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Serve the site on SQLite with the demo data (DEBUG on, so no secrets are needed).
+run: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py load_demo
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The whole suite, browser tests included (they skip, saying how to install Chromium,
+# when it is missing and REQUIRE_BROWSER is not set).
+test: install
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that counts as a failure." >&2; exit 1; fi; \
+	exit $$status
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+
+# Extract interface strings into locale/ko (needs GNU gettext), then compile the
+# catalogs in pure Python so that nothing else needs gettext.
+messages: install
+	DEBUG=true $(BIN)/python manage.py makemessages --locale ko --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
+	$(BIN)/python -m portal.compile_catalogs
+
+# The benchmark (tests/bench/README.md): the public pages under load at city-network
+# scale, against a minimal Django view measured in the same run. Needs wrk (installed
+# here when apt is available; otherwise a slower Python client is used).
+BENCH_ARGS ?= --db sqlite,postgres
+bench: install
+	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1) || echo "wrk is not installed: using the Python load client." >&2
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,116 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from modeltranslation.admin import TranslationTabularInline
+
+from cities.models import City, Milestone, Partnership
+from cities.resources import CityResource
+from portal.admin import PUBLICATION_FIELDSET, ContentAdmin, PublicationGuard
+from portal.dates import format_partial_date
+
+# Editors paste addresses without a scheme; assume https (Django 6's default) for them.
+
+
+class PartnershipInline(PublicationGuard, TranslationTabularInline):
+    model = Partnership
+    fk_name = "city"
+    fields = ("partner", "kind", "title", "start_date", "start_precision", "end_date",
+              "end_precision", "status")
+    autocomplete_fields = ("partner",)
+    show_change_link = True
+    extra = 0
+    verbose_name = _("partnership with another city")
+    verbose_name_plural = _("partnerships with other cities")
+
+
+class MilestoneInline(PublicationGuard, TranslationTabularInline):
+    model = Milestone
+    fields = ("date", "date_precision", "title", "event", "status")
+    autocomplete_fields = ("event",)
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(City)
+class CityAdmin(ImportExportMixin, ContentAdmin):
+    resource_classes = [CityResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+
+    list_display = ("name_en", "name_ko", "country", "region", "creative_field",
+                    "designation_year", "is_home", "publication_state")
+    list_display_links = ("name_en", "name_ko")
+    list_filter = ("creative_field", "region", ("country", CountryFilter),
+                   ("designation_year", admin.AllValuesFieldListFilter), "status", "is_home")
+    search_fields = ("name_ko", "name_en", "slug")
+    ordering = ("name_en",)
+    prepopulated_fields = {"slug": ("name_en",)}
+    inlines = (PartnershipInline, MilestoneInline)
+    actions = [*ContentAdmin.actions, "make_home_city"]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "country", "region", "creative_field",
+                           "designation_year", "previous_field", "field_changed_year",
+                           "population", "is_home")}),
+        (_("Texts"), {"fields": ("summary", "description")}),
+        (_("Contact"), {"fields": ("website", "focal_point", "contact_email")}),
+        (_("Image and location"), {"fields": ("image", "image_alt", "latitude", "longitude")}),
+        PUBLICATION_FIELDSET,
+    )
+
+    def get_queryset(self, request):
+        # The changelist shows no long text: leave descriptions out of its rows.
+        return super().get_queryset(request).defer(
+            "description", "description_ko", "description_en")
+
+    @admin.action(description=_("Make this the home city"), permissions=["publish"])
+    def make_home_city(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select exactly one city to make it the home city."),
+                messages.ERROR)
+            return
+        city = queryset.get()
+        city.make_home()
+        self.message_user(
+            request, _("%(city)s is now the home city.") % {"city": city}, messages.SUCCESS)
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(ContentAdmin):
+    list_display = ("title", "city", "partner", "kind", "start", "publication_state")
+    list_filter = ("kind", "status", ("city", admin.RelatedOnlyFieldListFilter),
+                   "partner__region")
+    search_fields = ("title_ko", "title_en", "city__name_ko", "city__name_en",
+                     "partner__name_ko", "partner__name_en")
+    list_select_related = ("city", "partner")
+    autocomplete_fields = ("city", "partner")
+    date_hierarchy = "start_date"
+    fieldsets = (
+        (None, {"fields": ("city", "partner", "kind", "title",
+                           ("start_date", "start_precision"), ("end_date", "end_precision"),
+                           "description", "link")}),
+        PUBLICATION_FIELDSET,
+    )
+
+    @admin.display(description=_("start"), ordering="start_date")
+    def start(self, obj):
+        return format_partial_date(obj.start_date, obj.start_precision)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ContentAdmin):
+    list_display = ("title", "city", "when", "publication_state")
+    list_filter = ("status", ("city", admin.RelatedOnlyFieldListFilter), "date_precision")
+    search_fields = ("title_ko", "title_en", "city__name_ko", "city__name_en")
+    list_select_related = ("city",)
+    autocomplete_fields = ("city", "event")
+    fieldsets = (
+        (None, {"fields": ("city", ("date", "date_precision"), "title", "text", "event")}),
+        PUBLICATION_FIELDSET,
+    )
+
+    @admin.display(description=_("date"), ordering="date")
+    def when(self, obj):
+        return format_partial_date(obj.date, obj.date_precision)

@@ -1,0 +1,71 @@
+import django_filters
+from django import forms
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from cities.models import City, CreativeField, Region
+
+
+class YearFilter(django_filters.NumberFilter):
+    # NumberFilter's DecimalField would accept "2019.5"; a year is a whole number.
+    field_class = forms.IntegerField
+
+
+class CityFilter(django_filters.FilterSet):
+    """The network directory's filters (also what a feed or the API would reuse).
+
+    Every control is a short select or a text box: the country select lists only the
+    countries that have a published city (a few dozen), computed once per request.
+    """
+
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("Name (Korean or English)"), max_length=100)
+    field = django_filters.ChoiceFilter(
+        field_name="creative_field", choices=CreativeField.choices, label=_("Creative field"),
+        empty_label=_("All fields"))
+    region = django_filters.ChoiceFilter(
+        choices=Region.choices, label=_("Region"), empty_label=_("All regions"))
+    country = django_filters.ChoiceFilter(
+        choices=[], label=_("Country"), empty_label=_("All countries"))
+    year = YearFilter(
+        field_name="designation_year", label=_("Year of designation"),
+        min_value=2004, max_value=2100)
+
+    class Meta:
+        model = City
+        fields = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data=data, queryset=queryset, **kwargs)
+        # Set before the form is built, so that validating and rendering share one query.
+        codes = set(City.objects.published().countries())
+        choices = sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
+        self.filters["country"].extra["choices"] = choices
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value.strip()) if value.strip() else queryset
+
+    def queryset_without(self, excluded):
+        """The queryset with every filter applied except ``excluded``: what the facet
+        counts for that filter are computed over."""
+        queryset = self.queryset
+        if self.is_bound and not self.form.is_valid():
+            return queryset.none()
+        cleaned = self.form.cleaned_data if self.is_bound else {}
+        for name, value in cleaned.items():
+            if name != excluded:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def field_counts(self):
+        """(key, label, count) for every creative field that has cities among the
+        results of the other filters: one aggregate query."""
+        rows = (
+            self.queryset_without("field").order_by().values("creative_field")
+            .annotate(count=Count("pk"))
+        )
+        counts = {row["creative_field"]: row["count"] for row in rows}
+        return [
+            (key, label, counts[key]) for key, label in CreativeField.choices if key in counts
+        ]

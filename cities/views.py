@@ -1,0 +1,61 @@
+from django.db.models import F
+from django.views.generic import DetailView
+
+from cities.filters import CityFilter
+from cities.models import City, Partnership
+from events.models import Event
+from portal.listing import FilteredListView
+from portal.publishing import PublishedDetailMixin
+
+
+class CityListView(FilteredListView):
+    filterset_class = CityFilter
+    template_name = "cities/city_list.html"
+
+    def get_queryset(self):
+        return City.objects.published().for_listing().by_name()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["field_counts"] = self.filterset.field_counts()
+        return context
+
+
+# The profile lists this many joint events, the latest first (the events list has all).
+JOINT_EVENTS_SHOWN = 10
+
+
+class CityDetailView(PublishedDetailMixin, DetailView):
+    model = City
+    template_name = "cities/city_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        city = self.object
+        context["partnerships"] = [
+            (partnership, partnership.other_city(city))
+            for partnership in Partnership.objects.published().involving(city)
+        ]
+        context["milestones"] = city.milestones.published()
+        context["joint_events"] = (
+            Event.objects.published().joint_with(city).for_listing()
+            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:JOINT_EVENTS_SHOWN])
+        return context
+
+
+def home_city_context():
+    """What the home page shows about the home city: the city, its journey and its
+    partner cities (three queries). Without a home city, just ``home_city = None``."""
+    home_city = City.objects.published().home().defer("description").first()
+    if home_city is None:
+        return {"home_city": None}
+    partners = {}
+    for partnership in Partnership.objects.published().involving(home_city):
+        other = partnership.other_city(home_city)
+        partners[other.pk] = other
+    return {
+        "home_city": home_city,
+        "milestones": home_city.milestones.published(),
+        "partner_cities": sorted(partners.values(), key=lambda city: str(city).casefold()),
+        "partner_country_count": len({city.country.code for city in partners.values()}),
+    }

@@ -1,0 +1,139 @@
+"""The events filter: one FilterSet for the list page and the calendar feed alike.
+
+Venue and city are not picked from a list on this page (5,000 institutions would make
+every response heavy): the institution and city pages link to their events
+(``?venue=<slug>``, ``?city=<slug>``), and the list shows the choice as a filter that
+can be removed. An unknown slug or a malformed date is a form error, not a 500.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import City
+from events.models import Event, EventKind, EventSeries
+from institutions.models import Institution
+
+
+class When:
+    UPCOMING = "upcoming"
+    PAST = "past"
+    ALL = "all"
+    CHOICES = [
+        (UPCOMING, _("Now on and upcoming")),
+        (PAST, _("Past")),
+        (ALL, _("All")),
+    ]
+
+
+class EventFilterForm(forms.Form):
+    def full_clean(self):
+        super().full_clean()
+        # Tie each error to its input, so that a screen reader reads them together.
+        for name, field in self.fields.items():
+            if name in self.errors:
+                field.widget.attrs["aria-invalid"] = "true"
+                field.widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+    def chosen_places(self):
+        """The venue and city the list is narrowed to, as (field name, record) pairs."""
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return []
+        return [(name, self.cleaned_data[name]) for name in PLACE_FIELDS
+                if self.cleaned_data.get(name)]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the date range cannot be before its start."))
+        return cleaned
+
+
+# Callables, so that "published" is decided at each request, not when this module loads.
+def published(model):
+    return lambda request: model.objects.published().only(
+        "pk", "slug", "name", "name_ko", "name_en", "status", "publish_at")
+
+
+def published_series(request):
+    return EventSeries.objects.published().only("pk", "slug", "name", "name_ko", "name_en")
+
+
+# Chosen by following a link from an institution or city page, not typed (see above).
+PLACE_FIELDS = ("venue", "city")
+
+
+class EventFilter(django_filters.FilterSet):
+    when = django_filters.ChoiceFilter(
+        label=_("When"), choices=When.CHOICES, method="filter_when",
+        empty_label=None, null_label=None)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=EventKind.choices, empty_label=_("All kinds"))
+    series = django_filters.ModelChoiceFilter(
+        label=_("Series"), queryset=published_series,
+        to_field_name="slug", empty_label=_("All series"),
+        error_messages={"invalid_choice": _("There is no event series with this name.")})
+    venue = django_filters.ModelChoiceFilter(
+        label=_("Venue"), queryset=published(Institution), to_field_name="slug",
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _(
+            "This venue is not in the directory (any more). Show events at any venue.")})
+    city = django_filters.ModelChoiceFilter(
+        label=_("City"), queryset=published(City), to_field_name="slug",
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _(
+            "This city is not in the network directory (any more). Show events in any city.")})
+    start = django_filters.DateFilter(
+        label=_("From"), method="filter_dates",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")})
+    end = django_filters.DateFilter(
+        label=_("Until"), method="filter_dates",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")})
+    q = django_filters.CharFilter(
+        label=_("Title contains"), method="filter_text", max_length=200)
+
+    class Meta:
+        model = Event
+        fields = []
+        form = EventFilterForm
+
+    # Applied together in filter_queryset (so that the default and the ordering can
+    # depend on the whole form); the per-field methods are placeholders.
+    def filter_when(self, queryset, name, value):
+        return queryset
+
+    def filter_dates(self, queryset, name, value):
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # Substring match in both languages: PostgreSQL's word parser treats a run of
+        # Hangul as one word, so full-text search would miss parts of Korean titles.
+        return queryset.filter(Q(title_ko__icontains=value) | Q(title_en__icontains=value))
+
+    def __init__(self, data=None, *args, default_when=When.UPCOMING, **kwargs):
+        # Without a period the list shows what is on now and next (the feed: everything);
+        # a date range alone means "whatever overlaps these dates", past or future. The
+        # chosen period is written into the data so that the form shows it.
+        data = data.copy() if data is not None else {}
+        if not data.get("when"):
+            data["when"] = When.ALL if data.get("start") or data.get("end") else default_when
+        super().__init__(data, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        queryset = queryset.overlapping(data.get("start"), data.get("end"))
+        when = data.get("when")
+        if when == When.UPCOMING:
+            return queryset.current_and_upcoming()
+        if when == When.PAST:
+            return queryset.past()
+        return queryset.order_by(
+            F("start_date").desc(nulls_last=True), "-end_date", "-pk")

@@ -1,0 +1,133 @@
+"""Events as iCalendar (RFC 5545), built with the ``icalendar`` package.
+
+What real calendar clients need and this module guarantees:
+
+- a UID per event that never changes (``event-<pk>@<EVENTS_UID_DOMAIN>``), independent
+  of the host name the request came in on, so a re-imported or re-subscribed event
+  replaces the old copy instead of doubling it;
+- DTSTAMP and LAST-MODIFIED from the record's ``updated_at`` (stable between requests);
+- all-day events as DATE values with an exclusive DTEND (the day after the last day);
+- timed events with a TZID and a VTIMEZONE for the site's time zone;
+- STATUS:CANCELLED for cancelled events, TENTATIVE for postponed ones (their title
+  also says so, since some clients ignore STATUS);
+- escaping, line folding and UTF-8 are left to ``icalendar``.
+"""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from events.models import EventStatus
+
+PRODID = "-//Creative City Portal//Events//EN"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+# A host-independent domain for UIDs: set EVENTS_UID_DOMAIN to the office's own domain
+# in production, so that two portals' event-1 never collide in one calendar.
+DEFAULT_UID_DOMAIN = "events.creative-city-portal.invalid"
+
+ICAL_STATUS = {
+    EventStatus.SCHEDULED: "CONFIRMED",
+    EventStatus.POSTPONED: "TENTATIVE",
+    EventStatus.CANCELLED: "CANCELLED",
+}
+
+
+def uid_for(event):
+    domain = getattr(settings, "EVENTS_UID_DOMAIN", "") or DEFAULT_UID_DOMAIN
+    return f"event-{event.pk}@{domain}"
+
+
+def location_for(event):
+    parts = []
+    if event.venue_id and event.venue.is_live:
+        parts.append(event.venue.name)
+        if event.venue.address:
+            parts.append(event.venue.address)
+    elif event.place:
+        parts.append(event.place)
+    if event.city_id and event.city.name and event.city.name not in " ".join(parts):
+        parts.append(event.city.name)
+    return ", ".join(parts)
+
+
+def summary_for(event):
+    if event.event_status == EventStatus.CANCELLED:
+        return _("[Cancelled] %(title)s") % {"title": event.title}
+    if event.event_status == EventStatus.POSTPONED:
+        return _("[Postponed] %(title)s") % {"title": event.title}
+    return event.title
+
+
+def description_for(event, url):
+    lines = []
+    if event.summary:
+        lines.append(event.summary)
+    if event.start_date is None:
+        lines.append(_("The start date was not recorded; the calendar shows the last day."))
+    if event.admission_free:
+        lines.append(_("Free admission"))
+    elif event.admission:
+        lines.append(event.admission)
+    lines.append(url)
+    return "\n\n".join(lines)
+
+
+def to_vevent(event, url):
+    vevent = VEvent()
+    vevent.add("uid", uid_for(event))
+    stamp = event.updated_at or timezone.now()
+    vevent.add("dtstamp", stamp.astimezone(datetime.UTC))
+    vevent.add("last-modified", stamp.astimezone(datetime.UTC))
+    if event.created_at:
+        vevent.add("created", event.created_at.astimezone(datetime.UTC))
+    if not event.all_day and event.starts_at and event.ends_at:
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        vevent.add("dtstart", event.starts_at.astimezone(zone))
+        vevent.add("dtend", event.ends_at.astimezone(zone))
+    else:
+        # Only the end may be known (a past edition whose start was not recorded): the
+        # calendar then holds its last day.
+        first = event.start_date or event.end_date
+        vevent.add("dtstart", first)
+        vevent.add("dtend", event.end_date + datetime.timedelta(days=1))
+        vevent.add("transp", "TRANSPARENT")
+    vevent.add("summary", summary_for(event))
+    vevent.add("description", description_for(event, url))
+    location = location_for(event)
+    if location:
+        vevent.add("location", location)
+    vevent.add("url", url)
+    vevent.add("status", ICAL_STATUS.get(event.event_status, "CONFIRMED"))
+    vevent.add("categories", [event.get_kind_display()])
+    return vevent
+
+
+def build_calendar(events, request, name):
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    # Subscribing clients poll at this interval (RFC 7986 and Apple's older property).
+    calendar.add("refresh-interval", datetime.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT6H")
+    for event in events:
+        url = request.build_absolute_uri(event.get_absolute_url())
+        calendar.add_component(to_vevent(event, url))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def calendar_response(body, filename, attachment=True):
+    response = HttpResponse(body, content_type=CONTENT_TYPE)
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response

@@ -1,0 +1,325 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.fields import year_field
+from portal.images import Illustrated
+from portal.publishing import Publishable, PublishableQuerySet
+
+
+class EventSeries(Publishable):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    founded_year = year_field(_("first held"))
+    recurrence = models.CharField(
+        _("recurrence"), max_length=100, blank=True,
+        help_text=_('In words, e.g. "every two years".'))
+    homepage = models.URLField(_("homepage"), blank=True)
+
+    class Meta:
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name or self.slug
+
+
+class EventKind(models.TextChoices):
+    BIENNALE = "biennale", _("Biennale")
+    FESTIVAL = "festival", _("Festival")
+    EXHIBITION = "exhibition", _("Exhibition")
+    CEREMONY = "ceremony", _("Ceremony")
+    CONFERENCE = "conference", _("Conference or network meeting")
+    WORKSHOP = "workshop", _("Workshop or class")
+    FAIR = "fair", _("Fair or market")
+    PERFORMANCE = "performance", _("Performance")
+    OTHER = "other", _("Other")
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    POSTPONED = "postponed", _("Postponed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Attendance(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("On site and online")
+
+
+# Paths under /events/ that are not events (see events/urls.py).
+RESERVED_SLUGS = {"ics"}
+
+# Long texts that lists never show (modeltranslation keeps a column per language).
+LONG_TEXT = ("description", "description_ko", "description_en")
+
+
+class EventQuerySet(PublishableQuerySet):
+    """Ongoing, upcoming and past are decided on dates in the site's time zone: an event
+    is ongoing from its start date to the end of its end date (timed events included,
+    so a 19:00 concert is still "on" that evening). ``today`` may be passed in (tests,
+    feeds) and defaults to today in settings.TIME_ZONE."""
+
+    def current_and_upcoming(self, today=None):
+        """Events that have not ended yet (ongoing or upcoming), ongoing first (they
+        started earliest), then soonest first."""
+        today = today or timezone.localdate()
+        return self.filter(end_date__gte=today).order_by(
+            F("start_date").asc(nulls_first=True), "end_date", "pk")
+
+    def ongoing(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(start_date__lte=today) | Q(start_date__isnull=True), end_date__gte=today)
+
+    def upcoming(self, today=None):
+        """Not started yet."""
+        today = today or timezone.localdate()
+        return self.filter(start_date__gt=today)
+
+    def past(self, today=None):
+        """Ended before today, most recent first."""
+        today = today or timezone.localdate()
+        return self.filter(end_date__lt=today).order_by(
+            "-end_date", F("start_date").desc(nulls_last=True), "-pk")
+
+    def overlapping(self, start=None, end=None):
+        """Events that are on at some point between ``start`` and ``end`` (inclusive
+        dates; either may be None for an open range)."""
+        queryset = self
+        if start:
+            queryset = queryset.filter(end_date__gte=start)
+        if end:
+            queryset = queryset.filter(Q(start_date__lte=end) | Q(start_date__isnull=True))
+        return queryset
+
+    def at_or_by(self, institution):
+        """Events an institution hosts or organises."""
+        # A subquery rather than a join: no duplicate rows, so no DISTINCT over the
+        # whole table, and each side uses its own index.
+        organised = Event.organisers.through.objects.filter(institution=institution)
+        return self.filter(Q(venue=institution) | Q(pk__in=organised.values("event_id")))
+
+    def joint_with(self, city):
+        """Events that came out of a partnership this city is part of."""
+        joint = Event.partnerships.through.objects.filter(
+            Q(partnership__city=city) | Q(partnership__partner=city))
+        return self.filter(pk__in=joint.values("event_id"))
+
+    def for_listing(self):
+        """Only what an event list shows: no long texts, venue and city in the same query."""
+        return self.select_related("venue", "city").defer(
+            *LONG_TEXT, *(f"{relation}__{field}" for relation in ("venue", "city")
+                          for field in LONG_TEXT))
+
+    def now_and_next(self, count=6, today=None):
+        """For the home page: what is on now and next (top-level events only)."""
+        return self.current_and_upcoming(today).filter(parent__isnull=True).for_listing()[:count]
+
+
+class Event(Illustrated, Publishable):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    series = models.ForeignKey(
+        EventSeries, verbose_name=_("series"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="events")
+    edition = models.PositiveSmallIntegerField(
+        _("edition"), null=True, blank=True, help_text=_("e.g. 14 for the 14th edition."))
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="programme",
+        help_text=_("For a programme item: the biennale or festival it belongs to."))
+    all_day = models.BooleanField(
+        _("all-day"), default=True,
+        help_text=_("All-day events have dates only; otherwise give start and end times."))
+    start_date = models.DateField(
+        _("start date"), null=True, blank=True,
+        help_text=_("Leave empty only for a past event whose start was not recorded."))
+    end_date = models.DateField(
+        _("end date"), blank=True,
+        help_text=_("The last day. For a timed event it is taken from the end time."))
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    venue = models.ForeignKey(
+        "institutions.Institution", verbose_name=_("venue"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="hosted_events")
+    place = models.CharField(
+        _("place"), max_length=200, blank=True,
+        help_text=_("Where it happens, when the venue is not an institution in the directory."))
+    city = models.ForeignKey(
+        "cities.City", verbose_name=_("city"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="events")
+    organisers = models.ManyToManyField(
+        "institutions.Institution", verbose_name=_("organisers"), blank=True,
+        related_name="organised_events")
+    partnerships = models.ManyToManyField(
+        "cities.Partnership", verbose_name=_("partnerships"), blank=True,
+        related_name="events", help_text=_("Partnerships this event came out of."))
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.ON_SITE)
+    admission_free = models.BooleanField(_("free admission"), default=False)
+    admission = models.CharField(
+        _("admission"), max_length=200, blank=True,
+        help_text=_("Prices or conditions, when admission is not simply free."))
+    registration_url = models.URLField(_("registration link"), blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    event_status = models.CharField(
+        _("event status"), max_length=10, choices=EventStatus.choices,
+        default=EventStatus.SCHEDULED,
+        help_text=_("A cancelled or postponed event stays on the site, marked as such."))
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["start_date", "end_date", "pk"]
+        indexes = [
+            # Every public list filters published events by their dates (upcoming,
+            # past, a date range) and orders by them; counting is done in the index.
+            models.Index(fields=["end_date", "start_date", "publish_at"],
+                         condition=Q(status="published"), name="event_published_dates"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="event_ends_on_or_after_its_start_date",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True)
+                | Q(ends_at__gte=F("starts_at")),
+                name="event_ends_after_it_starts",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_now_on(self):
+        """On today (in the site's time zone): started, or start not recorded, and not ended."""
+        today = timezone.localdate()
+        return (self.end_date is not None and self.end_date >= today
+                and (self.start_date is None or self.start_date <= today))
+
+    @property
+    def is_past(self):
+        return self.end_date is not None and self.end_date < timezone.localdate()
+
+    @property
+    def local_starts_at(self):
+        return timezone.localtime(self.starts_at) if self.starts_at else None
+
+    @property
+    def local_ends_at(self):
+        return timezone.localtime(self.ends_at) if self.ends_at else None
+
+    def _sync_dates(self):
+        # Timed events keep their dates in step (in the site's time zone), so that lists,
+        # filters and ordering work on dates alone for every event.
+        if not self.all_day and self.starts_at and self.ends_at:
+            self.start_date = timezone.localtime(self.starts_at).date()
+            self.end_date = timezone.localtime(self.ends_at).date()
+
+    def save(self, *args, **kwargs):
+        self._sync_dates()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("This address name is used by the site; choose another.")
+        if self.all_day:
+            if self.starts_at or self.ends_at:
+                errors["all_day"] = _(
+                    "An all-day event has dates only: clear the start and end times, or "
+                    "untick all-day.")
+            if self.end_date is None:
+                errors["end_date"] = _("Give the end date (the last day of the event).")
+            elif self.start_date and self.end_date < self.start_date:
+                errors["end_date"] = _(
+                    "The end date cannot be before the start date: the end date is the "
+                    "last day of the event.")
+            elif self.start_date is None and self.end_date >= timezone.localdate():
+                errors["start_date"] = _(
+                    "Give the start date. Only a past event whose start was not recorded "
+                    "may leave it empty.")
+        else:
+            if not self.starts_at:
+                errors["starts_at"] = _("A timed event needs a start time (or tick all-day).")
+            if not self.ends_at:
+                errors["ends_at"] = _("A timed event needs an end time (or tick all-day).")
+            if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+                errors["ends_at"] = _("The end cannot be before the start.")
+        if errors:
+            raise ValidationError(errors)
+        self._sync_dates()
+        self._clean_programme()
+
+    def _clean_programme(self):
+        """A programme item lies within its parent's dates (and a parent keeps its items
+        within its own)."""
+        if self.parent_id:
+            parent = self.parent
+            if self.pk and (parent.pk == self.pk or parent.parent_id == self.pk):
+                raise ValidationError({"parent": _(
+                    "An event cannot be part of itself or of one of its own programme items.")})
+            if not _within(self, parent):
+                raise ValidationError({"parent": _(
+                    "A programme item must lie within the dates of the event it belongs to "
+                    "(%(parent)s: %(dates)s). Change this item's dates, or widen the "
+                    "dates of %(parent)s first.") % {
+                    "parent": parent, "dates": parent.date_range_text()}})
+        if self.pk and self.start_date and self.end_date:
+            outside = [item for item in Event.objects.filter(parent=self).only(
+                "pk", "title", "title_ko", "title_en", "slug", "start_date", "end_date")
+                if not _within(item, self)]
+            if outside:
+                raise ValidationError(_(
+                    "These programme items would fall outside the new dates: %(items)s. "
+                    "Change their dates first, or keep these dates wider.") % {
+                    "items": ", ".join(str(item) for item in outside)})
+
+    def date_range_text(self):
+        from portal.dates import format_date_range
+
+        return format_date_range(self.start_date, self.end_date)
+
+    def next_edition_years(self):
+        """How many years the next edition is after this one, as the series' recurrence
+        or the kind suggests: 2 for a biennale ("every two years", "biennial", "2년"),
+        1 for an annual event ("every year", "annual", "매년"), otherwise 0 (the copy
+        keeps the dates and staff set them)."""
+        words = " ".join(filter(None, [
+            getattr(self.series, "recurrence_en", "") if self.series_id else "",
+            getattr(self.series, "recurrence_ko", "") if self.series_id else "",
+        ])).lower()
+        if any(word in words for word in ("two years", "biennial", "2년", "격년")):
+            return 2
+        if any(word in words for word in ("every year", "annual", "yearly", "매년", "해마다")):
+            return 1
+        if self.kind == EventKind.BIENNALE:
+            return 2
+        return 0
+
+
+def _within(item, parent):
+    if parent.end_date and item.end_date and item.end_date > parent.end_date:
+        return False
+    if parent.start_date and item.start_date and item.start_date < parent.start_date:
+        return False
+    return not (parent.start_date and item.start_date is None)

@@ -1,0 +1,46 @@
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from portal.dates import EN_DASH, format_date_range, format_partial_date
+
+register = template.Library()
+
+# The characters that could end a <script> element or start markup, escaped as JSON
+# allows (the same table Django's json_script uses).
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def format_event_when(event, lang=None):
+    """The dates as people read them; timed events add their times in the site's time
+    zone ("2025년 9월 4일 14:00–16:00", "4 Sep 2025, 14:00–16:00")."""
+    lang = (lang or get_language() or "ko").split("-")[0]
+    if event.all_day or not (event.starts_at and event.ends_at):
+        return format_date_range(event.start_date, event.end_date, lang=lang)
+    start, end = event.local_starts_at, event.local_ends_at
+    separator = " " if lang == "ko" else ", "
+    start_day = format_partial_date(start.date(), lang=lang)
+    if start.date() == end.date():
+        return f"{start_day}{separator}{start:%H:%M}{EN_DASH}{end:%H:%M}"
+    end_day = format_partial_date(end.date(), lang=lang)
+    return f"{start_day}{separator}{start:%H:%M} {EN_DASH} {end_day}{separator}{end:%H:%M}"
+
+
+@register.simple_tag
+def event_when(event):
+    """{% event_when event %}"""
+    return format_event_when(event)
+
+
+@register.simple_tag
+def json_ld(data):
+    """A dict as a schema.org JSON-LD block. The JSON is escaped as a whole, so no text in
+    it can close the script element; the result is one serialised value, never pieces
+    of HTML stuck together."""
+    encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    encoded = encoded.translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))  # noqa: S308

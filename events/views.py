@@ -1,0 +1,115 @@
+import datetime
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import cache_control
+from django.views.generic import DetailView
+
+from events import ics
+from events.filters import EventFilter, When
+from events.models import Event
+from events.schema import event_json_ld
+from institutions.models import Institution
+from portal.listing import FilteredListView
+from portal.publishing import PublishedDetailMixin
+
+# The feed holds at most this many events (the most relevant first, as ordered by the
+# filter), and without a chosen period or dates only those that ended in the past year:
+# a subscription stays small and quick to build whatever the archive grows to.
+FEED_LIMIT = 500
+FEED_PAST_DAYS = 365
+
+
+def feed_query_string(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+class EventListView(FilteredListView):
+    filterset_class = EventFilter
+    template_name = "events/event_list.html"
+
+    def get_queryset(self):
+        return Event.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = feed_query_string(self.request)
+        feed_path = reverse("events:feed") + (f"?{query}" if query else "")
+        feed_url = self.request.build_absolute_uri(feed_path)
+        context["feed_path"] = feed_path
+        context["webcal_url"] = "webcal://" + feed_url.split("://", 1)[1]
+        context["when"] = self.filterset.form.data.get("when", When.UPCOMING)
+        return context
+
+
+class EventDetailView(PublishedDetailMixin, DetailView):
+    model = Event
+    template_name = "events/event_detail.html"
+
+    def get_queryset(self):
+        published_institutions = Institution.objects.published().only(
+            "pk", "slug", "name", "name_ko", "name_en", "status", "publish_at")
+        return super().get_queryset().select_related(
+            "venue", "city", "series", "parent",
+        ).prefetch_related(
+            Prefetch("organisers", queryset=published_institutions.order_by("slug"),
+                     to_attr="published_organisers"),
+            Prefetch("programme", queryset=Event.objects.published().for_listing().order_by(
+                "start_date", "starts_at", "pk"), to_attr="published_programme"),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        context["other_editions"] = (
+            Event.objects.published().filter(series=event.series_id)
+            .exclude(pk=event.pk).only(
+                "pk", "slug", "title", "title_ko", "title_en", "edition", "start_date",
+                "end_date", "all_day", "starts_at", "ends_at", "event_status")
+            .order_by("-end_date", "-pk")
+            if event.series_id and event.series.is_live else []
+        )
+        context["json_ld"] = event_json_ld(
+            event, self.request, organisers=event.published_organisers)
+        return context
+
+
+@method_decorator(cache_control(public=True, max_age=900), name="dispatch")
+class EventIcsView(View):
+    """One event as an .ics file to open in a calendar app."""
+
+    def get(self, request, slug):
+        event = get_object_or_404(
+            Event.objects.published().select_related("venue", "city"), slug=slug)
+        body = ics.build_calendar([event], request, name=event.title)
+        return ics.calendar_response(body, f"{event.slug}.ics")
+
+
+@method_decorator(cache_control(public=True, max_age=900), name="dispatch")
+class EventFeedView(View):
+    """The calendar to subscribe to: the list page's filters apply; without ``when`` it
+    includes past events too, so a subscriber's calendar keeps what already happened."""
+
+    def get(self, request):
+        queryset = Event.objects.published().for_listing()
+        if not any(request.GET.get(key) for key in ("when", "start", "end")):
+            since = timezone.localdate() - datetime.timedelta(days=FEED_PAST_DAYS)
+            queryset = queryset.filter(end_date__gte=since)
+        filterset = EventFilter(request.GET, queryset=queryset, default_when=When.ALL,
+                                request=request)
+        if not filterset.is_valid():
+            lines = [f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()]
+            return HttpResponse(
+                "\n".join([_("The calendar filters are not valid:"), *lines]) + "\n",
+                status=400, content_type="text/plain; charset=utf-8")
+        events = filterset.qs[:FEED_LIMIT]
+        body = ics.build_calendar(events, request, name=_("Events"))
+        return ics.calendar_response(body, "events.ics", attachment=False)

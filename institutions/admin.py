@@ -1,0 +1,100 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from events.models import Event
+from institutions.models import Discipline, Institution
+from institutions.resources import InstitutionResource
+from portal.admin import PUBLICATION_FIELDSET, ContentAdmin
+from portal.images import rendition_name, rendition_widths
+
+
+@admin.register(Discipline)
+class DisciplineAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    list_display = ("name", "slug", "institution_count")
+    search_fields = ("name_ko", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    ordering = ("slug",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_institutions=Count("institutions"))
+
+    @admin.display(description=_("institutions"), ordering="num_institutions")
+    def institution_count(self, obj):
+        return obj.num_institutions
+
+
+@admin.register(Institution)
+class InstitutionAdmin(ImportExportMixin, ContentAdmin):
+    resource_classes = [InstitutionResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+
+    list_display = ("thumbnail", "name_ko", "name_en", "kind", "city", "discipline_list",
+                    "publication_state", "updated_at")
+    list_display_links = ("name_ko", "name_en")
+    list_filter = ("kind", "disciplines", ("city", admin.RelatedOnlyFieldListFilter),
+                   "status")
+    list_select_related = ("city",)
+    search_fields = ("name_ko", "name_en", "address_ko", "address_en", "slug")
+    autocomplete_fields = ("city", "disciplines")
+    prepopulated_fields = {"slug": ("name_en",)}
+    ordering = ("slug",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "disciplines", "city", "founded_year")}),
+        (_("Contact"), {"fields": ("address", "postal_code", "phone", "email",
+                                   "homepage")}),
+        (_("Texts"), {"fields": ("summary", "description")}),
+        (_("Photo and location"), {"fields": ("image", "image_alt", "latitude",
+                                              "longitude")}),
+        PUBLICATION_FIELDSET,
+    )
+
+    def get_queryset(self, request):
+        # The changelist shows disciplines (one query for the page) and no long text.
+        return super().get_queryset(request).prefetch_related("disciplines").defer(
+            "description", "description_ko", "description_en")
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj):
+        if not obj.image:
+            return "—"
+        widths = rendition_widths(obj.image_width)
+        # The smallest rendition (400 px wide, or the image itself if smaller): the
+        # original may be megabytes.
+        name = rendition_name(obj.image.name, widths[0]) if widths else obj.image.name
+        return format_html('<img src="{}" alt="" width="80" class="admin-thumbnail">',
+                           obj.image.storage.url(name))
+
+    @admin.display(description=_("disciplines"))
+    def discipline_list(self, obj):
+        return ", ".join(str(discipline) for discipline in obj.disciplines.all())
+
+    def get_deleted_objects(self, objs, request):
+        """Events keep their venue by a PROTECT foreign key, which Django already lists;
+        organisers are a many-to-many that Django would silently unlink, so the events
+        an institution organises are listed as protecting it too. The delete page and
+        the delete action then refuse, naming the events."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        organised = Event.objects.filter(organisers__in=list(objs)).distinct().order_by("pk")
+        already = {str(item) for item in protected}
+        for event in organised:
+            item = self._protected_event(event)
+            if str(item) not in already:
+                protected.append(item)
+        return deleted, counts, perms_needed, protected
+
+    def _protected_event(self, event):
+        label = capfirst(Event._meta.verbose_name)
+        try:
+            url = reverse("admin:events_event_change", args=[event.pk])
+        except NoReverseMatch:
+            return f"{label}: {event}"
+        return format_html('{}: <a href="{}">{}</a>', label, url, event)

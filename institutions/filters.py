@@ -1,0 +1,97 @@
+"""The directory's filters (``/<lang>/institutions/?kind=&discipline=&city=&q=``)."""
+
+import django_filters
+from django import forms
+from django.core.cache import cache
+from django.core.validators import RegexValidator
+from django.db.models import Count, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import City
+from institutions.models import Discipline, Institution, InstitutionKind
+
+DISCIPLINE_CHOICES_KEY = "institutions:discipline-choices:{lang}"
+
+
+def discipline_choices():
+    """(slug, name) of every discipline, cached per language: the select is rendered on
+    every directory page, and the list changes only when staff edit a discipline
+    (signals in apps.py clear it)."""
+    key = DISCIPLINE_CHOICES_KEY.format(lang=get_language())
+    choices = cache.get(key)
+    if choices is None:
+        choices = [(d.slug, d.name) for d in Discipline.objects.order_by("name", "slug")]
+        cache.set(key, choices, 24 * 3600)
+    return choices
+
+
+def forget_discipline_choices(**kwargs):
+    from django.conf import settings
+
+    cache.delete_many([DISCIPLINE_CHOICES_KEY.format(lang=code)
+                       for code, _name in settings.LANGUAGES])
+
+
+def city_suggestions():
+    """Cities that have a published institution, for the city field's suggestions.
+    Lazy: the template renders it inside a cached fragment, so it runs at most once an
+    hour per language."""
+    return (City.objects.published()
+            .filter(institutions__in=Institution.objects.published())
+            .distinct().only("slug", "name_ko", "name_en").order_by("slug"))
+
+
+class InstitutionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Name contains"), method="filter_name", max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}))
+    kind = django_filters.ChoiceFilter(
+        choices=InstitutionKind.choices, label=_("Kind"), empty_label=_("All kinds"))
+    discipline = django_filters.ChoiceFilter(
+        choices=discipline_choices, label=_("Discipline"), method="filter_discipline",
+        empty_label=_("All disciplines"))
+    # A text field with suggestions, not a select: the network has hundreds of cities.
+    city = django_filters.CharFilter(
+        label=_("City"), method="filter_city", max_length=120,
+        validators=[RegexValidator(
+            r"^[^<>{}]*$", _("Enter a city name or its web-address name, e.g. icheon."))],
+        widget=forms.TextInput(attrs={"list": "city-suggestions", "autocomplete": "off"}),
+        help_text=_("Name or web-address name, e.g. icheon."))
+
+    class Meta:
+        model = Institution
+        fields = []
+
+    def filter_name(self, queryset, name, value):
+        # A substring match in both languages: PostgreSQL's full-text parser takes a run
+        # of Hangul as one word, so "도자" would not find "한국도자재단" that way.
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name_ko__icontains=value) | Q(name_en__icontains=value))
+
+    def filter_discipline(self, queryset, name, value):
+        return queryset.filter(disciplines__slug=value)
+
+    def filter_city(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(city__slug__iexact=value) | Q(city__name_ko=value)
+            | Q(city__name_en__iexact=value))
+
+    def kind_counts(self):
+        """How many results each kind has under the other filters (one query), for the
+        links that narrow the list to a kind. Empty when the filters are invalid."""
+        if self.is_bound and not self.is_valid():
+            return {}
+        queryset = self.queryset
+        data = self.form.cleaned_data if self.is_bound else {}
+        for name, value in data.items():
+            if name != "kind" and value not in (None, ""):
+                queryset = self.filters[name].filter(queryset, value)
+        rows = (queryset.prefetch_related(None).order_by().values("kind")
+                .annotate(count=Count("pk")).values_list("kind", "count"))
+        return dict(rows)

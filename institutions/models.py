@@ -1,0 +1,181 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, ProtectedError, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from institutions.contact import (
+    HomepageFormField,
+    map_links,
+    normalise_homepage,
+    readable_phone,
+)
+from portal.fields import latitude_field, longitude_field, year_field
+from portal.images import Illustrated
+from portal.publishing import Publishable, PublishableQuerySet
+
+
+class HomepageField(models.URLField):
+    """A URL field that accepts what people paste from a seed table or a business card
+    ("www.kicet.re.kr/english.web") and stores a working https link."""
+
+    def to_python(self, value):
+        return normalise_homepage(super().to_python(value))
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": HomepageFormField, **kwargs})
+
+
+class Discipline(models.Model):
+    """A craft discipline: ceramics, hanji, lacquer, metal, wood, textile, glass…"""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("discipline")
+        verbose_name_plural = _("disciplines")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name or self.slug
+
+
+class InstitutionKind(models.TextChoices):
+    STUDIO = "studio", _("Studio or workshop")
+    COOPERATIVE = "cooperative", _("Cooperative or association")
+    SCHOOL = "school", _("School")
+    UNIVERSITY = "university", _("University")
+    FOUNDATION = "foundation", _("Foundation")
+    MUSEUM = "museum", _("Museum or gallery")
+    RESEARCH = "research", _("Research institute")
+    PUBLIC_AGENCY = "public_agency", _("Public agency")
+    COMPANY = "company", _("Company")
+
+
+# What a list entry shows (directory, home page): no description, no image fields.
+LISTING_FIELDS = (
+    "slug", "kind", "name_ko", "name_en", "address_ko", "address_en", "phone",
+    "latitude", "longitude", "status", "publish_at", "updated_at", "city",
+    "city__slug", "city__name_ko", "city__name_en", "city__status", "city__publish_at",
+)
+
+
+class InstitutionQuerySet(PublishableQuerySet):
+    def by_name(self):
+        """In the page's language, falling back to the other name where one is missing
+        (as the page shows it), so untranslated names do not all sort first or last."""
+        first, other = ("en", "ko") if get_language() == "en" else ("ko", "en")
+        return self.order_by(
+            Coalesce(NullIf(f"name_{first}", Value("")), f"name_{other}"), "pk")
+
+    def for_listing(self):
+        """Only the columns a list entry shows, its city and disciplines loaded in two
+        queries whatever the number of rows."""
+        return self.select_related("city").only(*LISTING_FIELDS).prefetch_related(
+            Prefetch("disciplines", queryset=Discipline.objects.only("slug", "name_ko",
+                                                                     "name_en")))
+
+    def delete(self):
+        refuse_to_drop_organisers(self)
+        return super().delete()
+
+    def for_home(self, count=6):
+        """A few institutions for the home page: the most recently updated."""
+        return self.select_related("city").only(*LISTING_FIELDS).order_by(
+            "-updated_at", "pk")[:count]
+
+
+class Institution(Illustrated, Publishable):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
+    disciplines = models.ManyToManyField(
+        Discipline, verbose_name=_("disciplines"), blank=True, related_name="institutions")
+    city = models.ForeignKey(
+        "cities.City", verbose_name=_("city"), on_delete=models.PROTECT,
+        related_name="institutions")
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
+    phone = PhoneNumberField(
+        _("phone"), blank=True,
+        help_text=_("With the country code if outside Korea, e.g. +82 31-645-6501."))
+    email = models.EmailField(_("e-mail"), blank=True)
+    homepage = HomepageField(
+        _("homepage"), blank=True,
+        help_text=_('A bare address such as "www.example.kr/en" is saved as https://….'))
+    founded_year = year_field(_("founded"))
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    latitude = latitude_field()
+    longitude = longitude_field()
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse("institutions:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        refuse_to_drop_organisers([self])
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    @property
+    def phone_display(self):
+        return readable_phone(self.phone)
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
+
+    def map_links(self):
+        # Korean first: it is what Kakao and Naver find best.
+        return map_links(
+            name=self.name_ko or self.name_en or "",
+            address=self.address_ko or self.address_en or "",
+            latitude=self.latitude, longitude=self.longitude)
+
+
+def refuse_to_drop_organisers(institutions):
+    """Events point at their venue with a PROTECT foreign key, but organisers are a
+    many-to-many that Django would silently unlink. Refuse, as for a venue, so that no
+    event loses its organiser without someone deciding it.
+
+    Checked before anything is deleted (Model.delete, QuerySet.delete): raised from
+    inside the deletion, the error would also spoil the surrounding transaction.
+    """
+    from events.models import Event
+
+    events = list(Event.objects.filter(organisers__in=list(institutions)).distinct()
+                  .order_by("pk"))
+    if events:
+        raise ProtectedError(
+            _("Cannot delete an institution that organises events: %(events)s. Remove it "
+              "from those events first.") % {
+                  "events": ", ".join(str(event) for event in events)},
+            set(events),
+        )
+
+
+@receiver(pre_delete, sender=Institution, dispatch_uid="institutions_keep_organisers")
+def keep_organisers(sender, instance, **kwargs):
+    # The last line of defence, for deletions that bypass the two methods above (a
+    # cascade from another model, a raw Collector).
+    refuse_to_drop_organisers([instance])

@@ -1,0 +1,56 @@
+from django.db.models import F
+from django.views.generic import DetailView
+
+from events.models import Event
+from institutions.filters import InstitutionFilter, city_suggestions
+from institutions.models import Institution, InstitutionKind
+from institutions.presentation import map_points, map_settings, organization_data
+from portal.listing import FilteredListView
+from portal.publishing import PublishedDetailMixin
+
+# The institution page lists this many of the events it hosts or organises.
+EVENTS_ON_DETAIL = 20
+
+
+class InstitutionListView(FilteredListView):
+    filterset_class = InstitutionFilter
+    template_name = "institutions/institution_list.html"
+
+    def get_queryset(self):
+        return Institution.objects.published().for_listing().by_name()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = self.filterset.kind_counts()
+        selected = self.filterset.form.cleaned_data.get("kind") if (
+            self.filterset.is_valid()) else None
+        context["kind_counts"] = [
+            {"value": value, "label": label, "count": counts.get(value, 0),
+             "selected": value == selected}
+            for value, label in InstitutionKind.choices
+        ]
+        context["kind_total"] = sum(counts.values())
+        context["city_suggestions"] = city_suggestions()
+        page = context.get("page_obj")
+        context["map_points"] = map_points(page.object_list if page else [])
+        context["map"] = map_settings()
+        return context
+
+
+class InstitutionDetailView(PublishedDetailMixin, DetailView):
+    model = Institution
+    template_name = "institutions/institution_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("city").prefetch_related("disciplines")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        institution = self.object
+        context["events"] = (
+            Event.objects.published().at_or_by(institution).for_listing()
+            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:EVENTS_ON_DETAIL])
+        context["map_points"] = map_points([institution])
+        context["map"] = map_settings()
+        context["structured_data"] = organization_data(institution, self.request)
+        return context

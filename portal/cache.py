@@ -1,0 +1,124 @@
+"""A page cache for anonymous visitors that never shows stale or wrong content.
+
+Public pages carry nothing per-user for anonymous visitors, so a rendered page can be
+served again to anyone who asks for the same URL. An entry is keyed by the full address
+(host, language prefix and query string included) and by a *content generation*: any save or
+delete of content starts a new generation, so the next request renders afresh. No entry
+lives past the next scheduled publication time or the next local midnight (when
+"upcoming" and "now on" change), so scheduled content appears on time with no job to
+run. Anyone with a session cookie (staff) bypasses the cache and sees live pages with
+their preview banners.
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+GENERATION_KEY = "pagecache:generation"
+NEXT_CHANGE_KEY = "pagecache:next-change"
+MAX_AGE = 600
+
+
+def content_models():
+    from portal.dashboard import content_models as models
+
+    return models()
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = timezone.now().timestamp()
+        cache.add(GENERATION_KEY, value, None)
+        value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def new_generation(**kwargs):
+    """Forget every cached page (by moving on to a new key space)."""
+    cache.set(GENERATION_KEY, timezone.now().timestamp(), None)
+    cache.delete(NEXT_CHANGE_KEY)
+
+
+def next_change():
+    """When cached pages next go out of date on their own: the next scheduled
+    publication, or the next local midnight, whichever comes first."""
+    value = cache.get(NEXT_CHANGE_KEY)
+    if value is None:
+        now = timezone.localtime()
+        midnight = (now + datetime.timedelta(days=1)).replace(
+            hour=0, minute=0, second=0, microsecond=0)
+        candidates = [midnight]
+        for model in content_models():
+            if hasattr(model.objects, "scheduled"):
+                first = (model.objects.scheduled().order_by("publish_at")
+                         .values_list("publish_at", flat=True).first())
+                if first:
+                    candidates.append(first)
+        value = min(candidates)
+        cache.set(NEXT_CHANGE_KEY, value, MAX_AGE)
+    return value
+
+
+def is_public_path(path):
+    prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
+    return path.startswith(prefixes)
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.applies_to(request):
+            return self.get_response(request)
+        now = timezone.now()
+        change_at = next_change()
+        if change_at <= now:
+            new_generation()
+            change_at = next_change()
+        # Scheme and host are part of the key: feeds and calendars carry absolute links.
+        address = request.build_absolute_uri()
+        key = f"pagecache:{generation()}:{hashlib.sha256(address.encode()).hexdigest()}"
+        response = cache.get(key)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if self.can_store(response):
+            timeout = min(MAX_AGE, max(1, int((change_at - now).total_seconds())))
+            cache.set(key, response, timeout)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def applies_to(request):
+        return (
+            request.method == "GET"
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and is_public_path(request.path_info)
+        )
+
+    @staticmethod
+    def can_store(response):
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )
+
+
+def connect_signals():
+    """Any change to content, its relations or its history starts a new generation."""
+    for model in content_models():
+        post_save.connect(new_generation, sender=model, dispatch_uid=f"pagecache-save-{model}")
+        post_delete.connect(new_generation, sender=model, dispatch_uid=f"pagecache-del-{model}")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(new_generation, sender=field.remote_field.through,
+                                dispatch_uid=f"pagecache-m2m-{field.remote_field.through}")

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+from portal.footer import footer_pages
+
+
+def site(request):
+    """Links to this same page in each language: plain links, not a POST form, so that
+    public pages carry no CSRF token and can be cached. And the footer's page links."""
+    current = get_language()
+    path = request.get_full_path()
+    language_links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        language_links.append({
+            "code": code,
+            "name": info["name_local"],
+            "url": translate_url(path, code),
+            "is_current": code == current,
+        })
+    title_index = 2 if current == "en" else 1
+    footer_links = [
+        {"slug": page[0], "title": page[title_index] or page[3 - title_index]}
+        for page in footer_pages()
+    ]
+    return {"language_links": language_links, "footer_pages": footer_links}

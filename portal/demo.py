@@ -1,0 +1,188 @@
+"""Demo news (seed 003 and the Cheongju press release, seed 000), simple pages (text from
+seed 002), and one demo account per staff role."""
+
+import datetime
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from portal.models import News, Page
+from portal.publishing import PublicationStatus
+from portal.roles import EDITOR, PUBLISHER
+
+D = datetime.date
+
+NEWS = [
+    {
+        "slug": "cheongju-joins-uccn-2025", "date": D(2025, 11, 5),
+        "title_en": "Cheongju becomes a UNESCO Creative City of Crafts and Folk Art",
+        "title_ko": "청주, 유네스코 공예·민속예술 창의도시 선정",
+        "summary_en": "On 31 October 2025 UNESCO announced Cheongju as the only new city "
+                      "from Korea to join the UNESCO Creative Cities Network.",
+        "summary_ko": "2025년 10월 31일 유네스코는 청주를 올해 유네스코 창의도시 네트워크에 "
+                      "새로 가입한 유일한 한국 도시로 발표했습니다.",
+        "body_en": "The city of Cheongju has officially become a full member of the UNESCO "
+                   "Creative Cities Network (UCCN) in the field of Crafts and Folk Art. With "
+                   "it, 13 Korean cities are UNESCO Creative Cities.\n\nA formal "
+                   "proclamation ceremony is scheduled for December 2025, followed by a "
+                   "creative city ordinance in February 2026.",
+        "body_ko": "청주시가 공예·민속예술 분야 유네스코 창의도시 네트워크(UCCN)의 정회원이 "
+                   "되었습니다. 이로써 한국의 유네스코 창의도시는 13곳이 되었습니다.\n\n"
+                   "2025년 12월 선포식을 열고, 2026년 2월 창의도시 조례를 제정할 예정입니다.",
+    },
+    {
+        "slug": "network-meeting-bologna-2013", "date": D(2013, 10, 11),
+        "title_en": "UNESCO Creative Cities Network Meeting in Bologna",
+        "title_ko": "볼로냐에서 열린 유네스코 창의도시 네트워크 회의",
+    },
+    {
+        "slug": "beijing-jeonju-norwich-2012", "date": D(2012, 6, 26),
+        "title_en": "Beijing, Jeonju, and Norwich named UNESCO Creative Cities",
+        "title_ko": "베이징·전주·노리치, 유네스코 창의도시로 지정",
+    },
+    {
+        "slug": "new-creative-cities-2016", "date": D(2016, 1, 12),
+        "title_en": "New UNESCO Creative Cities announced",
+        "title_ko": "유네스코 창의도시 신규 지정 발표",
+    },
+    {
+        "slug": "network-expansion-2019", "date": D(2019, 11, 1),
+        "title_en": "Substantial expansion in UNESCO Creative Cities Network announced",
+        "title_ko": "유네스코 창의도시 네트워크 대폭 확대 발표",
+    },
+    {
+        "slug": "49-cities-join-2021", "date": D(2021, 11, 9),
+        "title_en": "49 cities join UNESCO Creative Cities Network",
+        "title_ko": "49개 도시, 유네스코 창의도시 네트워크 가입",
+    },
+    {
+        "slug": "uccn-network-2010", "date": D(2010, 6, 14),
+        "title_en": "UNESCO Creative Cities network",
+        "title_ko": "유네스코 창의도시 네트워크",
+        "body_en": "The Creative Cities Network connects cities who want to share "
+                   "experiences, ideas and best practices for cultural, social and economic "
+                   "development. Cities in Asia and Europe appointed to the network include "
+                   "Edinburgh (Literature), Bologna (Music), Kobe (Design), Lyon (Media "
+                   "Arts), Shenzhen (Design) and Kanazawa (Crafts and Folk Art).",
+        "body_ko": "창의도시 네트워크는 문화·사회·경제 발전을 위한 경험과 생각, 모범 사례를 "
+                   "나누려는 도시들을 잇습니다. 아시아와 유럽의 회원 도시로는 에든버러(문학), "
+                   "볼로냐(음악), 고베(디자인), 리옹(미디어아트), 선전(디자인), "
+                   "가나자와(공예·민속예술) 등이 있습니다.",
+    },
+]
+
+OBJECTIVES_EN = """The UNESCO Creative Cities Network aims to:
+
+- strengthen international cooperation between cities that have recognized creativity as a strategic factor of their sustainable development;
+- stimulate and enhance initiatives led by member cities to make creativity an essential component of urban development, notably through partnerships involving the public and private sectors and civil society;
+- strengthen the creation, production, distribution and dissemination of cultural activities, goods and services;
+- develop hubs of creativity and innovation and broaden opportunities for creators and professionals in the cultural sector;
+- improve access to and participation in cultural life as well as the enjoyment of cultural goods and services, notably for marginalized or vulnerable groups and individuals;
+- fully integrate culture and creativity into local development strategies and plans."""
+
+OBJECTIVES_KO = """유네스코 창의도시 네트워크의 목표는 다음과 같습니다.
+
+- 창의성을 지속가능한 발전의 전략적 요소로 인식한 도시 간 국제 협력 강화
+- 공공·민간 부문과 시민사회가 함께하는 협력을 통해, 창의성을 도시 발전의 핵심 요소로 삼으려는 회원 도시의 노력 촉진
+- 문화 활동, 상품, 서비스의 창작·생산·유통·보급 강화
+- 창의와 혁신의 거점을 만들고 문화 분야 창작자와 전문가의 기회 확대
+- 특히 소외되거나 취약한 집단과 개인의 문화생활 접근과 참여, 문화 상품과 서비스 향유 확대
+- 문화와 창의성을 지역 발전 전략과 계획에 온전히 반영"""
+
+PAGES = [
+    {
+        "slug": "about", "footer_order": 1,
+        "title_en": "About the Creative City program", "title_ko": "창의도시 사업 소개",
+        "body_en": "A creative city is \"a city that seeks sustainable development based on "
+                   "its cultural assets and creativity\": a city where creative people put "
+                   "their heads together, come up with creative ideas, and voluntarily try "
+                   "to solve local problems, drawing on the city's history, cultural assets "
+                   "and memories rather than generalized solutions.\n\nThe UNESCO Creative "
+                   "Cities Network (UCCN) was created in 2004 to help cities develop a "
+                   "variety of cultural industries and promote international cultural "
+                   "exchange at the city level.",
+        "body_ko": "창의도시란 \"문화자산과 창의성을 바탕으로 지속가능한 발전을 추구하는 "
+                   "도시\"입니다. 창의적인 사람들이 머리를 맞대 창의적인 생각을 내고, 지역 "
+                   "문제를 스스로 풀어 가는 도시입니다. 그 해법은 일반론이 아니라 도시의 "
+                   "역사와 문화자산, 기억과 경험에서 찾습니다.\n\n유네스코 창의도시 "
+                   "네트워크(UCCN)는 2004년, 도시들이 다양한 문화산업을 키우고 도시 차원의 "
+                   "국제 문화교류를 넓히도록 돕기 위해 만들어졌습니다.",
+    },
+    {
+        "slug": "objectives", "footer_order": 2,
+        "title_en": "Objectives of the UNESCO Creative Cities Network",
+        "title_ko": "유네스코 창의도시 네트워크의 목표",
+        "body_en": OBJECTIVES_EN, "body_ko": OBJECTIVES_KO,
+    },
+    {
+        "slug": "logo", "footer_order": 3,
+        "title_en": "Use of the UNESCO Creative City logo",
+        "title_ko": "유네스코 창의도시 로고 사용",
+        "body_en": "A member city of the UNESCO Creative Cities Network has the right to use "
+                   "the title \"UNESCO Creative City\" and the concomitant logo. Ask the "
+                   "program office before using the logo in a publication or on a product.",
+        "body_ko": "유네스코 창의도시 네트워크 회원 도시는 \"유네스코 창의도시\"라는 명칭과 "
+                   "그에 따른 로고를 쓸 수 있습니다. 간행물이나 상품에 로고를 쓰려면 먼저 "
+                   "사업단에 문의해 주세요.",
+    },
+    {
+        "slug": "accessibility", "footer_order": 4,
+        "title_en": "Accessibility statement", "title_ko": "웹 접근성 정책",
+        "body_en": "This site aims to meet WCAG 2.2 level AA. It works with a keyboard and a "
+                   "screen reader, on a phone, and without JavaScript for reading; every "
+                   "page is checked automatically with axe-core. If something does not work "
+                   "for you, please tell the program office.",
+        "body_ko": "이 사이트는 WCAG 2.2 AA 수준을 목표로 합니다. 키보드와 화면낭독기, "
+                   "휴대전화로 쓸 수 있고, 자바스크립트 없이도 내용을 읽을 수 있습니다. 모든 "
+                   "페이지를 axe-core로 자동 점검합니다. 이용에 불편이 있으면 사업단에 알려 "
+                   "주세요.",
+    },
+]
+
+DEMO_USERS = [("editor", EDITOR, False), ("publisher", PUBLISHER, False),
+              ("admin", None, True)]
+
+
+def _upsert(model, slug, values, log):
+    values = {"status": PublicationStatus.PUBLISHED, **values}
+    obj = model.objects.filter(slug=slug).first()
+    if obj is None:
+        model.objects.create(slug=slug, **values)
+        log(f"  created {model._meta.verbose_name} {slug}")
+        return
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    if changed:
+        for key in changed:
+            setattr(obj, key, values[key])
+        obj.save()
+        log(f"  updated {model._meta.verbose_name} {slug}")
+
+
+def load(*, log, users=False, **kwargs):
+    for item in NEWS:
+        item = dict(item)
+        _upsert(News, item.pop("slug"), item, log)
+    for item in PAGES:
+        item = dict(item)
+        _upsert(Page, item.pop("slug"), item, log)
+    if users:
+        create_demo_users(log)
+
+
+def create_demo_users(log):
+    """One account per role. The password comes from DEMO_PASSWORD or is made up and
+    printed; an existing account keeps its password."""
+    User = get_user_model()
+    for username, role, is_superuser in DEMO_USERS:
+        if User.objects.filter(username=username).exists():
+            log(f"  demo user {username!r} exists (password unchanged)")
+            continue
+        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        user = User.objects.create_user(
+            username, f"{username}@example.org", password, is_staff=True,
+            is_superuser=is_superuser)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        log(f"  demo user {username!r} ({role or 'superuser'}), password: {password}")

@@ -1,0 +1,86 @@
+"""Reading settings from the environment (twelve-factor style).
+
+Small on purpose: the project needs booleans, lists, integers and one database URL,
+which is not worth a dependency.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_str(name, default=""):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default=False):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def env_int(name, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def env_list(name, default=()):
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+ENGINES = {
+    "sqlite": "django.db.backends.sqlite3",
+    "postgres": "django.db.backends.postgresql",
+    "postgresql": "django.db.backends.postgresql",
+}
+
+
+def database_from_url(url, base_dir: Path):
+    """Turn ``postgres://user:pass@host:port/name?opt=val`` or ``sqlite:///path`` into
+    a Django DATABASES entry."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+")[0]
+    if scheme not in ENGINES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL scheme {parts.scheme!r} is not supported; use sqlite:/// or postgres://."
+        )
+    if scheme == "sqlite":
+        path = unquote(parts.path)
+        # sqlite:///name is relative to the project; sqlite:////abs/path is absolute.
+        name = path[1:]
+        if not name or name == ":memory:":
+            name = ":memory:"
+        elif not Path(name).is_absolute():
+            name = str(base_dir / name)
+        return {"ENGINE": ENGINES[scheme], "NAME": name}
+    config = {
+        "ENGINE": ENGINES[scheme],
+        "NAME": unquote(parts.path.lstrip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+    }
+    options = dict(parse_qsl(parts.query))
+    if options:
+        config["OPTIONS"] = options
+    return config

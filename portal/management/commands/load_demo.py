@@ -1,0 +1,41 @@
+"""Load the demo data: the network, partnerships and journey of the home city, its
+institutions and events. Idempotent: running it again changes nothing.
+
+Every fact comes from the sourced data files shipped in each app's ``demo/`` folder.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cities import demo as cities_demo
+from events import demo as events_demo
+from institutions import demo as institutions_demo
+from portal import demo as portal_demo
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo data. Running it twice changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--home", default="cheongju",
+            help="Slug of the network city this portal belongs to (default: cheongju).",
+        )
+        parser.add_argument(
+            "--users", action="store_true",
+            help="Also create demo staff accounts (editor, publisher, admin) and print "
+                 "their passwords (DEMO_PASSWORD sets them). Implied when DEBUG is on.",
+        )
+
+    def handle(self, *args, home, users, **options):
+        log = self.stdout.write
+        try:
+            with transaction.atomic():
+                cities_demo.load(home=home, log=log)
+                institutions_demo.load(log=log)
+                events_demo.load(log=log)
+                portal_demo.load(log=log, users=users or settings.DEBUG)
+        except cities_demo.UnknownHomeCity as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,80 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
+
+from portal.dates import format_date_range, format_partial_date
+from portal.images import responsive_image
+from portal.markdown import render_markdown
+from portal.translation_status import localized
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    return render_markdown(text)
+
+
+@register.simple_tag
+def localized_text(obj, field, markdown=False):
+    """A translated field in the page's language; when only the other language has
+    text, that text marked with its ``lang`` and a visible 'not translated' note."""
+    value = localized(obj, field)
+    if not value:
+        return ""
+    body = render_markdown(value.text) if markdown else value.text
+    if not value.is_fallback:
+        return body
+    note = _("Not yet translated; shown in %(language)s.") % {
+        "language": get_language_info(value.lang)["name_translated"]
+    }
+    tag = "div" if markdown else "span"
+    return format_html(
+        '<{tag} lang="{lang}" class="untranslated">{body}</{tag}> '
+        '<small class="untranslated-note">({note})</small>',
+        tag=tag, lang=value.lang, body=body, note=note,
+    )
+
+
+@register.simple_tag
+def image(obj, sizes="100vw", css_class=""):
+    return responsive_image(
+        obj.image, localized(obj, "image_alt").text, obj.image_width, obj.image_height,
+        sizes=sizes, css_class=css_class,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with ``changes`` applied (None removes a key): for
+    pagination links that keep the filters."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def minutes(delta):
+    """A timedelta as whole minutes (for the login lockout message)."""
+    try:
+        return max(1, round(delta.total_seconds() / 60))
+    except AttributeError:
+        return ""
+
+
+@register.simple_tag
+def partial_date(value, precision="day"):
+    """{% partial_date partnership.start_date partnership.start_precision %}"""
+    return format_partial_date(value, precision)
+
+
+@register.simple_tag
+def date_range(start, end):
+    """{% date_range event.start_date event.end_date %}"""
+    return format_date_range(start, end)

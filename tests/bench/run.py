@@ -1,0 +1,747 @@
+"""The benchmark: the public pages served by gunicorn with production settings over a
+large data set, each compared with a minimal Django template view (the ceiling)
+measured in the same run. See tests/bench/README.md.
+
+    .venv/bin/python -m tests.bench.run [--db sqlite,postgres] [--duration 10]
+        [--concurrency 1,32] [--out bench-results/NAME.json]
+
+For each database: a fresh database (SQLite: a copy of a cached build; PostgreSQL: the
+database in --postgres-url, dropped and created), migrated and filled by
+build_bench_data; static files collected to a temporary STATIC_ROOT. For each mode
+(uncached; cached when the project has a page cache middleware): gunicorn on a
+loopback port, the pages probed once (status, bytes, gzip bytes, CSS/JS weight,
+cookies), a warm-up, then bounded load runs from this process (wrk when installed,
+else a threaded http.client loop) interleaved with ceiling runs: C P1 C P2 … C, each
+page compared with the mean of the ceiling runs either side of it. SQL queries per
+request come from tests/bench/probe.py (Django's test Client in-process).
+
+Only 127.0.0.1 is ever loaded, every run stops by itself, and gunicorn is stopped at
+the end (by the process id this script started).
+"""
+
+import argparse
+import collections
+import datetime
+import gzip
+import hashlib
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+BENCH_DIR = Path(__file__).resolve().parent
+HOST = "127.0.0.1"  # The only address this benchmark ever sends a request to.
+CEILING_PATH = "/bench-ceiling/"
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+
+# The modes a run can measure, each a gunicorn started with these variables.
+# tests/bench/settings.py reads BENCH_MODE: "uncached" drops the page cache middleware,
+# "cached" keeps the middleware list as the project configures it.
+MODES = {
+    "uncached": {"BENCH_MODE": "uncached"},
+    "cached": {"BENCH_MODE": "cached"},
+}
+
+# The issue's targets (docs: issue 7), checked after each run and listed in the report.
+TARGETS = {
+    "list_ratio": 0.10, "detail_ratio": 0.25, "cached_ratio": 1.20, "queries": 6,
+    "p99_factor": 5.0, "p99_concurrency": 32, "rss_mb": 80, "page_gzip_kb": 50,
+    "postgres_vs_sqlite": 0.80,
+}
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.run", description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default="sqlite",
+                        help="sqlite, postgres or both (sqlite,postgres). Default: sqlite.")
+    parser.add_argument("--postgres-url", default=os.environ.get(
+        "BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="PostgreSQL database to drop, create and fill (its name must contain "
+             "'bench'). Default: $BENCH_POSTGRES_URL or " + DEFAULT_POSTGRES_URL)
+    parser.add_argument("--modes", default="uncached,cached",
+                        help="uncached, cached or both (cached is skipped when the project "
+                             "has no page cache middleware). Default: both.")
+    parser.add_argument("--duration", type=int, default=10,
+                        help="Seconds of load per page run (default 10).")
+    parser.add_argument("--ceiling-duration", type=int, default=None,
+                        help="Seconds per ceiling run (default: half of --duration, at "
+                             "least 1; each page is compared with two of them).")
+    parser.add_argument("--concurrency", default="1,32",
+                        help="Comma-separated numbers of connections (default 1,32).")
+    parser.add_argument("--cities", type=int, default=400)
+    parser.add_argument("--institutions", type=int, default=5000)
+    parser.add_argument("--events", type=int, default=50000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="gunicorn workers (default 2: one per core).")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"],
+                        help="gunicorn worker class (default sync; see README).")
+    parser.add_argument("--threads", type=int, default=4, help="Threads per gthread worker.")
+    parser.add_argument("--client", default="auto", choices=["auto", "wrk", "python"],
+                        help="Load generator: wrk when installed (auto), or Python threads.")
+    parser.add_argument("--pages", default="",
+                        help="Only these pages (comma-separated names, e.g. 'home,event').")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="Rebuild the SQLite data set even if a cached build matches.")
+    parser.add_argument("--keep", action="store_true",
+                        help="Keep the temporary folder (database copy, static, logs).")
+    parser.add_argument("--out", default=None,
+                        help="JSON results file (default bench-results/<time>-<dbs>.json).")
+    args = parser.parse_args(argv)
+    args.dbs = [d.strip() for d in args.db.split(",") if d.strip()]
+    args.mode_list = [m.strip() for m in args.modes.split(",") if m.strip()]
+    args.concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]
+    args.page_names = {p.strip() for p in args.pages.split(",") if p.strip()}
+    if args.ceiling_duration is None:
+        args.ceiling_duration = max(1, args.duration // 2)
+    if not set(args.dbs) <= {"sqlite", "postgres"} or not args.dbs:
+        parser.error("--db takes sqlite, postgres or sqlite,postgres")
+    if not set(args.mode_list) <= set(MODES) or not args.mode_list:
+        parser.error(f"--modes takes {', '.join(MODES)}")
+    if (not args.concurrencies or min(args.concurrencies) < 1 or max(args.concurrencies) > 256
+            or args.duration < 1 or args.duration > 600):
+        parser.error("concurrency must be 1..256 and duration 1..600 seconds")
+    return args
+
+
+# --- the data set -----------------------------------------------------------------------
+
+def bench_today():
+    """The day the data set is built around, in the site's time zone."""
+    return datetime.datetime.now(ZoneInfo(os.environ.get("TIME_ZONE", "Asia/Seoul"))).date()
+
+
+def build_key(args, today):
+    """What a built data set depends on: its size, seed and day, every migration and the
+    builder itself."""
+    digest = hashlib.sha256(
+        f"{args.cities}/{args.institutions}/{args.events}/{args.seed}/{today}".encode())
+    sources = sorted(BASE_DIR.glob("*/migrations/*.py"))
+    sources.append(BASE_DIR / "portal/management/commands/build_bench_data.py")
+    for path in sources:
+        digest.update(str(path.relative_to(BASE_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def manage(env, *arguments):
+    """Run a manage.py command with the project's own settings; stop with its output if
+    it fails."""
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "manage.py", *arguments], cwd=BASE_DIR, env=env,
+        capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(arguments)} failed:\n"
+                         f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    log(f"  manage.py {arguments[0]}: {time.monotonic() - started:.1f} s")
+    return result.stdout
+
+
+def fill(env, args, today):
+    # System checks are not the benchmark's business (make test runs them): a half-done
+    # admin elsewhere must not keep the pages from being measured.
+    manage(env, "migrate", "--noinput", "--skip-checks", "-v", "0")
+    manage(env, "build_bench_data", "--skip-checks", "-v", "0",
+           "--cities", str(args.cities), "--institutions", str(args.institutions),
+           "--events", str(args.events), "--seed", str(args.seed), "--today", str(today))
+
+
+def prepare_sqlite(args, env, workdir):
+    """A fresh copy of the built SQLite file, built only when no cached build matches
+    (cache: $BENCH_CACHE_DIR or ~/.cache/portal-bench; one build is kept)."""
+    today = bench_today()
+    cache_dir = Path(os.environ.get("BENCH_CACHE_DIR", Path.home() / ".cache/portal-bench"))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cached = cache_dir / f"bench-{build_key(args, today)}.sqlite3"
+    if args.rebuild or not cached.exists():
+        log(f"Building the SQLite data set ({cached.name})…")
+        build = workdir / "build.sqlite3"
+        fill({**env, "DATABASE_URL": f"sqlite:///{build}"}, args, today)
+        partial = cached.with_suffix(".partial")
+        shutil.copyfile(build, partial)
+        os.replace(partial, cached)
+        build.unlink()
+        for old in cache_dir.glob("bench-*.sqlite3"):
+            if old != cached:
+                old.unlink()
+    else:
+        log(f"Using the cached SQLite data set {cached}")
+    database = workdir / "bench.sqlite3"
+    shutil.copyfile(cached, database)
+    return f"sqlite:///{database}"
+
+
+def prepare_postgres(args, env):
+    """Drop and create the bench database, migrate and fill it."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(args.postgres_url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        raise SystemExit(f"Refusing to drop PostgreSQL database {name!r}: the bench only "
+                         "drops and recreates a database whose name contains 'bench'.")
+    log(f"Creating PostgreSQL database {name} on {parts.hostname}:{parts.port or 5432}…")
+    try:
+        with psycopg.connect(host=parts.hostname, port=parts.port or 5432,
+                             user=parts.username or "postgres", password=parts.password,
+                             dbname="postgres", autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as error:
+        raise SystemExit(f"PostgreSQL at {parts.hostname}:{parts.port or 5432} is not "
+                         f"usable for the bench: {error}") from None
+    fill({**env, "DATABASE_URL": args.postgres_url}, args, bench_today())
+    return args.postgres_url
+
+
+# --- gunicorn -----------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving tests.bench.wsgi on a loopback port."""
+
+    def __init__(self, env, args, workdir, mode):
+        self.port = free_port()
+        self.log_path = workdir / f"gunicorn-{mode}.log"
+        command = [
+            sys.executable, "-m", "gunicorn", "tests.bench.wsgi:application",
+            "--bind", f"{HOST}:{self.port}", "--workers", str(args.workers),
+            "--worker-class", args.worker_class, "--chdir", str(BASE_DIR),
+            "--timeout", "60", "--log-level", "warning", "--error-logfile", str(self.log_path),
+        ]
+        if args.worker_class == "gthread":
+            command += ["--threads", str(args.threads)]
+        self.process = subprocess.Popen(command, cwd=BASE_DIR, env=env)
+        self.base = f"http://{HOST}:{self.port}"
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                if fetch(self.base + "/healthz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"gunicorn did not start:\n{self.log_tail()}")
+
+    def settle(self, timeout=180):
+        """Wait until the requests a finished run left queued have been served: a sync
+        worker still answers every connection the load generator opened, so a slow page
+        would otherwise steal time from the run after it. Idle means three health checks
+        in a row answered quickly."""
+        deadline, quick = time.monotonic() + timeout, 0
+        while quick < 3 and time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                fetch(self.base + "/healthz")
+            except OSError:
+                time.sleep(0.1)
+                continue
+            quick = quick + 1 if time.perf_counter() - started < 0.05 else 0
+
+    def log_tail(self):
+        try:
+            return self.log_path.read_text()[-3000:]
+        except OSError:
+            return "(no log)"
+
+    def worker_rss_mb(self):
+        """VmRSS of each gunicorn worker (the master's children)."""
+        sizes = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                parent = int(stat.rsplit(")", 1)[1].split()[1])
+                if parent != self.process.pid:
+                    continue
+                status = (entry / "status").read_text()
+            except (OSError, ValueError, IndexError):
+                continue
+            match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+            if match:
+                sizes.append(round(int(match.group(1)) / 1024, 1))
+        return sorted(sizes)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# --- HTTP ---------------------------------------------------------------------------------
+
+def fetch(url, accept_encoding="identity"):
+    parts = urlsplit(url)
+    assert parts.hostname == HOST, url
+    connection = http.client.HTTPConnection(HOST, parts.port, timeout=60)
+    try:
+        connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""),
+                           headers={"Accept-Encoding": accept_encoding})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+class AssetLinks(HTMLParser):
+    """Same-site stylesheets and scripts a page loads (images excluded)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split():
+            self.urls.append(attrs.get("href"))
+        elif tag == "script" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+
+
+def gzip_size(body):
+    return len(gzip.compress(body, compresslevel=6, mtime=0))
+
+
+def probe_page(base, path, asset_sizes):
+    """One request: status, HTML bytes and gzip bytes, the gzip weight of its CSS and JS
+    (as whitenoise serves them compressed), and whether it sets a cookie or carries a
+    CSRF token (a cacheable anonymous page does neither)."""
+    status, headers, body = fetch(base + path)
+    facts = {
+        "status": status, "html_bytes": len(body), "html_gzip_bytes": gzip_size(body),
+        "set_cookie": headers.get("Set-Cookie") is not None,
+        "csrf_token": b"csrfmiddlewaretoken" in body,
+        "content_type": headers.get("Content-Type", ""),
+    }
+    assets = 0
+    if "html" in facts["content_type"]:
+        parser = AssetLinks()
+        parser.feed(body.decode("utf-8", "replace"))
+        for link in parser.urls:
+            url = urljoin(base + path, link)
+            if urlsplit(url).hostname != HOST:
+                continue
+            if url not in asset_sizes:
+                asset_status, asset_headers, asset_body = fetch(url, "gzip")
+                compressed = asset_headers.get("Content-Encoding") == "gzip"
+                asset_sizes[url] = (len(asset_body) if compressed else gzip_size(asset_body)
+                                    ) if asset_status == 200 else 0
+            assets += asset_sizes[url]
+    facts["assets_gzip_bytes"] = assets
+    facts["page_gzip_bytes"] = facts["html_gzip_bytes"] + assets
+    return facts
+
+
+# --- load generators ----------------------------------------------------------------------
+
+def wrk_load(url, concurrency, duration):
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{concurrency}", f"-d{duration}s", "--timeout", "30s",
+         "-s", str(BENCH_DIR / "report.lua"), url],
+        capture_output=True, text=True, timeout=duration + 90, check=False)
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk failed:\n{result.stdout}\n{result.stderr}")
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    seconds = data["duration_us"] / 1e6
+    return {
+        "requests": data["requests"], "seconds": round(seconds, 3),
+        "rps": data["requests"] / seconds if seconds else 0.0,
+        "p50_ms": data["p50_us"] / 1000, "p99_ms": data["p99_us"] / 1000,
+        "non_2xx": data["non_2xx"], "errors": data["errors"] + data["timeouts"],
+    }
+
+
+def python_load(url, concurrency, duration, max_requests=2_000_000):
+    """A threaded keep-alive client, bounded in time and in count. Slower than wrk (the
+    GIL caps it at a few thousand requests a second), so prefer wrk for the ceiling."""
+    parts = urlsplit(url)
+    assert parts.hostname == HOST, url
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    deadline = time.monotonic() + duration
+    budget = max_requests // concurrency
+    latencies, counts, lock = [], collections.Counter(), threading.Lock()
+
+    def run():
+        mine, tally, connection = [], collections.Counter(), None
+        while time.monotonic() < deadline and len(mine) < budget:
+            if connection is None:
+                connection = http.client.HTTPConnection(HOST, parts.port, timeout=30)
+            started = time.perf_counter()
+            try:
+                connection.request("GET", target, headers={"Accept-Encoding": "identity"})
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                tally["error"] += 1
+                connection.close()
+                connection = None
+                time.sleep(0.01)
+                continue
+            mine.append(time.perf_counter() - started)
+            tally[response.status] += 1
+            if response.will_close:
+                connection.close()
+                connection = None
+        if connection is not None:
+            connection.close()
+        with lock:
+            latencies.extend(mine)
+            counts.update(tally)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=run, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=duration + 60)
+    seconds = time.monotonic() - started
+    latencies.sort()
+
+    def percentile(p):
+        if not latencies:
+            return 0.0
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+
+    return {
+        "requests": len(latencies), "seconds": round(seconds, 3),
+        "rps": len(latencies) / seconds if seconds else 0.0,
+        "p50_ms": percentile(50), "p99_ms": percentile(99),
+        "non_2xx": sum(n for status, n in counts.items()
+                       if status != "error" and not 200 <= status < 300),
+        "errors": counts["error"],
+    }
+
+
+# --- one database, one mode ---------------------------------------------------------------
+
+def probe_in_process(env):
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench.probe"], cwd=BASE_DIR, env=env,
+        capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"tests.bench.probe failed:\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure_mode(db, mode, env, args, workdir, generator):
+    env = {**env, **MODES[mode], "DJANGO_SETTINGS_MODULE": "tests.bench.settings"}
+    log(f"[{db} · {mode}] counting queries in-process…")
+    facts = probe_in_process(env)
+    if mode == "cached" and not facts["page_cache_middleware"]:
+        log(f"[{db} · cached] skipped: the project has no page cache middleware yet.")
+        return None
+    pages = [p for p in facts["pages"] if not args.page_names or p["name"] in args.page_names]
+    log(f"[{db} · {mode}] starting gunicorn ({args.workers} {args.worker_class} workers)…")
+    server = Server(env, args, workdir, mode)
+
+    def load(path, concurrency, duration):
+        result = generator(server.base + path, concurrency, duration)
+        server.settle()
+        return result
+
+    try:
+        server.wait_ready()
+        asset_sizes = {}
+        ceiling = probe_page(server.base, CEILING_PATH, asset_sizes)
+        if ceiling["status"] != 200:
+            raise SystemExit(f"The ceiling view answered {ceiling['status']}:\n"
+                             f"{server.log_tail()}")
+        runnable = []
+        for page in pages:
+            if not page["url"]:
+                page["error"] = page["note"] or "no URL"
+                continue
+            page.update(probe_page(server.base, page["url"], asset_sizes))
+            if page["status"] != 200:
+                page["error"] = f"HTTP {page['status']}"
+            else:
+                runnable.append(page)
+        log(f"[{db} · {mode}] warming up…")
+        for path in [CEILING_PATH, *(p["url"] for p in runnable)]:
+            load(path, 2, 1)
+        runs = {}
+        for concurrency in args.concurrencies:
+            log(f"[{db} · {mode}] {concurrency} connection(s): {len(runnable)} pages, "
+                f"{args.duration} s each, ceiling {args.ceiling_duration} s between…")
+            ceilings = [load(CEILING_PATH, concurrency, args.ceiling_duration)]
+            results = {}
+            for page in runnable:
+                result = load(page["url"], concurrency, args.duration)
+                ceilings.append(load(CEILING_PATH, concurrency, args.ceiling_duration))
+                result["ceiling_rps"] = statistics.mean(c["rps"] for c in ceilings[-2:])
+                result["ceiling_p99_ms"] = statistics.mean(c["p99_ms"] for c in ceilings[-2:])
+                results[page["name"]] = result
+                log(f"  {page['name']:<24} {result['rps']:8.1f} req/s "
+                    f"({ratio(result) * 100:5.1f} % of {result['ceiling_rps']:.0f})")
+            runs[concurrency] = {"ceiling_runs": ceilings, "pages": results}
+        rss = server.worker_rss_mb()
+    finally:
+        server.stop()
+    return {"facts": facts, "pages": pages, "ceiling_page": ceiling, "runs": runs,
+            "worker_rss_mb": rss}
+
+
+def ratio(result):
+    return result["rps"] / result["ceiling_rps"] if result.get("ceiling_rps") else 0.0
+
+
+# --- report -------------------------------------------------------------------------------
+
+def rows_for(db, mode, measured):
+    """Flat rows, one per page and concurrency: easy to compare between commits."""
+    rows = []
+    for concurrency, run in measured["runs"].items():
+        for page in measured["pages"]:
+            row = {"db": db, "mode": mode, "concurrency": concurrency,
+                   **{k: page.get(k) for k in (
+                       "name", "kind", "url", "note", "status", "error", "queries",
+                       "queries_first", "html_bytes", "html_gzip_bytes", "assets_gzip_bytes",
+                       "page_gzip_bytes", "set_cookie", "csrf_token")}}
+            result = run["pages"].get(page["name"])
+            if result:
+                row.update({
+                    "rps": round(result["rps"], 1), "ratio": round(ratio(result), 4),
+                    "p50_ms": round(result["p50_ms"], 2), "p99_ms": round(result["p99_ms"], 2),
+                    "ceiling_rps": round(result["ceiling_rps"], 1),
+                    "ceiling_p99_ms": round(result["ceiling_p99_ms"], 2),
+                    "p99_vs_ceiling": round(result["p99_ms"] / result["ceiling_p99_ms"], 2)
+                    if result["ceiling_p99_ms"] else None,
+                    "requests": result["requests"], "non_2xx": result["non_2xx"],
+                    "load_errors": result["errors"],
+                })
+                if result["non_2xx"] or result["errors"]:
+                    row["error"] = (f"{result['non_2xx']} non-2xx, {result['errors']} failed "
+                                    "requests under load")
+            rows.append(row)
+    return rows
+
+
+def kb(value):
+    return f"{value / 1024:.1f}" if value is not None else "–"
+
+
+def print_tables(db, mode, measured, rows):
+    log("")
+    for concurrency, run in measured["runs"].items():
+        ceilings = run["ceiling_runs"]
+        log(f"== {db} · {mode} · {concurrency} connection(s) · ceiling "
+            f"{statistics.mean(c['rps'] for c in ceilings):,.0f} req/s "
+            f"(p50 {statistics.mean(c['p50_ms'] for c in ceilings):.1f} ms, "
+            f"p99 {statistics.mean(c['p99_ms'] for c in ceilings):.1f} ms) ==")
+        log(f"{'page':<22} {'req/s':>8} {'ceiling':>8} {'p50 ms':>7} {'p99 ms':>7} "
+            f"{'p99/ceil':>8} {'SQL':>7} {'HTML KB':>8} {'gz KB':>6} {'+css/js':>7}")
+        for row in (r for r in rows if r["concurrency"] == concurrency):
+            queries = (f"{row['queries']}" if row["queries"] == row["queries_first"]
+                       else f"{row['queries']}({row['queries_first']})")
+            if row.get("rps") is None:
+                log(f"{row['name']:<22} ERROR: {row.get('error')}  {row.get('url') or ''}")
+                continue
+            log(f"{row['name']:<22} {row['rps']:>8.1f} {row['ratio'] * 100:>7.1f}% "
+                f"{row['p50_ms']:>7.1f} {row['p99_ms']:>7.1f} {row['p99_vs_ceiling']:>7.1f}x "
+                f"{queries:>7} {kb(row['html_bytes']):>8} {kb(row['html_gzip_bytes']):>6} "
+                f"{kb(row['assets_gzip_bytes']):>7}"
+                + (f"  ! {row['error']}" if row.get("error") else ""))
+    log(f"gunicorn worker RSS after the run: "
+        f"{', '.join(f'{mb} MB' for mb in measured['worker_rss_mb'])}")
+    notes = {r["name"]: r["note"] for r in rows if r.get("note")}
+    for name, note in notes.items():
+        log(f"note: {name}: {note}")
+
+
+def print_comparison(rows):
+    """PostgreSQL's req/s against SQLite's, page by page, when both were measured."""
+    sqlite = {(r["mode"], r["concurrency"], r["name"]): r for r in rows if r["db"] == "sqlite"}
+    pairs = [(r, sqlite[key]) for r in rows if r["db"] == "postgres"
+             and (key := (r["mode"], r["concurrency"], r["name"])) in sqlite]
+    if not pairs:
+        return
+    log("\n== PostgreSQL against SQLite (req/s) ==")
+    log(f"{'mode':<9} {'conn':>4}  {'page':<22} {'SQLite':>8} {'Postgres':>9} {'PG/SQLite':>9}")
+    for pg, lite in pairs:
+        if pg.get("rps") and lite.get("rps"):
+            log(f"{pg['mode']:<9} {pg['concurrency']:>4}  {pg['name']:<22} {lite['rps']:>8.1f} "
+                f"{pg['rps']:>9.1f} {pg['rps'] / lite['rps'] * 100:>8.0f}%")
+
+
+def target_misses(rows, rss):
+    """Which of the issue's targets a run missed (an empty list: all met)."""
+    misses = []
+    for row in rows:
+        where = f"{row['db']}/{row['mode']}/c{row['concurrency']} {row['name']}"
+        if row.get("error"):
+            misses.append(f"{where}: {row['error']}")
+            continue
+        if row["mode"] == "cached":
+            floor = TARGETS["cached_ratio"]
+        else:
+            floor = TARGETS["detail_ratio" if row["kind"] == "detail" else "list_ratio"]
+        if row.get("ratio") is not None and row["ratio"] < floor:
+            misses.append(f"{where}: {row['ratio'] * 100:.1f} % of the ceiling "
+                          f"(target {floor * 100:.0f} %)")
+        if (row["concurrency"] >= TARGETS["p99_concurrency"] and row.get("p99_vs_ceiling")
+                and row["p99_vs_ceiling"] > TARGETS["p99_factor"]):
+            misses.append(f"{where}: p99 {row['p99_vs_ceiling']:.1f}× the ceiling's "
+                          f"(target ≤ {TARGETS['p99_factor']:.0f}×)")
+        if row["concurrency"] == min(r["concurrency"] for r in rows):
+            if row["queries"] is not None and row["queries"] > TARGETS["queries"]:
+                misses.append(f"{where}: {row['queries']} queries (target ≤ 6)")
+            if row["page_gzip_bytes"] and row["page_gzip_bytes"] > TARGETS["page_gzip_kb"] * 1024:
+                misses.append(f"{where}: {kb(row['page_gzip_bytes'])} KB gzipped with CSS/JS "
+                              f"(target ≤ {TARGETS['page_gzip_kb']} KB)")
+            if row["mode"] == "uncached" and (row["set_cookie"] or row["csrf_token"]):
+                misses.append(f"{where}: sets a cookie or carries a CSRF token")
+    for label, sizes in rss.items():
+        if sizes and max(sizes) > TARGETS["rss_mb"]:
+            misses.append(f"{label}: worker RSS {max(sizes)} MB (target ≤ 80 MB)")
+    by_key = {(r["db"], r["mode"], r["concurrency"], r["name"]): r for r in rows}
+    for (db, mode, concurrency, name), row in by_key.items():
+        other = by_key.get(("sqlite", mode, concurrency, name))
+        compared = db == "postgres" and other and row.get("rps") and other.get("rps")
+        if compared and row["rps"] < TARGETS["postgres_vs_sqlite"] * other["rps"]:
+            misses.append(f"postgres/{mode}/c{concurrency} {name}: "
+                          f"{row['rps'] / other['rps'] * 100:.0f} % of SQLite's req/s "
+                          "(target ≥ 80 %)")
+    return misses
+
+
+def git_state():
+    def git(*arguments):
+        result = subprocess.run(["git", *arguments], cwd=BASE_DIR, capture_output=True,
+                                text=True, check=False)
+        return result.stdout.strip() if result.returncode == 0 else None
+    status = git("status", "--porcelain")
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None
+            else None}
+
+
+def measure_database(db, args, env, workdir, load, report, tables):
+    if db == "sqlite":
+        database_url = prepare_sqlite(args, env, workdir)
+    else:
+        database_url = prepare_postgres(args, env)
+    db_env = {**env, "DATABASE_URL": database_url}
+    for mode in args.mode_list:
+        measured = measure_mode(db, mode, db_env, args, workdir, load)
+        if measured is None:
+            continue
+        rows = rows_for(db, mode, measured)
+        report["rows"] += rows
+        report["databases"].setdefault(db, {})[mode] = {
+            "probe": {k: v for k, v in measured["facts"].items() if k != "pages"},
+            "ceiling_page": measured["ceiling_page"],
+            "ceiling_runs": {str(c): run["ceiling_runs"] for c, run in measured["runs"].items()},
+            "worker_rss_mb": measured["worker_rss_mb"],
+        }
+        tables.append((db, mode, measured, rows))
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.client == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install -y wrk), or use --client python")
+    use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk"))
+    load = wrk_load if use_wrk else python_load
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    log(f"Working in {workdir} (load generator: {'wrk' if use_wrk else 'Python threads'})")
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
+           "ALLOWED_HOSTS": HOST, "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "WARNING",
+           "STATIC_ROOT": str(workdir / "static"), "MEDIA_ROOT": str(workdir / "media"),
+           "PYTHONUNBUFFERED": "1"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)
+    report = {
+        "meta": {
+            "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            **git_state(), "python": sys.version.split()[0], "cpus": os.cpu_count(),
+            "load_average": os.getloadavg(), "client": "wrk" if use_wrk else "python",
+            "gunicorn": {"workers": args.workers, "worker_class": args.worker_class,
+                         "threads": args.threads if args.worker_class == "gthread" else 1},
+            "size": {"cities": args.cities, "institutions": args.institutions,
+                     "events": args.events, "seed": args.seed, "today": str(bench_today())},
+            "duration_s": args.duration, "ceiling_duration_s": args.ceiling_duration,
+            "concurrency": args.concurrencies, "targets": TARGETS,
+        },
+        "databases": {}, "rows": [], "errors": [],
+    }
+    tables = []
+    try:
+        manage({**env, "DATABASE_URL": f"sqlite:///{workdir / 'unused.sqlite3'}"},
+               "collectstatic", "--noinput", "--skip-checks", "-v", "0")
+        for db in args.dbs:
+            try:
+                measure_database(db, args, env, workdir, load, report, tables)
+            except SystemExit as error:
+                # Report what the other database measured rather than nothing.
+                log(f"[{db}] not measured: {error}")
+                report["errors"].append(f"{db}: {error}")
+    finally:
+        if args.keep:
+            log(f"Kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    for db, mode, measured, rows in tables:
+        print_tables(db, mode, measured, rows)
+    print_comparison(report["rows"])
+    rss = {f"{db}/{mode}": info["worker_rss_mb"]
+           for db, modes in report["databases"].items() for mode, info in modes.items()}
+    misses = target_misses(report["rows"], rss)
+    report["target_misses"] = misses
+    report["meta"]["elapsed_s"] = round(time.monotonic() - started, 1)
+    if report["rows"]:
+        log("")
+        log("Targets: all met." if not misses else f"Targets missed ({len(misses)}):")
+        for miss in misses:
+            log(f"  - {miss}")
+        out = Path(args.out) if args.out else BASE_DIR / "bench-results" / (
+            f"{datetime.datetime.now():%Y%m%d-%H%M%S}-{'-'.join(args.dbs)}.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+        log(f"\nResults written to {out} ({report['meta']['elapsed_s']:.0f} s in all)")
+    for error in report["errors"]:
+        log(f"Not measured: {error}")
+    return 1 if report["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

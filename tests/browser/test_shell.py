@@ -1,0 +1,40 @@
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_in_both_languages_switch_and_axe(page, live_server, axe):
+    page.goto(live_server.url + "/")
+    # The browser asks for Korean first: / redirects to /ko/.
+    assert page.url.endswith("/ko/")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    assert axe(page) == []
+
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/en/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("navigation", name="Main").is_visible()
+    assert axe(page) == []
+
+    page.get_by_role("link", name="한국어").click()
+    page.wait_for_url("**/ko/")
+    assert page.locator("html").get_attribute("lang") == "ko"
+
+
+def test_skip_link_moves_focus_to_main(page, live_server):
+    with translation.override("ko"):
+        page.goto(live_server.url + reverse("portal:home"))
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="본문 바로가기")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+
+def test_not_found_page_is_translated_and_accessible(page, live_server, axe):
+    response = page.goto(live_server.url + "/en/no-such-page/")
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Page not found").is_visible()
+    assert axe(page) == []

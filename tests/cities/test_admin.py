@@ -1,0 +1,285 @@
+import io
+
+import openpyxl
+import pytest
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cities.models import City, CreativeField, Region
+from cities.resources import CityResource
+from tests.factories import CityFactory, MilestoneFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "name_en,name_ko,country,region,field,year\n"
+GOOD_CSV = HEADER + (
+    "Cheongju,청주,KR,Asia and the Pacific,Crafts and Folk Art,2025\n"
+    "Bologna,볼로냐,IT,Europe and North America,Music,2006\n"
+    "Areguá,,PY,Latin America and the Caribbean,Crafts and Folk Art,2019\n"
+)
+
+
+# --- Changelists -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("model, params, count", [
+    ("city", {}, 2),
+    ("city", {"q": "청주"}, 1),
+    ("city", {"q": "cheong", "creative_field__exact": "crafts",
+              "region__exact": "asia_pacific", "country": "KR", "designation_year": "2025",
+              "status__exact": "published", "is_home__exact": "1", "o": "3.-1"}, 1),
+    ("partnership", {}, 1),
+    ("partnership", {"q": "Sister", "kind__exact": "sister_city",
+                     "status__exact": "published", "o": "-2"}, 1),
+    ("partnership", {"q": "no such thing"}, 0),
+    ("milestone", {}, 1),
+    ("milestone", {"q": "Candidate", "date_precision__exact": "year", "o": "3"}, 1),
+])
+def test_changelists_with_search_filters_and_sorting(admin_client, model, params, count):
+    home = CityFactory(name_en="Cheongju", name_ko="청주", is_home=True, designation_year=2025,
+                       country="KR")
+    PartnershipFactory(city=home, partner=CityFactory(country="JP"), title_en="Sister cities")
+    MilestoneFactory(city=home, title_en="Candidate city", date_precision="year")
+    response = admin_client.get(reverse(f"admin:cities_{model}_changelist"), params)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == count
+    if model == "city":
+        assert reverse("admin:cities_city_import") in response.text
+        assert reverse("admin:cities_city_export") in response.text
+
+
+@pytest.mark.parametrize("model", ["city", "partnership", "milestone"])
+def test_changelist_queries_do_not_grow(admin_client, django_assert_max_num_queries, model):
+    def add(count):
+        for _ in range(count):
+            partnership = PartnershipFactory()
+            MilestoneFactory(city=partnership.city)
+
+    add(3)
+    url = reverse(f"admin:cities_{model}_changelist")
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        admin_client.get(url)
+    add(30)
+    with django_assert_max_num_queries(len(small)):
+        admin_client.get(url)
+
+
+def test_change_form_and_autocomplete_load(admin_client):
+    city = CityFactory(name_en="Cheongju", name_ko="청주")
+    PartnershipFactory(city=city)
+    MilestoneFactory(city=city)
+    response = admin_client.get(reverse("admin:cities_city_change", args=[city.pk]))
+    assert response.status_code == 200
+    assert "partnerships-TOTAL_FORMS" in response.text
+    assert "milestones-TOTAL_FORMS" in response.text
+    response = admin_client.get(reverse("admin:cities_city_add"))
+    assert response.context["adminform"].prepopulated_fields[0]["dependencies"][0].name == \
+        "name_en"
+    autocomplete = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Cheong", "app_label": "cities", "model_name": "partnership",
+         "field_name": "partner"})
+    assert autocomplete.status_code == 200
+    assert [r["id"] for r in autocomplete.json()["results"]] == [str(city.pk)]
+
+
+def city_form_data(**changes):
+    data = {
+        "name_ko": "이천", "name_en": "Icheon", "slug": "icheon", "country": "KR",
+        "region": Region.ASIA_PACIFIC, "creative_field": CreativeField.CRAFTS_AND_FOLK_ART,
+        "designation_year": "2010", "status": "published",
+        "partnerships-TOTAL_FORMS": "0", "partnerships-INITIAL_FORMS": "0",
+        "milestones-TOTAL_FORMS": "0", "milestones-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_second_home_city_is_a_form_error_not_a_500(admin_client):
+    CityFactory(name_en="Cheongju", is_home=True)
+    response = admin_client.post(reverse("admin:cities_city_add"),
+                                 city_form_data(is_home="on"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Cheongju is already the home city" in errors["is_home"][0]
+    assert not City.objects.filter(slug="icheon").exists()
+
+
+def test_add_city_with_inline_partnership_and_milestone(admin_client):
+    partner = CityFactory(name_en="Santa Fe")
+    response = admin_client.post(reverse("admin:cities_city_add"), city_form_data(**{
+        "partnerships-TOTAL_FORMS": "1", "partnerships-0-partner": str(partner.pk),
+        "partnerships-0-kind": "sister_city", "partnerships-0-title_en": "Sister cities",
+        "partnerships-0-title_ko": "자매도시", "partnerships-0-start_date": "2013-11-01",
+        "partnerships-0-start_precision": "month", "partnerships-0-end_precision": "day",
+        "partnerships-0-status": "published",
+        "milestones-TOTAL_FORMS": "1", "milestones-0-date": "2010-01-01",
+        "milestones-0-date_precision": "year", "milestones-0-title_en": "Designated",
+        "milestones-0-title_ko": "지정", "milestones-0-status": "published",
+    }))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    city = City.objects.get(slug="icheon")
+    assert city.partnerships.get().partner == partner
+    assert city.milestones.get().title_en == "Designated"
+
+
+def test_inline_partnership_ending_before_it_starts_is_refused(admin_client):
+    partner = CityFactory()
+    response = admin_client.post(reverse("admin:cities_city_add"), city_form_data(**{
+        "partnerships-TOTAL_FORMS": "1", "partnerships-0-partner": str(partner.pk),
+        "partnerships-0-kind": "mou", "partnerships-0-title_en": "MOU",
+        "partnerships-0-title_ko": "협약", "partnerships-0-start_date": "2020-05-01",
+        "partnerships-0-end_date": "2020-04-01", "partnerships-0-start_precision": "day",
+        "partnerships-0-end_precision": "day", "partnerships-0-status": "draft",
+    }), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "The end cannot be before the start." in response.text
+    assert not City.objects.filter(slug="icheon").exists()
+
+
+def test_make_home_city_action_moves_the_flag(admin_client):
+    old = CityFactory(is_home=True)
+    new = CityFactory()
+    response = admin_client.post(reverse("admin:cities_city_changelist"), {
+        "action": "make_home_city", "_selected_action": [str(new.pk)]}, follow=True)
+    assert response.status_code == 200
+    assert City.objects.home().get() == new
+    old.refresh_from_db()
+    assert not old.is_home
+
+
+def test_make_home_city_action_needs_exactly_one_city(admin_client):
+    home = CityFactory(is_home=True)
+    others = CityFactory.create_batch(2)
+    admin_client.post(reverse("admin:cities_city_changelist"), {
+        "action": "make_home_city", "_selected_action": [str(c.pk) for c in others]})
+    assert City.objects.home().get() == home
+
+
+# --- Import and export ------------------------------------------------------------------
+
+def upload(name, content):
+    return SimpleUploadedFile(name, content if isinstance(content, bytes) else
+                              content.encode("utf-8"))
+
+
+def preview(admin_client, file, format_index=0):
+    return admin_client.post(reverse("admin:cities_city_import"),
+                             {"import_file": file, "format": str(format_index)},
+                             HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_import_previews_then_writes_on_confirm(admin_client):
+    CityFactory(slug="bologna", name_en="Bologna", name_ko="볼로냐", country="IT",
+                region=Region.EUROPE_NORTH_AMERICA, creative_field=CreativeField.MUSIC,
+                designation_year=2005)
+    response = preview(admin_client, upload("network.csv", GOOD_CSV))
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["new"] == 2 and result.totals["update"] == 1
+    # Nothing is written by the preview.
+    assert City.objects.count() == 1
+    assert City.objects.get(slug="bologna").designation_year == 2005
+
+    confirm = response.context["confirm_form"].initial
+    response = admin_client.post(reverse("admin:cities_city_process_import"), confirm)
+    assert response.status_code == 302
+    assert City.objects.count() == 3
+    cheongju = City.objects.get(slug="cheongju")
+    assert (cheongju.name_ko, cheongju.country.code, cheongju.region, cheongju.creative_field,
+            cheongju.designation_year) == ("청주", "KR", "asia_pacific", "crafts", 2025)
+    assert City.objects.get(slug="aregua").name_en == "Areguá"
+    assert City.objects.get(slug="bologna").designation_year == 2006
+    # New cities arrive as drafts (no status column); history records the import.
+    assert cheongju.status == "draft"
+    assert cheongju.history.count() == 1
+
+
+def test_import_xlsx(admin_client):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name_en", "name_ko", "country", "region", "field", "year", "status"])
+    sheet.append(["Jinju", "진주", "KR", "Asia and the Pacific", "Crafts and Folk Art", 2019,
+                  "published"])
+    data = io.BytesIO()
+    book.save(data)
+    response = preview(admin_client, upload("network.xlsx", data.getvalue()), format_index=1)
+    assert response.context["result"].totals["new"] == 1
+    admin_client.post(reverse("admin:cities_city_process_import"),
+                      response.context["confirm_form"].initial)
+    jinju = City.objects.get(slug="jinju")
+    assert jinju.designation_year == 2019 and jinju.status == "published"
+
+
+@pytest.mark.parametrize("bad_row, column, message", [
+    ("Kyoto,교토,JP,Asia,Crafts and Folk Art,2017", "region", "is not a known UNESCO region"),
+    ("Kyoto,교토,JP,Asia and the Pacific,Pottery,2017", "creative_field",
+     "is not a known creative field"),
+    ("Kyoto,교토,Nowhere,Asia and the Pacific,Design,2017", "country", "is not a country"),
+    ("Kyoto,교토,JP,Asia and the Pacific,Design,abc", "designation_year", "is not a year"),
+    ("Kyoto,교토,JP,Asia and the Pacific,Design,1850", "designation_year", "is not a year"),
+    (",교토,JP,Asia and the Pacific,Design,2017", "name_en", "English name"),
+])
+def test_a_bad_row_is_reported_by_number_and_nothing_is_written(
+        admin_client, bad_row, column, message):
+    content = GOOD_CSV + bad_row + "\n"
+    response = preview(admin_client, upload("network.csv", content))
+    assert response.status_code == 200
+    result = response.context["result"]
+    invalid = result.invalid_rows
+    assert [row.number for row in invalid] == [4]
+    assert column in invalid[0].error_dict
+    assert message in " ".join(invalid[0].error_dict[column])
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert "Row 4" in response.text or "4" in response.text
+    # The resource itself, used outside the admin, rolls the good rows back as well.
+    dataset = tablib.Dataset().load(content, format="csv")
+    result = CityResource().import_data(dataset, dry_run=False)
+    assert result.has_validation_errors()
+    assert City.objects.count() == 0
+
+
+def test_import_accepts_keys_label_variants_and_spacing():
+    dataset = tablib.Dataset().load(
+        HEADER + "Jinju,진주,kor, asia_pacific ,CRAFTS AND FOLK ARTS,2019.0\n", format="csv")
+    result = CityResource().import_data(dataset, dry_run=False)
+    assert not result.has_validation_errors(), result.invalid_rows[0].error_dict
+    jinju = City.objects.get(slug="jinju")
+    assert (jinju.country.code, jinju.region, jinju.creative_field, jinju.designation_year) == (
+        "KR", "asia_pacific", "crafts", 2019)
+
+
+def test_reimporting_the_same_file_changes_nothing():
+    dataset = tablib.Dataset().load(GOOD_CSV, format="csv")
+    CityResource().import_data(dataset, dry_run=False)
+    history = City.history.count()
+    result = CityResource().import_data(tablib.Dataset().load(GOOD_CSV, format="csv"))
+    assert result.totals["skip"] == 3
+    assert City.history.count() == history
+
+
+def test_import_never_touches_the_home_flag(admin_client):
+    CityFactory(slug="cheongju", name_en="Cheongju", is_home=True)
+    dataset = tablib.Dataset().load(GOOD_CSV, format="csv")
+    CityResource().import_data(dataset, dry_run=False)
+    assert City.objects.home().get().slug == "cheongju"
+
+
+def test_export_round_trips_human_values(admin_client):
+    CityFactory(slug="lyon", name_en="Lyon", name_ko="리옹", country="FR",
+                region=Region.EUROPE_NORTH_AMERICA, creative_field=CreativeField.LITERATURE,
+                designation_year=2008)
+    exported = CityResource().export()
+    row = dict(zip(exported.headers, exported[0], strict=True))
+    assert row == {"slug": "lyon", "name_en": "Lyon", "name_ko": "리옹", "country": "FR",
+                   "region": "Europe and North America", "field": "Literature",
+                   "year": "2008", "status": "Published"}
+    response = admin_client.post(reverse("admin:cities_city_export"), {
+        "format": "0", **{f"cityresource_{name}": "on" for name in exported.headers}})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Europe and North America" in response.content.decode()

@@ -1,0 +1,82 @@
+import datetime
+
+import pytest
+
+from cities import demo
+from cities.models import City, Milestone, Partnership
+from portal.fields import DatePrecision
+
+pytestmark = pytest.mark.django_db
+
+
+def load(home="cheongju"):
+    demo.load(home=home, log=lambda message: None)
+
+
+def snapshot():
+    return {
+        model.__name__: sorted(model.objects.values_list("pk", "updated_at"))
+        for model in (City, Partnership, Milestone)
+    } | {"history": City.history.count() + Partnership.history.count()
+         + Milestone.history.count()}
+
+
+def test_demo_loads_the_network_partnerships_and_journey():
+    load()
+    assert City.objects.published().count() == 60
+    home = City.objects.published().home().get()
+    assert home.slug == "cheongju"
+    assert (home.name_ko, home.designation_year, home.population) == ("청주", 2025, 880_000)
+    assert home.summary_en and home.summary_ko and home.description_ko
+    assert City.objects.get(slug="aswan").name_ko == ""
+    lyon = City.objects.get(slug="lyon")
+    assert (lyon.creative_field, lyon.previous_field, lyon.field_changed_year) == (
+        "literature", "media_arts", 2023)
+
+    journey = list(home.milestones.published().values_list("date", "date_precision"))
+    assert journey == [
+        (datetime.date(2018, 1, 1), DatePrecision.YEAR),
+        (datetime.date(2023, 1, 1), DatePrecision.YEAR),
+        (datetime.date(2024, 1, 1), DatePrecision.YEAR),
+        (datetime.date(2024, 3, 1), DatePrecision.MONTH),
+        (datetime.date(2025, 10, 31), DatePrecision.DAY),
+        (datetime.date(2025, 12, 1), DatePrecision.MONTH),
+        (datetime.date(2026, 2, 1), DatePrecision.MONTH),
+    ]
+    assert Partnership.objects.published().count() == 5
+    santa_fe = Partnership.objects.get(partner__slug="santa-fe")
+    assert (santa_fe.city.slug, santa_fe.kind, santa_fe.start_date, santa_fe.start_precision) == (
+        "icheon", "sister_city", datetime.date(2013, 11, 1), DatePrecision.MONTH)
+    visit = Partnership.objects.get(partner__slug="kanazawa")
+    assert (visit.start_date, visit.end_date, visit.start_precision) == (
+        datetime.date(2016, 12, 21), datetime.date(2016, 12, 23), DatePrecision.DAY)
+    assert all(p.title_ko for p in Partnership.objects.all())
+
+
+def test_running_twice_changes_nothing():
+    load()
+    before = snapshot()
+    load()
+    assert snapshot() == before
+
+
+def test_home_icheon_moves_the_flag_and_uses_icheons_facts():
+    load()
+    load(home="icheon")
+    home = City.objects.home().get()
+    assert home.slug == "icheon"
+    assert City.objects.filter(is_home=True).count() == 1
+    designation = home.milestones.get()
+    assert (designation.date.year, designation.date_precision) == (2010, DatePrecision.YEAR)
+    assert "first in Korea" in designation.title_en
+    before = snapshot()
+    load(home="icheon")
+    assert snapshot() == before
+
+
+def test_unknown_home_city_lists_the_valid_slugs_and_writes_nothing():
+    with pytest.raises(demo.UnknownHomeCity) as error:
+        load(home="atlantis")
+    assert "atlantis" in str(error.value)
+    assert "cheongju" in str(error.value) and "icheon" in str(error.value)
+    assert City.objects.count() == 0

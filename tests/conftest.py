@@ -1,0 +1,43 @@
+import pytest
+from django.core.management import call_command
+
+# The real-browser fixtures, for every app's browser tests. Imported into this conftest,
+# rather than loaded as a plugin, so that this live_server overrides pytest-django's.
+from tests.browser.fixtures import axe, browser, live_server, new_page, page  # noqa: F401
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(django_db_blocker):
+    """Pages are rendered with the production static storage (hashed names from a
+    manifest), so the suite collects static files once, as a deployment does."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploads written by a test go to a fresh folder, never the developer's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (page cache, footer links, fragments)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off(request, settings):
+    """Tests exercise the views themselves: the anonymous page cache would answer a
+    repeated request without running the view (and without a template context).
+    The cache has its own tests, marked `page_cache`, which keep it on."""
+    if request.node.get_closest_marker("page_cache") is None:
+        page_cache = "portal.cache.AnonymousPageCacheMiddleware"
+        settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != page_cache]

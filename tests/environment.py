@@ -1,0 +1,8 @@
+"""A pytest plugin loaded before Django is set up (``-p tests.environment`` in
+pyproject.toml): the suite runs with production settings (DEBUG off), so it needs the
+values production must provide. Real environment variables still win."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-suite-secret-key-not-for-production-" + "x" * 20)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")

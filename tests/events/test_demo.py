@@ -1,0 +1,85 @@
+import datetime
+
+import pytest
+
+from events import demo
+from events.models import Event, EventSeries
+from tests.factories import CityFactory, InstitutionFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+DAY = D(2026, 11, 22)
+
+
+def snapshot():
+    return {
+        e.slug: (e.updated_at, e.start_date, e.end_date, e.starts_at, e.history.count())
+        for e in Event.objects.all()
+    }
+
+
+def load(today=DAY):
+    messages = []
+    demo.load(log=messages.append, today=today)
+    return messages
+
+
+def test_demo_loads_the_sourced_events_and_links_what_exists():
+    cheongju = CityFactory(slug="cheongju", is_home=True)
+    CityFactory(slug="icheon")
+    factory = InstitutionFactory(slug="culture-factory", city=cheongju)
+    foundation = InstitutionFactory(slug="korea-ceramic-foundation")
+    load()
+    assert EventSeries.objects.count() == 4
+    biennale = Event.objects.get(slug="cheongju-craft-biennale-2025")
+    assert (biennale.title_ko, biennale.title_en) == ("청주공예비엔날레 2025",
+                                                      "Cheongju Craft Biennale 2025")
+    assert (biennale.start_date, biennale.end_date) == (D(2025, 9, 4), D(2025, 11, 2))
+    assert biennale.edition == 14 and biennale.series.slug == "cheongju-craft-biennale"
+    assert biennale.venue == factory and biennale.place == "" and biennale.city == cheongju
+    assert "400,000" in biennale.summary_en
+    b2021 = Event.objects.get(slug="cheongju-craft-biennale-2021")
+    assert b2021.start_date is None and b2021.attendance == "hybrid"
+    assert "Tools of Conviviality" in b2021.summary_en
+    kicb = Event.objects.get(slug="korean-international-ceramic-biennale-2019")
+    assert list(kicb.organisers.all()) == [foundation] and kicb.venue is None
+    assert kicb.place_en == "Icheon World Ceramic Center"
+    ceremony = Event.objects.get(slug="unesco-creative-city-proclamation-ceremony-2025")
+    assert ceremony.venue == factory
+    assert Event.objects.get(slug="creative-city-ordinance-enacted-2026").kind == "other"
+    assert Event.objects.get(slug="uccn-annual-conference-2018").city is None
+    assert Event.objects.get(slug="icheon-ceramics-festival-2017").admission_free
+
+
+def test_samples_are_marked_and_dated_from_the_load_day():
+    load()
+    samples = Event.objects.filter(slug__startswith="sample-")
+    assert samples.count() == 4
+    for sample in samples:
+        assert sample.title_en.startswith("[Sample]") and sample.title_ko.startswith("[예시]")
+        assert "sample" in sample.description_en and "예시" in sample.description_ko
+        sample.full_clean()
+    assert Event.objects.published().ongoing(today=DAY).filter(slug__startswith="sample-").exists()
+    assert Event.objects.published().upcoming(today=DAY).count() >= 3
+
+
+def test_second_run_on_the_same_day_changes_nothing():
+    load()
+    before = snapshot()
+    messages = load()
+    assert snapshot() == before
+    assert "0 created, 0 updated" in messages[-1]
+
+
+def test_later_day_moves_the_samples_instead_of_adding_more():
+    load()
+    before = snapshot()
+    load(today=DAY + datetime.timedelta(days=40))
+    after = snapshot()
+    assert after.keys() == before.keys()
+    exhibition, klass = (Event.objects.get(slug=s) for s in ("sample-craft-exhibition",
+                                                             "sample-craft-class"))
+    assert exhibition.start_date == DAY + datetime.timedelta(days=37)
+    assert exhibition.start_date <= klass.start_date <= exhibition.end_date
+    assert after["cheongju-craft-biennale-2025"] == before["cheongju-craft-biennale-2025"]

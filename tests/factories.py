@@ -1,0 +1,126 @@
+"""factory-boy factories for every content model (tests never use JSON fixtures).
+
+Factories create *published* records by default; pass ``status="draft"`` for drafts.
+"""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from cities.models import City, CreativeField, Milestone, Partnership, PartnershipKind, Region
+from events.models import Event, EventKind, EventSeries
+from institutions.models import Discipline, Institution, InstitutionKind
+from portal.models import News, Page
+from portal.publishing import PublicationStatus
+
+
+class PublishedFactory(factory.django.DjangoModelFactory):
+    status = PublicationStatus.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(minutes=1))
+
+    class Meta:
+        abstract = True
+
+
+class CityFactory(PublishedFactory):
+    name_en = factory.Sequence(lambda n: f"City {n}")
+    name_ko = factory.Sequence(lambda n: f"도시 {n}")
+    slug = factory.Sequence(lambda n: f"city-{n}")
+    country = "KR"
+    region = Region.ASIA_PACIFIC
+    creative_field = CreativeField.CRAFTS_AND_FOLK_ART
+    designation_year = 2019
+    summary_en = "A creative city."
+    summary_ko = "창의도시입니다."
+
+    class Meta:
+        model = City
+
+
+class PartnershipFactory(PublishedFactory):
+    city = factory.SubFactory(CityFactory)
+    partner = factory.SubFactory(CityFactory)
+    kind = PartnershipKind.SISTER_CITY
+    title_en = factory.Sequence(lambda n: f"Partnership {n}")
+    title_ko = factory.Sequence(lambda n: f"교류 {n}")
+    start_date = datetime.date(2015, 4, 1)
+
+    class Meta:
+        model = Partnership
+
+
+class MilestoneFactory(PublishedFactory):
+    city = factory.SubFactory(CityFactory)
+    date = datetime.date(2018, 1, 1)
+    title_en = factory.Sequence(lambda n: f"Milestone {n}")
+    title_ko = factory.Sequence(lambda n: f"이정표 {n}")
+
+    class Meta:
+        model = Milestone
+
+
+class DisciplineFactory(factory.django.DjangoModelFactory):
+    name_en = factory.Sequence(lambda n: f"Discipline {n}")
+    name_ko = factory.Sequence(lambda n: f"분야 {n}")
+    slug = factory.Sequence(lambda n: f"discipline-{n}")
+
+    class Meta:
+        model = Discipline
+
+
+class InstitutionFactory(PublishedFactory):
+    name_en = factory.Sequence(lambda n: f"Institution {n}")
+    name_ko = factory.Sequence(lambda n: f"기관 {n}")
+    slug = factory.Sequence(lambda n: f"institution-{n}")
+    kind = InstitutionKind.STUDIO
+    city = factory.SubFactory(CityFactory)
+
+    class Meta:
+        model = Institution
+
+
+class EventSeriesFactory(PublishedFactory):
+    name_en = factory.Sequence(lambda n: f"Series {n}")
+    name_ko = factory.Sequence(lambda n: f"시리즈 {n}")
+    slug = factory.Sequence(lambda n: f"series-{n}")
+
+    class Meta:
+        model = EventSeries
+
+
+class EventFactory(PublishedFactory):
+    title_en = factory.Sequence(lambda n: f"Event {n}")
+    title_ko = factory.Sequence(lambda n: f"행사 {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    kind = EventKind.EXHIBITION
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=2))
+
+    class Meta:
+        model = Event
+
+
+class NewsFactory(PublishedFactory):
+    title_en = factory.Sequence(lambda n: f"News {n}")
+    title_ko = factory.Sequence(lambda n: f"소식 {n}")
+    slug = factory.Sequence(lambda n: f"news-{n}")
+    date = datetime.date(2025, 11, 5)
+    summary_en = "A summary."
+    summary_ko = "요약입니다."
+    body_en = "Body text."
+    body_ko = "본문입니다."
+
+    class Meta:
+        model = News
+
+
+class PageFactory(PublishedFactory):
+    title_en = factory.Sequence(lambda n: f"Page {n}")
+    title_ko = factory.Sequence(lambda n: f"페이지 {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    body_en = "About us."
+    body_ko = "소개합니다."
+
+    class Meta:
+        model = Page

@@ -1,0 +1,91 @@
+"""The directory in a real browser: filter, open an institution, check its links;
+axe-core on both pages; and the directory with JavaScript off."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from institutions.models import InstitutionKind
+from tests.factories import CityFactory, InstitutionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TILES = "https://tile.openstreetmap.org/**"
+
+
+@pytest.fixture
+def directory():
+    icheon = CityFactory(slug="icheon", name_en="Icheon", name_ko="이천")
+    cheongju = CityFactory(slug="cheongju", name_en="Cheongju", name_ko="청주")
+    InstitutionFactory(
+        slug="korea-ceramic-foundation", name_en="Korea Ceramic Foundation",
+        name_ko="한국도자재단", kind=InstitutionKind.FOUNDATION, city=icheon,
+        phone="+82316456501", homepage="https://www.kocef.org",
+        address_en="263, Gyungchoongdae-ro 2697, Icheon, Gyunggi Province")
+    InstitutionFactory(
+        slug="korea-ceramic-art-high-school", name_en="Korea Ceramic Art High School",
+        name_ko="한국도예고등학교", kind=InstitutionKind.SCHOOL, city=icheon,
+        phone="+82316386842", homepage="https://www.doyego.hs.kr")
+    InstitutionFactory(
+        slug="culture-factory", name_en="Culture Factory", name_ko="문화제조창",
+        kind=InstitutionKind.MUSEUM, city=cheongju, latitude="36.650", longitude="127.488")
+    return ["한국도자재단", "한국도예고등학교", "문화제조창"]
+
+
+def list_url(live_server):
+    with translation.override("ko"):
+        return live_server.url + reverse("institutions:list")
+
+
+def test_filter_by_kind_open_an_institution_and_its_links(page, live_server, axe, directory):
+    # Tiles are unreachable here: the page must not depend on them.
+    page.route(TILES, lambda route: route.abort())
+    page.goto(list_url(live_server))
+    assert page.locator("html").get_attribute("lang") == "ko"
+    assert page.locator(".leaflet-container").count() == 1  # the map is drawn
+    assert axe(page) == []
+
+    page.locator("#id_kind").select_option("foundation")
+    page.locator(".filters button[type=submit]").click()
+    page.wait_for_url("**kind=foundation**")
+    cards = page.locator(".institution-card h2")
+    assert cards.all_inner_texts() == ["한국도자재단"]
+
+    page.get_by_role("link", name="한국도자재단", exact=True).click()
+    page.wait_for_url("**/ko/institutions/korea-ceramic-foundation/")
+    assert page.get_by_role("heading", level=1).inner_text() == "한국도자재단"
+    phone = page.get_by_role("link", name="031-645-6501")
+    assert phone.get_attribute("href") == "tel:+82316456501"
+    homepage = page.get_by_role("link", name="https://www.kocef.org")
+    assert homepage.get_attribute("href") == "https://www.kocef.org"
+    kakao = page.locator(".map-links a").nth(1)
+    assert kakao.get_attribute("href").startswith("https://map.kakao.com/link/search/")
+    assert axe(page) == []
+
+
+def test_detail_with_a_map_is_accessible(page, live_server, axe, directory):
+    page.route(TILES, lambda route: route.abort())
+    with translation.override("en"):
+        page.goto(live_server.url + reverse("institutions:detail",
+                                            kwargs={"slug": "culture-factory"}))
+    assert page.locator(".leaflet-marker-icon").count() == 1
+    assert axe(page) == []
+
+
+def test_without_javascript_the_list_is_complete(browser, live_server, directory):
+    context = browser.new_context(java_script_enabled=False, locale="ko-KR")
+    page = context.new_page()
+    try:
+        page.goto(list_url(live_server))
+        names = page.locator(".institution-card h2").all_inner_texts()
+        assert sorted(names) == sorted(directory)
+        # The map stays hidden (no empty box) and every entry keeps its map links.
+        assert not page.locator("[data-institutions-map]").is_visible()
+        assert page.locator(".leaflet-container").count() == 0
+        assert page.locator(".map-links a[href^='https://www.openstreetmap.org/']").count() == 3
+        page.locator("#id_kind").select_option("school")
+        page.locator(".filters button[type=submit]").click()
+        page.wait_for_url("**kind=school**")
+        assert page.locator(".institution-card h2").all_inner_texts() == ["한국도예고등학교"]
+    finally:
+        context.close()

@@ -1,0 +1,86 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from portal.publishing import PublicationStatus
+from tests.factories import NewsFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+
+def news_list_url(lang="ko"):
+    with translation.override(lang):
+        return reverse("portal:news-list")
+
+
+def test_second_anonymous_request_is_served_from_cache(client, django_assert_num_queries):
+    NewsFactory(title_ko="첫 소식")
+    first = client.get(news_list_url())
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(news_list_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "첫 소식" in second.text
+
+
+def test_language_and_query_string_are_part_of_the_key(client):
+    NewsFactory(title_ko="한국어 제목", title_en="English title")
+    assert "한국어 제목" in client.get(news_list_url("ko")).text
+    assert "English title" in client.get(news_list_url("en")).text
+    assert client.get(news_list_url("ko") + "?page=1")["X-Page-Cache"] == "miss"
+
+
+def test_an_edit_shows_on_the_next_request(client):
+    news = NewsFactory(title_ko="고치기 전")
+    assert "고치기 전" in client.get(news_list_url()).text
+    news.title_ko = "고친 뒤"
+    news.save()
+    response = client.get(news_list_url())
+    assert "고친 뒤" in response.text and response["X-Page-Cache"] == "miss"
+
+
+def test_delete_and_unpublish_show_on_the_next_request(client):
+    kept, withdrawn = NewsFactory(title_ko="남는 소식"), NewsFactory(title_ko="내릴 소식")
+    assert "내릴 소식" in client.get(news_list_url()).text
+    withdrawn.status = PublicationStatus.DRAFT
+    withdrawn.save()
+    assert "내릴 소식" not in client.get(news_list_url()).text
+    kept.delete()
+    assert "남는 소식" not in client.get(news_list_url()).text
+
+
+def test_scheduled_item_appears_on_time_without_any_save(client, monkeypatch):
+    at = timezone.now() + datetime.timedelta(minutes=5)
+    NewsFactory(title_ko="예약된 소식", publish_at=at)
+    assert "예약된 소식" not in client.get(news_list_url()).text
+    assert client.get(news_list_url())["X-Page-Cache"] == "hit"
+    monkeypatch.setattr(timezone, "now", lambda: at + datetime.timedelta(seconds=1))
+    assert "예약된 소식" in client.get(news_list_url()).text
+
+
+def test_staff_with_a_session_bypass_the_cache(client, admin_user):
+    NewsFactory(slug="draft", status=PublicationStatus.DRAFT, publish_at=None)
+    client.get(news_list_url())
+    client.force_login(admin_user)
+    response = client.get(news_list_url())
+    assert "X-Page-Cache" not in response
+    with translation.override("ko"):
+        detail = client.get(reverse("portal:news-detail", args=["draft"]))
+    assert 'class="preview-banner"' in detail.text
+
+
+def test_errors_and_admin_are_never_cached(client):
+    client.get("/ko/news/does-not-exist/")
+    assert "X-Page-Cache" not in client.get("/ko/news/does-not-exist/")
+    assert "X-Page-Cache" not in client.get("/admin/login/")
+
+
+def test_the_page_cache_is_installed_before_sessions():
+    from django.conf import settings as django_settings  # the project's, not the fixture's
+
+    middleware = django_settings.MIDDLEWARE
+    assert middleware.index("portal.cache.AnonymousPageCacheMiddleware") < middleware.index(
+        "django.contrib.sessions.middleware.SessionMiddleware")

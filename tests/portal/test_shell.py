@@ -1,0 +1,163 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+from portal.compile_catalogs import LOCALE_DIR, compiled_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+    "ALLOWED_HOSTS": "portal.example.org",
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+    "SECURE_HSTS_PRELOAD": "true",
+    "BEHIND_TLS_PROXY": "true",
+}
+
+
+def manage(*args, env=None):
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a "production" run.
+    base = {k: v for k, v in os.environ.items()
+            if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **(env or {})},
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("missing, message", [
+    ("SECRET_KEY", "SECRET_KEY is not set"),
+    ("ALLOWED_HOSTS", "ALLOWED_HOSTS is not set"),
+])
+def test_production_without_a_secret_stops_with_a_message(missing, message):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_root_redirects_by_accept_language(client):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")["Location"] == "/en/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9")["Location"] == "/ko/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr")["Location"] == "/ko/"
+
+
+@pytest.mark.django_db
+def test_home_in_both_languages_with_switcher_links(client):
+    korean = client.get("/ko/?page=2")
+    assert korean.status_code == 200
+    assert '<html lang="ko">' in korean.text
+    assert "본문 바로가기" in korean.text
+    # The switcher keeps the page and its query string, as plain links.
+    assert 'href="/en/?page=2"' in korean.text
+    english = client.get("/en/")
+    assert '<html lang="en">' in english.text
+    assert "Skip to main content" in english.text
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_carry_no_cookie_or_csrf_token(client):
+    response = client.get(reverse("portal:home"))
+    assert response.cookies == {}
+    assert "csrfmiddlewaretoken" not in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path, text", [
+    ("/en/no-such-page/", "Page not found"),
+    ("/ko/no-such-page/", "페이지를 찾을 수 없습니다"),
+])
+def test_404_is_translated(client, path, text):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert text in response.text
+
+
+@pytest.mark.django_db
+def test_security_headers(client):
+    response = client.get(reverse("portal:home"))
+    csp = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.django_db
+def test_hsts_and_secure_cookies_over_https(client, settings):
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+    assert settings.SESSION_COOKIE_HTTPONLY
+    response = client.get(reverse("portal:home"), secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_no_inline_script_or_style_in_templates():
+    for template in (ROOT / "templates").rglob("*.html"):
+        text = template.read_text()
+        assert "<script>" not in text and "<style" not in text, template
+        assert " style=" not in text and " onclick=" not in text, template
+
+
+@pytest.mark.django_db
+def test_healthz_round_trips_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.text == "ok\n"
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_the_database_is_down(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+@pytest.mark.django_db
+def test_admin_login_locks_after_repeated_failures(client, django_user_model, settings):
+    django_user_model.objects.create_superuser("staff", "staff@example.org", "right-password-1")
+    login = reverse("admin:login")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(login, {"username": "staff", "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(login, {"username": "staff", "password": "wrong"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 429
+    assert "Too many failed login attempts" in response.text
+    # Even the right password is refused while locked.
+    response = client.post(login, {"username": "staff", "password": "right-password-1"})
+    assert response.status_code == 429
+
+
+def test_compiled_catalogs_match_their_po_files():
+    catalogs = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
+    assert catalogs, "no translation catalogs"
+    for po_path in catalogs:
+        mo_path = po_path.with_suffix(".mo")
+        assert mo_path.exists() and mo_path.read_bytes() == compiled_bytes(po_path), (
+            f"{mo_path} is out of date: run `make messages`")
+
+
+def test_korean_catalog_is_complete():
+    import polib
+
+    catalog = polib.pofile(str(LOCALE_DIR / "ko" / "LC_MESSAGES" / "django.po"))
+    untranslated = [entry.msgid for entry in catalog.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalog.fuzzy_entries()]
+    assert untranslated == [] and fuzzy == []
