@@ -2,6 +2,8 @@
 
 from django_filters.views import FilterView
 
+from portal.pagination import KeysFirstPaginator
+
 
 class FilteredListView(FilterView):
     """A django-filter list page.
@@ -12,6 +14,7 @@ class FilteredListView(FilterView):
     """
 
     paginate_by = 24
+    paginator_class = KeysFirstPaginator
     strict = True
 
     def get_context_data(self, **kwargs):

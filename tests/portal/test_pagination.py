@@ -1,0 +1,24 @@
+import datetime
+
+import pytest
+
+from portal.models import News
+from portal.pagination import KeysFirstPaginator
+from tests.factories import NewsFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_keep_the_lists_order_and_related_loading(django_assert_num_queries):
+    for day in range(7):
+        NewsFactory(slug=f"day-{day}", date=datetime.date(2026, 1, 1 + day))
+    queryset = News.objects.published().for_listing().order_by("-date")
+    paginator = KeysFirstPaginator(queryset, per_page=3, orphans=1)
+    assert paginator.num_pages == 2
+    with django_assert_num_queries(2):  # the keys, then the rows (the count is cached)
+        first = paginator.page(1)
+        assert [item.slug for item in first] == ["day-6", "day-5", "day-4"]
+    # The last page takes the orphan.
+    assert [item.slug for item in paginator.page(2)] == ["day-3", "day-2", "day-1", "day-0"]
+    # Deferred fields stay deferred on the rows.
+    assert "body_en" in first[0].get_deferred_fields()
