@@ -1,10 +1,13 @@
-"""An Editor drafts news, a Publisher publishes it, and citizens then see it."""
+"""An Editor drafts, a Publisher publishes, and citizens then see it."""
+
+import datetime
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
+from events.models import Event
 from portal.models import News
 from portal.roles import EDITOR, PUBLISHER, sync_roles
 from tests.factories import PageFactory
@@ -38,6 +41,46 @@ def log_in(page, live_server, username):
 def en(name, **kwargs):
     with translation.override("en"):
         return reverse(name, **kwargs)
+
+
+def test_editor_drafts_an_event_publisher_publishes_it_and_it_is_listed(new_page, live_server,
+                                                                        staff):
+    staff("editor", EDITOR)
+    staff("publisher", PUBLISHER)
+    start = datetime.date.today() + datetime.timedelta(days=10)
+
+    editor = new_page("en-GB")
+    log_in(editor, live_server, "editor")
+    editor.goto(live_server.url + reverse("admin:events_event_add"))
+    assert editor.locator("select[name=status]").count() == 0
+    editor.fill("#id_title_ko", "한지 뜨기 체험")
+    editor.fill("#id_title_en", "Hanji papermaking class")
+    editor.select_option("#id_kind", "workshop")
+    editor.fill("#id_start_date", start.isoformat())
+    editor.fill("#id_end_date", start.isoformat())
+    editor.locator("input[name=_save]").first.click()
+    errors = editor.locator(".errornote, .errorlist").all_inner_texts()
+    assert not errors, errors
+    editor.wait_for_url("**/admin/events/event/")
+    event = Event.objects.get(title_en="Hanji papermaking class")
+    assert event.status == "draft"
+
+    citizen = new_page("en-GB")
+    citizen.goto(live_server.url + en("events:list"))
+    assert citizen.get_by_role("link", name="Hanji papermaking class").count() == 0
+
+    publisher = new_page("en-GB")
+    log_in(publisher, live_server, "publisher")
+    publisher.goto(live_server.url + reverse("admin:events_event_changelist"))
+    publisher.locator(f"input[name=_selected_action][value='{event.pk}']").check()
+    publisher.select_option("select[name=action]", "publish_selected")
+    publisher.locator("button[name=index]").click()
+    publisher.wait_for_load_state()
+    event.refresh_from_db()
+    assert event.status == "published"
+
+    citizen.goto(live_server.url + en("events:list"))
+    assert citizen.get_by_role("link", name="Hanji papermaking class").is_visible()
 
 
 def test_editor_drafts_publisher_publishes_citizens_see_it(new_page, live_server, staff, axe):
