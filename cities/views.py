@@ -4,6 +4,7 @@ from django.views.generic import DetailView
 from cities.filters import CityFilter
 from cities.models import City, Partnership
 from events.models import Event
+from portal.cache import remember
 from portal.listing import FilteredListView
 from portal.publishing import PublishedDetailMixin
 
@@ -45,7 +46,12 @@ class CityDetailView(PublishedDetailMixin, DetailView):
 
 def home_city_context():
     """What the home page shows about the home city: the city, its journey and its
-    partner cities (three queries). Without a home city, just ``home_city = None``."""
+    partner cities (three queries, then none until content changes). Without a home
+    city, just ``home_city = None``."""
+    return remember("home-city", build_home_city_context)
+
+
+def build_home_city_context():
     home_city = City.objects.published().home().defer("description").first()
     if home_city is None:
         return {"home_city": None}
@@ -55,7 +61,7 @@ def home_city_context():
         partners[other.pk] = other
     return {
         "home_city": home_city,
-        "milestones": home_city.milestones.published(),
+        "milestones": list(home_city.milestones.published()),
         "partner_cities": sorted(partners.values(), key=lambda city: str(city).casefold()),
         "partner_country_count": len({city.country.code for city in partners.values()}),
     }

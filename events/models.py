@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.fields import year_field
 from portal.images import Illustrated
+from portal.pagination import rows_by_keys
 from portal.publishing import Publishable, PublishableQuerySet
 
 
@@ -119,8 +120,9 @@ class EventQuerySet(PublishableQuerySet):
                           for field in LONG_TEXT))
 
     def now_and_next(self, count=6, today=None):
-        """For the home page: what is on now and next (top-level events only)."""
-        return self.current_and_upcoming(today).filter(parent__isnull=True).for_listing()[:count]
+        """For the home page: what is on now and next (top-level events only), as a list."""
+        upcoming = self.current_and_upcoming(today).filter(parent__isnull=True).for_listing()
+        return rows_by_keys(upcoming, 0, count)
 
 
 class Event(Illustrated, Publishable):
@@ -134,7 +136,7 @@ class Event(Illustrated, Publishable):
         _("edition"), null=True, blank=True, help_text=_("e.g. 14 for the 14th edition."))
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="programme",
+        related_name="programme", db_index=False,  # see Meta.indexes
         help_text=_("For a programme item: the biennale or festival it belongs to."))
     all_day = models.BooleanField(
         _("all-day"), default=True,
@@ -187,6 +189,14 @@ class Event(Illustrated, Publishable):
             # past, a date range) and orders by them; counting is done in the index.
             models.Index(fields=["end_date", "start_date", "publish_at"],
                          condition=Q(status="published"), name="event_published_dates"),
+            # The same for top-level events (the home page's "on now and next").
+            models.Index(fields=["end_date", "start_date", "publish_at"],
+                         condition=Q(status="published", parent__isnull=True),
+                         name="event_published_top_dates"),
+            # Programme items of an event. Partial, so that "parent IS NULL" (most rows)
+            # is never mistaken for a selective lookup on this index.
+            models.Index(fields=["parent"], condition=Q(parent__isnull=False),
+                         name="event_programme_items"),
         ]
         constraints = [
             models.CheckConstraint(

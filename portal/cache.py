@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.translation import get_language
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_CHANGE_KEY = "pagecache:next-change"
@@ -64,6 +65,30 @@ def next_change():
     return value
 
 
+def up_to_date_change_time(now):
+    """The next time cached content goes out of date, after starting a new generation if
+    that time has already passed (a scheduled record has just gone live)."""
+    change_at = next_change()
+    if change_at <= now:
+        new_generation()
+        change_at = next_change()
+    return change_at
+
+
+def remember(name, build):
+    """The value ``build()`` makes from published content, kept until content changes
+    (the same generations and times as the page cache), per language. For parts of a
+    page that are costly and shared by every request, such as the home city's journey."""
+    now = timezone.now()
+    change_at = up_to_date_change_time(now)
+    key = f"content:{generation()}:{get_language()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, min(MAX_AGE, max(1, int((change_at - now).total_seconds()))))
+    return value
+
+
 def is_public_path(path):
     prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
     return path.startswith(prefixes)
@@ -77,10 +102,7 @@ class AnonymousPageCacheMiddleware:
         if not self.applies_to(request):
             return self.get_response(request)
         now = timezone.now()
-        change_at = next_change()
-        if change_at <= now:
-            new_generation()
-            change_at = next_change()
+        change_at = up_to_date_change_time(now)
         # Scheme and host are part of the key: feeds and calendars carry absolute links.
         address = request.build_absolute_uri()
         key = f"pagecache:{generation()}:{hashlib.sha256(address.encode()).hexdigest()}"

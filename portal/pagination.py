@@ -18,6 +18,12 @@ class KeysFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=keys)}
-        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+        return self._get_page(rows_by_keys(self.object_list, bottom, top), number, self)
+
+
+def rows_by_keys(queryset, start, stop):
+    """``list(queryset[start:stop])`` in two queries: the keys in the queryset's order,
+    then those rows (with its select_related, only/defer and prefetches)."""
+    keys = list(queryset.values_list("pk", flat=True)[start:stop])
+    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
+    return [rows[key] for key in keys if key in rows]

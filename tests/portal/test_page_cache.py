@@ -84,3 +84,20 @@ def test_the_page_cache_is_installed_before_sessions():
     middleware = django_settings.MIDDLEWARE
     assert middleware.index("portal.cache.AnonymousPageCacheMiddleware") < middleware.index(
         "django.contrib.sessions.middleware.SessionMiddleware")
+
+
+def test_remembered_values_last_until_content_changes():
+    from portal.cache import remember
+
+    built = []
+
+    def build():
+        built.append(1)
+        return len(built)
+
+    assert remember("answer", build) == 1
+    assert remember("answer", build) == 1
+    NewsFactory()  # any content save starts a new generation
+    assert remember("answer", build) == 2
+    with translation.override("en"):  # one value per language
+        assert remember("answer", build) == 3
