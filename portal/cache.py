@@ -75,6 +75,12 @@ def up_to_date_change_time(now):
     return change_at
 
 
+def current_generation():
+    """The content generation now (for template fragment caches keyed by it)."""
+    up_to_date_change_time(timezone.now())
+    return generation()
+
+
 def remember(name, build):
     """The value ``build()`` makes from published content, kept until content changes
     (the same generations and times as the page cache), per language. For parts of a

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from portal.cache import current_generation
 from portal.footer import footer_pages
 
 
@@ -24,4 +25,10 @@ def site(request):
         {"slug": page[0], "title": page[title_index] or page[3 - title_index]}
         for page in footer_pages()
     ]
-    return {"language_links": language_links, "footer_pages": footer_links}
+    return {
+        "language_links": language_links,
+        "footer_pages": footer_links,
+        # Fragment caches key on it ({% cache … content_generation … %}), so that they
+        # are forgotten, like cached pages, as soon as content changes.
+        "content_generation": current_generation,
+    }

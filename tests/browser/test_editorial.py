@@ -38,6 +38,25 @@ def log_in(page, live_server, username):
     page.wait_for_url("**/admin/")
 
 
+def save_as_draft(page, changelist_path):
+    page.locator("input[name=_save]").first.click()
+    errors = page.locator(".errornote, .errorlist").all_inner_texts()
+    assert not errors, errors
+    page.wait_for_url(f"**{changelist_path}")
+
+
+def publish_in_admin(page, live_server, record):
+    """As a Publisher: tick the record on its change list and run the publish action."""
+    opts = record._meta
+    page.goto(live_server.url + reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    page.locator(f"input[name=_selected_action][value='{record.pk}']").check()
+    page.select_option("select[name=action]", "publish_selected")
+    page.locator("button[name=index]").click()
+    page.wait_for_load_state()
+    record.refresh_from_db()
+    assert record.status == "published"
+
+
 def en(name, **kwargs):
     with translation.override("en"):
         return reverse(name, **kwargs)
@@ -58,10 +77,7 @@ def test_editor_drafts_an_event_publisher_publishes_it_and_it_is_listed(new_page
     editor.select_option("#id_kind", "workshop")
     editor.fill("#id_start_date", start.isoformat())
     editor.fill("#id_end_date", start.isoformat())
-    editor.locator("input[name=_save]").first.click()
-    errors = editor.locator(".errornote, .errorlist").all_inner_texts()
-    assert not errors, errors
-    editor.wait_for_url("**/admin/events/event/")
+    save_as_draft(editor, reverse("admin:events_event_changelist"))
     event = Event.objects.get(title_en="Hanji papermaking class")
     assert event.status == "draft"
 
@@ -71,13 +87,7 @@ def test_editor_drafts_an_event_publisher_publishes_it_and_it_is_listed(new_page
 
     publisher = new_page("en-GB")
     log_in(publisher, live_server, "publisher")
-    publisher.goto(live_server.url + reverse("admin:events_event_changelist"))
-    publisher.locator(f"input[name=_selected_action][value='{event.pk}']").check()
-    publisher.select_option("select[name=action]", "publish_selected")
-    publisher.locator("button[name=index]").click()
-    publisher.wait_for_load_state()
-    event.refresh_from_db()
-    assert event.status == "published"
+    publish_in_admin(publisher, live_server, event)
 
     citizen.goto(live_server.url + en("events:list"))
     assert citizen.get_by_role("link", name="Hanji papermaking class").is_visible()
@@ -99,10 +109,7 @@ def test_editor_drafts_publisher_publishes_citizens_see_it(new_page, live_server
     editor.fill("#id_summary_en", "We are looking for workshop participants.")
     # The slug is filled in from the English title by the admin's own script.
     assert editor.input_value("#id_slug") == "cheongju-craft-workshop-call-for-participants"
-    editor.locator("input[name=_save]").first.click()
-    errors = editor.locator(".errornote, .errorlist").all_inner_texts()
-    assert not errors, errors
-    editor.wait_for_url("**/admin/portal/news/")
+    save_as_draft(editor, reverse("admin:portal_news_changelist"))
     news = News.objects.get(slug="cheongju-craft-workshop-call-for-participants")
     assert news.status == "draft"
 
@@ -111,13 +118,7 @@ def test_editor_drafts_publisher_publishes_citizens_see_it(new_page, live_server
 
     publisher = new_page("en-GB")
     log_in(publisher, live_server, "publisher")
-    publisher.goto(live_server.url + reverse("admin:portal_news_changelist"))
-    publisher.locator(f"input[name=_selected_action][value='{news.pk}']").check()
-    publisher.select_option("select[name=action]", "publish_selected")
-    publisher.locator("button[name=index]").click()
-    publisher.wait_for_load_state()
-    news.refresh_from_db()
-    assert news.status == "published"
+    publish_in_admin(publisher, live_server, news)
 
     citizen.goto(live_server.url + en("portal:news-list"))
     link = citizen.get_by_role("link", name="Cheongju craft workshop: call for participants")
