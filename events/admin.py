@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
@@ -60,11 +61,24 @@ class EventSeriesAdmin(ContentAdmin):
         return obj.event_total
 
 
+class ProgrammeItemForm(forms.ModelForm):
+    """An inline programme item. Its link to the parent is a hidden field, and the admin
+    shows no errors of hidden fields: the parent's errors ("outside the dates of ...")
+    are moved onto the item, where the admin shows them above its fields."""
+
+    def full_clean(self):
+        super().full_clean()
+        errors = getattr(self, "_errors", None) or {}
+        if "parent" in errors:
+            self.add_error(None, errors.pop("parent").as_data())
+
+
 class ProgrammeInline(PublicationGuard, TranslationStackedInline):
     """Programme items on their parent's page; each is validated (dates within the
-    parent's) like any event."""
+    parent's, even on the parent's add page) like any event."""
 
     model = Event
+    form = ProgrammeItemForm
     fk_name = "parent"
     extra = 0
     verbose_name = _("programme item")

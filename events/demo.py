@@ -18,12 +18,13 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.text import slugify
 
 from cities.models import City
 from events.models import Attendance, Event, EventKind, EventSeries, EventStatus
-from institutions.models import Institution
+from institutions.models import Institution, InstitutionKind
 from portal.publishing import PublicationStatus
 
 CSV_PATH = Path(__file__).parent / "demo" / "events.csv"
@@ -93,6 +94,11 @@ PLACES = {
     "Kraków and Katowice": (None, "크라쿠프, 카토비체", Attendance.ON_SITE),
 }
 ORGANISERS = {"organiser: Korea Ceramic Foundation": "korea-ceramic-foundation"}
+
+# Korean names of the CSV's cities that are not in the network list (the place is then
+# written out, so the event keeps its location); any other unknown city keeps its
+# English name in both languages.
+CITY_NAMES_KO = {"Braga": "브라가"}
 
 # What the CSV's notes say, written for people (English, Korean).
 NOTES = {
@@ -209,6 +215,10 @@ def load_csv_events(series, counter):
             place_en = place_ko = ""
         else:
             place_en = place
+        city_name = row["city"].strip()
+        city = cities.get(slugify(city_name)) if city_name else None
+        if city_name and city is None and not venue:
+            place_en, place_ko = _with_city(place_en, place_ko or place_en, city_name)
         notes = row["notes"].strip()
         summary_en, summary_ko = NOTES.get(notes, ("", ""))
         organisers = [institutions[s] for note, s in ORGANISERS.items()
@@ -225,7 +235,7 @@ def load_csv_events(series, counter):
             "all_day": True, "start_date": start, "end_date": end,
             "starts_at": None, "ends_at": None,
             "venue": venue, "place_en": place_en, "place_ko": place_ko,
-            "city": cities.get(slugify(row["city"])) if row["city"].strip() else None,
+            "city": city,
             "attendance": attendance,
             "admission_free": notes == "free entry",
             "summary_en": summary_en, "summary_ko": summary_ko,
@@ -236,14 +246,37 @@ def load_csv_events(series, counter):
         upsert(Event, slug, values, counter, m2m={"organisers": organisers})
 
 
+def _with_city(place_en, place_ko, city_name):
+    """The free-text place with the name of a city that is not a City record (the 2024
+    UCCN conference in Braga would otherwise have no location at all)."""
+    city_ko = CITY_NAMES_KO.get(city_name, city_name)
+    if not place_en:
+        return city_name, city_ko
+    if city_name in place_en:
+        return place_en, place_ko
+    return f"{place_en}, {city_name}", f"{city_ko} {place_ko}"
+
+
+def home_venue(home):
+    """A venue for the sample events in the home city: a museum or gallery if it has one,
+    otherwise any of its published institutions (by slug, so that a second run chooses
+    the same), or none. Not Cheongju's Culture Factory for every home city: a portal
+    loaded with ``--home icheon`` must not hold its samples in another city."""
+    if home is None:
+        return None
+    return (Institution.objects.published().filter(city=home)
+            .order_by(Case(When(kind=InstitutionKind.MUSEUM, then=0), default=1), "slug")
+            .first())
+
+
 def _at(day, hour):
     zone = timezone.get_default_timezone()
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone)
 
 
 def load_samples(counter, today):
-    venue = Institution.objects.filter(slug="culture-factory").first()
     home = City.objects.filter(is_home=True).first()
+    venue = home_venue(home)
     common = {
         "series": None, "edition": None, "venue": venue, "city": home, "status": PUBLISHED,
         "description_en": SAMPLE_NOTE_EN, "description_ko": SAMPLE_NOTE_KO,

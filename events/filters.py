@@ -1,9 +1,10 @@
 """The events filter: one FilterSet for the list page and the calendar feed alike.
 
-Venue and city are not picked from a list on this page (5,000 institutions would make
-every response heavy): the institution and city pages link to their events
-(``?venue=<slug>``, ``?city=<slug>``), and the list shows the choice as a filter that
-can be removed. An unknown slug or a malformed date is a form error, not a 500.
+Venue, city and parent event are not picked from a list on this page (5,000
+institutions would make every response heavy): the institution and city pages link to
+their events (``?venue=<slug>``, ``?city=<slug>``), an event page to its whole programme
+(``?part_of=<slug>``), and the list shows the choice as a filter that can be removed. An
+unknown slug or a malformed date is a form error, not a 500.
 """
 
 import django_filters
@@ -36,11 +37,12 @@ class EventFilterForm(forms.Form):
                 field.widget.attrs["aria-invalid"] = "true"
                 field.widget.attrs["aria-describedby"] = f"id_{name}_error"
 
-    def chosen_places(self):
-        """The venue and city the list is narrowed to, as (field name, record) pairs."""
+    def chosen_links(self):
+        """The parent event, venue and city the list is narrowed to, as (field name,
+        record) pairs."""
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return []
-        return [(name, self.cleaned_data[name]) for name in PLACE_FIELDS
+        return [(name, self.cleaned_data[name]) for name in LINK_FIELDS
                 if self.cleaned_data.get(name)]
 
     def clean(self):
@@ -61,8 +63,14 @@ def published_series(request):
     return EventSeries.objects.published().only("pk", "slug", "name", "name_ko", "name_en")
 
 
-# Chosen by following a link from an institution or city page, not typed (see above).
-PLACE_FIELDS = ("venue", "city")
+def published_events(request):
+    return Event.objects.published().only(
+        "pk", "slug", "title", "title_ko", "title_en", "status", "publish_at")
+
+
+# Chosen by following a link from an event, institution or city page, not typed (see
+# above).
+LINK_FIELDS = ("part_of", "venue", "city")
 
 
 class EventFilter(django_filters.FilterSet):
@@ -85,6 +93,11 @@ class EventFilter(django_filters.FilterSet):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _(
             "This city is not in the network directory (any more). Show events in any city.")})
+    part_of = django_filters.ModelChoiceFilter(
+        label=_("In the programme of"), field_name="parent", queryset=published_events,
+        to_field_name="slug", widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _(
+            "This event is not on the site (any more). Show events of any programme.")})
     start = django_filters.DateFilter(
         label=_("From"), method="filter_dates",
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -5,7 +5,11 @@ What real calendar clients need and this module guarantees:
 - a UID per event that never changes (``event-<pk>@<EVENTS_UID_DOMAIN>``), independent
   of the host name the request came in on, so a re-imported or re-subscribed event
   replaces the old copy instead of doubling it;
-- DTSTAMP and LAST-MODIFIED from the record's ``updated_at`` (stable between requests);
+- DTSTAMP and LAST-MODIFIED from the record's ``updated_at``, so that the same data
+  gives the same bytes (and ETag) on every request. RFC 5545 (3.8.7.2) allows that only
+  without a METHOD property: with METHOD (an iTIP message, e.g. PUBLISH) DTSTAMP must be
+  the time the file was made. So the calendar has no METHOD; clients treat a plain
+  published calendar, file or subscription, as PUBLISH anyway;
 - all-day events as DATE values with an exclusive DTEND (the day after the last day);
 - timed events with a TZID and a VTIMEZONE for the site's time zone;
 - STATUS:CANCELLED for cancelled events, TENTATIVE for postponed ones (their title
@@ -113,7 +117,6 @@ def build_calendar(events, request, name):
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     # Subscribing clients poll at this interval (RFC 7986 and Apple's older property).

@@ -63,9 +63,10 @@ LONG_TEXT = ("description", "description_ko", "description_en")
 
 class EventQuerySet(PublishableQuerySet):
     """Ongoing, upcoming and past are decided on dates in the site's time zone: an event
-    is ongoing from its start date to the end of its end date (timed events included,
-    so a 19:00 concert is still "on" that evening). ``today`` may be passed in (tests,
-    feeds) and defaults to today in settings.TIME_ZONE."""
+    is listed from its start date to the end of its end date (timed events included, so
+    a 19:00 concert stays in "now on and upcoming" all that day; ``Event.is_now_on``
+    then says whether it is actually on at this moment). ``today`` may be passed in
+    (tests, feeds) and defaults to today in settings.TIME_ZONE."""
 
     def current_and_upcoming(self, today=None):
         """Events that have not ended yet (ongoing or upcoming), ongoing first (they
@@ -220,7 +221,12 @@ class Event(Illustrated, Publishable):
 
     @property
     def is_now_on(self):
-        """On today (in the site's time zone): started, or start not recorded, and not ended."""
+        """On at this moment. A timed event is on between its start and end times (a
+        19:00 concert is not "now on" at 09:00, nor after it ended); an all-day event is
+        on all day from its start date (or an unrecorded start) to its end date, in the
+        site's time zone."""
+        if self.is_timed:
+            return self.starts_at <= timezone.now() < self.ends_at
         today = timezone.localdate()
         return (self.end_date is not None and self.end_date >= today
                 and (self.start_date is None or self.start_date <= today))
@@ -228,6 +234,10 @@ class Event(Illustrated, Publishable):
     @property
     def is_past(self):
         return self.end_date is not None and self.end_date < timezone.localdate()
+
+    @property
+    def is_timed(self):
+        return not self.all_day and self.starts_at is not None and self.ends_at is not None
 
     @property
     def local_starts_at(self):
@@ -240,13 +250,21 @@ class Event(Illustrated, Publishable):
     def _sync_dates(self):
         # Timed events keep their dates in step (in the site's time zone), so that lists,
         # filters and ordering work on dates alone for every event.
-        if not self.all_day and self.starts_at and self.ends_at:
+        if self.is_timed:
             self.start_date = timezone.localtime(self.starts_at).date()
             self.end_date = timezone.localtime(self.ends_at).date()
 
     def save(self, *args, **kwargs):
         self._sync_dates()
+        self._inherit_city()
         super().save(*args, **kwargs)
+
+    def _inherit_city(self):
+        # Programme items are mostly added inline on their parent's page, where the
+        # inline has no city field: without this they would drop out of the city's event
+        # lists. Only the city is taken; a venue or place stays what staff gave (or none).
+        if self.city_id is None and self.parent_id is not None:
+            self.city_id = self.parent.city_id
 
     def clean(self):
         super().clean()
@@ -282,10 +300,12 @@ class Event(Illustrated, Publishable):
 
     def _clean_programme(self):
         """A programme item lies within its parent's dates (and a parent keeps its items
-        within its own)."""
-        if self.parent_id:
-            parent = self.parent
-            if self.pk and (parent.pk == self.pk or parent.parent_id == self.pk):
+        within its own); no event is, through any chain of parents, part of itself."""
+        # The object, not parent_id: an item added inline on its parent's add page
+        # points at a parent that is not saved yet, so only the object carries its dates.
+        parent = self.parent
+        if parent is not None:
+            if self._parent_chain_loops(parent):
                 raise ValidationError({"parent": _(
                     "An event cannot be part of itself or of one of its own programme items.")})
             if not _within(self, parent):
@@ -303,6 +323,22 @@ class Event(Illustrated, Publishable):
                     "These programme items would fall outside the new dates: %(items)s. "
                     "Change their dates first, or keep these dates wider.") % {
                     "items": ", ".join(str(item) for item in outside)})
+
+    def _parent_chain_loops(self, parent):
+        """Whether making ``parent`` this event's parent would close a loop, however many
+        levels up (A in B in C in A). Chains are short (a biennale, an exhibition, a
+        talk), so walking them costs a query per level; ``seen`` also stops the walk at a
+        loop already in the database (written by an .update() that skipped this check)."""
+        seen = {self.pk} if self.pk else set()
+        ancestor = parent
+        while ancestor is not None:
+            if ancestor.pk is not None and ancestor.pk in seen:
+                return True
+            seen.add(ancestor.pk)
+            if ancestor.parent_id is None:
+                return False
+            ancestor = Event.objects.filter(pk=ancestor.parent_id).only("pk", "parent").first()
+        return False
 
     def date_range_text(self):
         from portal.dates import format_date_range

@@ -25,6 +25,17 @@ from portal.publishing import PublishedDetailMixin
 FEED_LIMIT = 500
 FEED_PAST_DAYS = 365
 
+# The detail page shows at most this many programme items and other editions of the
+# series (a festival may have hundreds of items); the rest are one link away, in the
+# events list filtered to them. One row more is read to know whether there is a rest.
+DETAIL_LIST_LIMIT = 20
+
+
+def first_and_more(rows, limit=DETAIL_LIST_LIMIT):
+    """The first ``limit`` of ``rows`` (at most limit + 1 of them) and whether there are more."""
+    rows = list(rows)
+    return rows[:limit], len(rows) > limit
+
 
 def feed_query_string(request):
     params = request.GET.copy()
@@ -62,21 +73,27 @@ class EventDetailView(PublishedDetailMixin, DetailView):
         ).prefetch_related(
             Prefetch("organisers", queryset=published_institutions.order_by("slug"),
                      to_attr="published_organisers"),
+            # A sliced prefetch: the database numbers each parent's items and returns the
+            # first ones only, in the same single query.
             Prefetch("programme", queryset=Event.objects.published().for_listing().order_by(
-                "start_date", "starts_at", "pk"), to_attr="published_programme"),
+                "start_date", "starts_at", "pk")[:DETAIL_LIST_LIMIT + 1],
+                to_attr="published_programme"),
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
-        context["other_editions"] = (
+        context["programme"], context["more_programme"] = first_and_more(
+            event.published_programme)
+        other_editions = (
             Event.objects.published().filter(series=event.series_id)
             .exclude(pk=event.pk).only(
                 "pk", "slug", "title", "title_ko", "title_en", "edition", "start_date",
                 "end_date", "all_day", "starts_at", "ends_at", "event_status")
-            .order_by("-end_date", "-pk")
+            .order_by("-end_date", "-pk")[:DETAIL_LIST_LIMIT + 1]
             if event.series_id and event.series.is_live else []
         )
+        context["other_editions"], context["more_editions"] = first_and_more(other_editions)
         context["json_ld"] = event_json_ld(
             event, self.request, organisers=event.published_organisers)
         return context

@@ -83,3 +83,39 @@ def test_later_day_moves_the_samples_instead_of_adding_more():
     assert exhibition.start_date == DAY + datetime.timedelta(days=37)
     assert exhibition.start_date <= klass.start_date <= exhibition.end_date
     assert after["cheongju-craft-biennale-2025"] == before["cheongju-craft-biennale-2025"]
+
+
+def test_a_city_outside_the_network_list_becomes_the_place():
+    CityFactory(slug="cheongju", is_home=True)
+    load()
+    braga = Event.objects.get(slug="uccn-annual-conference-2024")
+    assert braga.city is None and braga.venue is None
+    assert (braga.place_en, braga.place_ko) == ("Braga", "브라가")
+    # A place the CSV already names that mentions the city is kept as it is.
+    assert Event.objects.get(slug="korean-international-ceramic-biennale-2013").place_en == (
+        "three venues (Icheon among them)")
+    # Once the city is in the directory, the event links to it instead.
+    braga_city = CityFactory(slug="braga")
+    load()
+    braga.refresh_from_db()
+    assert braga.city == braga_city and (braga.place_en, braga.place_ko) == ("", "")
+
+
+def test_samples_use_a_venue_in_the_home_city():
+    cheongju = CityFactory(slug="cheongju")
+    icheon = CityFactory(slug="icheon", is_home=True)
+    InstitutionFactory(slug="culture-factory", city=cheongju, kind="museum")
+    InstitutionFactory(slug="a-draft-gallery", city=icheon, kind="museum", status="draft")
+    InstitutionFactory(slug="a-school", city=icheon, kind="school")
+    gallery = InstitutionFactory(slug="icheon-gallery", city=icheon, kind="museum")
+    load()
+    for sample in Event.objects.filter(slug__startswith="sample-"):
+        assert (sample.venue, sample.city) == (gallery, icheon), sample.slug
+
+
+def test_samples_without_an_institution_in_the_home_city_have_no_venue():
+    cheongju = CityFactory(slug="cheongju")
+    CityFactory(slug="gimhae", is_home=True)
+    InstitutionFactory(slug="culture-factory", city=cheongju)
+    load()
+    assert not Event.objects.filter(slug__startswith="sample-", venue__isnull=False).exists()

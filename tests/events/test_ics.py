@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.models import Attendance, EventStatus
-from tests.factories import CityFactory, EventFactory, InstitutionFactory
+from tests.factories import CityFactory, EventFactory, EventSeriesFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +45,11 @@ def test_all_day_multi_day_event(client):
     assert vevent.decoded("DTSTART") == D(2025, 9, 4)
     assert vevent.decoded("DTEND") == D(2025, 11, 3)
     assert vevent["DTSTART"].params["VALUE"] == "DATE"
-    assert vevent.decoded("DTSTAMP") == event.updated_at.astimezone(datetime.UTC).replace(
-        microsecond=0)
+    # DTSTAMP is the last change (stable, so the ETag is too), which RFC 5545 allows only
+    # in a calendar without METHOD.
+    last_change = event.updated_at.astimezone(datetime.UTC).replace(microsecond=0)
+    assert vevent.decoded("DTSTAMP") == vevent.decoded("LAST-MODIFIED") == last_change
+    assert "METHOD" not in calendar
     assert str(vevent["SUMMARY"]) == "Cheongju Craft Biennale 2025"
     assert str(vevent["LOCATION"]) == "Culture Factory, 314 Sangdang-ro, Cheongju"
     assert str(vevent["STATUS"]) == "CONFIRMED"
@@ -75,6 +78,49 @@ def test_timed_event_has_tzid_and_vtimezone(client):
     assert vtimezone["TZID"] == "Asia/Seoul"
     raw = client.get(reverse("events:ics", kwargs={"slug": event.slug})).content.decode()
     assert "DTSTART;TZID=Asia/Seoul:20261202T140000" in raw
+
+
+def test_timed_event_over_several_days(client):
+    event = EventFactory(all_day=False, starts_at=datetime.datetime(2026, 12, 2, 18, tzinfo=SEOUL),
+                         ends_at=datetime.datetime(2026, 12, 4, 12, tzinfo=SEOUL))
+    _calendar, vevent = single(client, event)
+    assert vevent.decoded("DTSTART") == datetime.datetime(2026, 12, 2, 18, tzinfo=SEOUL)
+    assert vevent.decoded("DTEND") == datetime.datetime(2026, 12, 4, 12, tzinfo=SEOUL)
+    assert vevent["DTEND"].params["TZID"] == "Asia/Seoul"
+    assert "VALUE" not in vevent["DTSTART"].params  # DATE-TIME, not DATE
+    assert "TRANSP" not in vevent  # busy, unlike an all-day event
+    raw = client.get(reverse("events:ics", kwargs={"slug": event.slug})).content.decode()
+    assert "DTEND;TZID=Asia/Seoul:20261204T120000" in raw
+
+
+def observance_at(vtimezone, local):
+    """The STANDARD or DAYLIGHT part of a VTIMEZONE in force at ``local`` (naive local
+    time), as a client works it out: the latest onset (DTSTART or RDATE) before it."""
+    onsets = []
+    for part in vtimezone.subcomponents:
+        starts = [part.decoded("DTSTART")]
+        rdates = part.get("RDATE", [])
+        for rdate in rdates if isinstance(rdates, list) else [rdates]:
+            starts += [period.dt for period in rdate.dts]
+        onsets += [(start, part) for start in starts if start <= local]
+    return max(onsets, key=lambda onset: onset[0])[1]
+
+
+def test_vtimezone_gives_seoul_its_offset(client):
+    event = EventFactory(all_day=False, starts_at=datetime.datetime(2026, 12, 2, 14, tzinfo=SEOUL),
+                         ends_at=datetime.datetime(2026, 12, 2, 16, tzinfo=SEOUL))
+    calendar, _vevent = single(client, event)
+    [vtimezone] = calendar.walk("VTIMEZONE")
+    part = observance_at(vtimezone, datetime.datetime(2026, 12, 2, 14))
+    assert part.name == "STANDARD" and str(part["TZNAME"]) == "KST"
+    assert part.decoded("TZOFFSETTO") == datetime.timedelta(hours=9)
+    raw = client.get(reverse("events:ics", kwargs={"slug": event.slug})).content.decode()
+    assert "TZOFFSETTO:+0900" in raw
+    # One VTIMEZONE however many timed events a feed holds.
+    EventFactory(all_day=False, starts_at=datetime.datetime(2026, 12, 3, 14, tzinfo=SEOUL),
+                 ends_at=datetime.datetime(2026, 12, 3, 16, tzinfo=SEOUL))
+    _response, feed = fetch(client, reverse("events:feed"))
+    assert len(feed.walk("VTIMEZONE")) == 1 and len(feed.walk("VEVENT")) == 2
 
 
 @pytest.mark.parametrize("status, ical_status, prefix", [
@@ -169,3 +215,43 @@ def test_feed_applies_the_list_filters(client):
     assert "start" in response.text and response["Content-Type"].startswith("text/plain")
     _response, calendar = fetch(client, reverse("events:feed"))
     assert "Content-Disposition" in _response and "inline" in _response["Content-Disposition"]
+
+
+def test_feed_filters_venue_series_and_text(client):
+    venue = InstitutionFactory(slug="culture-factory")
+    series = EventSeriesFactory(slug="cheongju-craft-biennale")
+    EventFactory(slug="biennale", title_en="Craft Biennale", title_ko="공예비엔날레",
+                 venue=venue, series=series)
+    EventFactory(slug="talk", title_en="Glaze talk", title_ko="유약 강연", venue=venue)
+    EventFactory(slug="market", title_en="Craft market", title_ko="공예 장터", series=series)
+    EventFactory(slug="hidden", venue=venue, series=series, status="draft")
+
+    def slugs(params):
+        _response, calendar = fetch(client, reverse("events:feed"), params)
+        return sorted(str(v["URL"]).rstrip("/").rsplit("/", 1)[1] for v in calendar.walk("VEVENT"))
+
+    assert slugs({"venue": "culture-factory"}) == ["biennale", "talk"]
+    assert slugs({"series": "cheongju-craft-biennale"}) == ["biennale", "market"]
+    assert slugs({"q": "craft"}) == ["biennale", "market"]
+    assert slugs({"q": "비엔날레"}) == ["biennale"]
+    assert slugs({"q": "craft", "venue": "culture-factory"}) == ["biennale"]
+    assert slugs({"q": "  "}) == ["biennale", "market", "talk"]
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"venue": "no-such-place"}, "venue"),
+    ({"series": "no-such-series"}, "series"),
+    ({"q": "x" * 201}, "q"),
+    ({"kind": "rave"}, "kind"),
+])
+def test_feed_refuses_bad_filter_values_with_a_message(client, params, field):
+    response = client.get(reverse("events:feed"), params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.text.startswith("The calendar filters are not valid:")
+    assert f"\n{field}: " in response.text
+
+
+def test_feed_refuses_a_draft_series(client):
+    EventSeriesFactory(slug="draft-series", status="draft")
+    assert client.get(reverse("events:feed"), {"series": "draft-series"}).status_code == 400

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from events.models import Event, EventStatus
 from tests.events.conftest import seoul
-from tests.factories import EventFactory, EventSeriesFactory
+from tests.factories import CityFactory, EventFactory, EventSeriesFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,75 @@ def test_next_edition_years_from_recurrence_or_kind():
 def test_cancelled_events_stay_published_and_listed():
     event = EventFactory(event_status=EventStatus.CANCELLED)
     assert list(Event.objects.published().current_and_upcoming()) == [event]
+
+
+def test_timed_event_is_now_on_only_between_its_times_in_seoul(freeze_now):
+    # 19:00–21:00 on 10 March in Seoul is 10:00–12:00 UTC.
+    concert = EventFactory(all_day=False, starts_at=seoul(2026, 3, 10, 19),
+                           ends_at=seoul(2026, 3, 10, 21))
+    for moment, on in [
+        (seoul(2026, 3, 10, 9), False),             # the same day, hours before
+        (seoul(2026, 3, 10, 18, 59, 59), False),
+        (seoul(2026, 3, 10, 19), True),
+        (seoul(2026, 3, 10, 20, 59, 59), True),
+        (seoul(2026, 3, 10, 21), False),            # the end is exclusive, as in iCalendar
+    ]:
+        freeze_now(moment)
+        assert concert.is_now_on is on, moment
+    # Still listed with today's events all day: the lists go by date.
+    freeze_now(seoul(2026, 3, 10, 9))
+    assert list(Event.objects.current_and_upcoming()) == [concert]
+
+
+def test_timed_event_over_midnight_in_seoul_is_on_while_utc_is_still_the_day_before(
+        freeze_now):
+    party = EventFactory(all_day=False, starts_at=seoul(2026, 3, 10, 22),
+                         ends_at=seoul(2026, 3, 11, 1))
+    now = freeze_now(seoul(2026, 3, 11, 0, 30))
+    assert now.astimezone(datetime.UTC).date() == D(2026, 3, 10)
+    assert party.is_now_on
+    freeze_now(seoul(2026, 3, 11, 1, 0, 1))
+    assert not party.is_now_on
+
+
+def test_all_day_event_stays_now_on_by_date(freeze_now):
+    event = EventFactory(start_date=D(2026, 3, 10), end_date=D(2026, 3, 10))
+    freeze_now(seoul(2026, 3, 10, 0, 0))
+    assert event.is_now_on
+    freeze_now(seoul(2026, 3, 10, 23, 59, 59))
+    assert event.is_now_on
+
+
+def test_programme_item_without_a_city_takes_its_parents_city():
+    cheongju, icheon = CityFactory(), CityFactory()
+    parent = EventFactory(city=cheongju, place_en="Culture Factory", venue=InstitutionFactory())
+    item = EventFactory(parent=parent, city=None, start_date=parent.start_date,
+                        end_date=parent.start_date)
+    item.refresh_from_db()
+    # Only the city: the parent's venue and place are not copied.
+    assert item.city == cheongju and item.venue is None and item.place == ""
+    elsewhere = EventFactory(parent=parent, city=icheon, start_date=parent.start_date,
+                             end_date=parent.start_date)
+    elsewhere.refresh_from_db()
+    assert elsewhere.city == icheon
+    assert EventFactory(city=None).city is None
+
+
+def test_a_loop_of_parents_is_refused_however_long():
+    a = EventFactory(slug="a", start_date=D(2026, 9, 1), end_date=D(2026, 9, 30))
+    b = EventFactory(slug="b", parent=a, start_date=D(2026, 9, 1), end_date=D(2026, 9, 30))
+    c = EventFactory(slug="c", parent=b, start_date=D(2026, 9, 1), end_date=D(2026, 9, 30))
+    a.parent = c  # a in c in b in a
+    assert "part of itself" in errors_of(a)["parent"][0]
+    a.parent = b  # one level, as before
+    assert "part of itself" in errors_of(a)["parent"][0]
+    # Nesting without a loop stays allowed: a talk in an exhibition in a biennale.
+    EventFactory.build(parent=c, start_date=D(2026, 9, 2), end_date=D(2026, 9, 2)).full_clean()
+
+
+def test_loop_check_ends_at_a_loop_already_in_the_database():
+    a = EventFactory(slug="a", start_date=D(2026, 9, 1), end_date=D(2026, 9, 30))
+    b = EventFactory(slug="b", parent=a, start_date=D(2026, 9, 1), end_date=D(2026, 9, 30))
+    Event.objects.filter(pk=a.pk).update(parent=b)  # .update() skips validation
+    item = EventFactory.build(parent=b, start_date=D(2026, 9, 2), end_date=D(2026, 9, 2))
+    assert "part of itself" in errors_of(item)["parent"][0]

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.models import Event, EventKind, EventStatus
+from events.templatetags.events_tags import format_event_when
+from events.views import DETAIL_LIST_LIMIT
 from institutions.models import Institution
 from tests.factories import (
     CityFactory,
@@ -98,6 +100,22 @@ def test_each_filter_with_a_good_value(client, events, params, expected):
     assert listed(get_list(client, **params)) == expected
 
 
+def test_part_of_lists_an_events_programme_and_shows_as_a_removable_filter(client, events):
+    parent = events["now-on"]
+    for slug, status in [("talk", "published"), ("tour", "published"), ("draft-talk", "draft")]:
+        EventFactory(slug=slug, parent=parent, status=status, start_date=parent.start_date,
+                     end_date=parent.start_date)
+    EventFactory(slug="not-in-it")
+    response = get_list(client, part_of="now-on", when="all")
+    assert sorted(listed(response)) == ["talk", "tour"]
+    html = response.text
+    assert '<input type="hidden" name="part_of" value="now-on"' in html
+    assert "In the programme of: <a" in html and "Craft Biennale" in html
+    assert 'href="?when=all"' in html  # removes it, keeps the period
+    # The calendar feed takes the same filter.
+    assert "part_of=now-on" in response.context["feed_path"]
+
+
 def test_date_range_alone_means_any_time_overlapping_it(client, events):
     start, end = days(-35), days(-32)
     response = get_list(client, start=start.isoformat(), end=end.isoformat())
@@ -119,6 +137,8 @@ def test_date_range_alone_means_any_time_overlapping_it(client, events):
     ({"series": "no-such-series"}, "series", "no event series"),
     ({"venue": "no-such-place"}, "venue", "This venue is not in the directory"),
     ({"city": "atlantis"}, "city", "This city is not in the network directory"),
+    ({"part_of": "draft"}, "part_of", "This event is not on the site"),
+    ({"part_of": "no-such-event"}, "part_of", "This event is not on the site"),
     ({"q": "x" * 201}, "q", "at most 200"),
 ])
 def test_bad_values_answer_200_with_the_forms_error(client, events, params, field, message):
@@ -127,7 +147,7 @@ def test_bad_values_answer_200_with_the_forms_error(client, events, params, fiel
     assert message in " ".join(errors[field])
     assert listed(response) == []
     assert f'id="id_{field}_error"' in response.text
-    if field not in ("venue", "city"):  # those two are links, not inputs (see filters)
+    if field not in ("venue", "city", "part_of"):  # links, not inputs (see filters)
         assert 'aria-invalid="true"' in response.text
 
 
@@ -140,7 +160,10 @@ def test_venue_and_city_come_from_links_and_show_as_removable_filters(client, ev
     venue = Institution.objects.get(slug="culture-factory")
     html = client.get(reverse("institutions:detail", kwargs={"slug": venue.slug})).text
     link = f'{reverse(LIST)}?venue=culture-factory&amp;when=all'
-    assert f'href="{link}"' in html
+    # The section lists events held here and events organised here; the link filters by
+    # venue only, and says so.
+    assert (f'href="{link}">All events held at this venue (not those it organises '
+            'elsewhere)</a>') in html
     page = client.get(reverse(LIST), {"venue": "culture-factory", "when": "all", "q": "craft"})
     html = page.text
     # No list of every institution on the page: the choice is a hidden input, shown as
@@ -157,8 +180,13 @@ def test_list_in_korean(client, events):
         url = reverse(LIST)
     response = client.get(url)
     assert url.startswith("/ko/")
-    assert "공예비엔날레" in response.text
-    assert "2025" not in listed(response)
+    assert listed(response) == ["now-on", "next-week", "cancelled"]
+    html = response.text
+    # Korean titles and dates written the Korean way, not the English ones.
+    assert "공예비엔날레" in html and "유약 워크숍" in html
+    assert "Craft Biennale" not in html and "Glaze workshop" not in html
+    assert format_event_when(events["next-week"], lang="ko") in html
+    assert format_event_when(events["next-week"], lang="en") not in html
 
 
 def test_feed_links_keep_the_filters(client, events):
@@ -186,6 +214,45 @@ def test_detail_page(client, events):
     assert reverse("events:ics", kwargs={"slug": event.slug}) in html
     assert "Now on" in html
     assert response.cookies == {}
+
+
+def test_detail_caps_the_programme_and_other_editions_with_links_to_the_rest(client, events):
+    event = events["now-on"]
+    series = event.series
+
+    def programme_items(count, tag):
+        for n in range(count):
+            EventFactory(parent=event, slug=f"item-{tag}-{n}", start_date=event.start_date,
+                         end_date=event.start_date)
+
+    def editions(count, tag):
+        for n in range(count):
+            EventFactory(series=series, slug=f"edition-{tag}-{n}",
+                         start_date=D(2000 + n, 9, 1), end_date=D(2000 + n, 9, 30))
+
+    programme_items(DETAIL_LIST_LIMIT, "a")
+    editions(DETAIL_LIST_LIMIT - 1, "a")  # with "last-year": exactly the limit
+    programme_link = f'{reverse(LIST)}?part_of={event.slug}&amp;when=all'
+    editions_link = f'{reverse(LIST)}?series={series.slug}&amp;when=all'
+    response = client.get(event.get_absolute_url())
+    assert len(response.context["programme"]) == DETAIL_LIST_LIMIT
+    assert len(response.context["other_editions"]) == DETAIL_LIST_LIMIT
+    assert programme_link not in response.text and editions_link not in response.text
+
+    programme_items(1, "b")
+    editions(1, "b")
+    response = client.get(event.get_absolute_url())
+    assert len(response.context["programme"]) == DETAIL_LIST_LIMIT
+    assert len(response.context["other_editions"]) == DETAIL_LIST_LIMIT
+    assert response.context["programme"][0].slug == "item-a-0"  # the earliest first
+    html = response.text
+    assert html.count('class="card event-card') == DETAIL_LIST_LIMIT
+    assert f'href="{programme_link}"' in html and f'href="{editions_link}"' in html
+    # The links lead to the rest: every item, every other edition.
+    assert client.get(reverse(LIST), {"part_of": event.slug, "when": "all"}).context[
+        "paginator"].count == DETAIL_LIST_LIMIT + 1
+    assert client.get(reverse(LIST), {"series": series.slug, "when": "all"}).context[
+        "paginator"].count == DETAIL_LIST_LIMIT + 2
 
 
 def test_detail_dates_as_people_read_them(client):
@@ -302,6 +369,11 @@ def test_detail_queries_do_not_grow(client, events):
     grow(1980, "b")
     assert count_queries(client, event.get_absolute_url()) == small
     assert small <= 6
+    # And the rows read stay few: the page holds the first items only.
+    response = client.get(event.get_absolute_url())
+    assert len(response.context["programme"]) == DETAIL_LIST_LIMIT
+    assert len(response.context["other_editions"]) == DETAIL_LIST_LIMIT
+    assert len(response.context["event"].published_programme) == DETAIL_LIST_LIMIT + 1
 
 
 def test_feed_queries_do_not_grow(client, events):
