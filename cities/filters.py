@@ -58,14 +58,11 @@ class CityFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def field_counts(self):
-        """(key, label, count) for every creative field that has cities among the
-        results of the other filters: one aggregate query."""
+    def field_totals(self):
+        """{creative field: number of cities} among the results of the other filters:
+        one aggregate query."""
         rows = (
             self.queryset_without("field").order_by().values("creative_field")
             .annotate(count=Count("pk"))
         )
-        counts = {row["creative_field"]: row["count"] for row in rows}
-        return [
-            (key, label, counts[key]) for key, label in CreativeField.choices if key in counts
-        ]
+        return {row["creative_field"]: row["count"] for row in rows}

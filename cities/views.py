@@ -2,7 +2,7 @@ from django.db.models import F
 from django.views.generic import DetailView
 
 from cities.filters import CityFilter
-from cities.models import City, Partnership
+from cities.models import City, CreativeField, Partnership
 from events.models import Event
 from portal.cache import remember
 from portal.listing import FilteredListView
@@ -18,7 +18,11 @@ class CityListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["field_counts"] = self.filterset.field_counts()
+        # Remembered like the list's total: the counts change only with content.
+        totals = remember(f"field-totals:{self.list_key()}", self.filterset.field_totals)
+        context["field_counts"] = [
+            (key, label, totals[key]) for key, label in CreativeField.choices if key in totals
+        ]
         return context
 
 

@@ -18,16 +18,19 @@ What real calendar clients need and this module guarantees:
 """
 
 import datetime
+import functools
+import hashlib
 import zoneinfo
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from events.models import EventStatus
+from portal.cache import remember_each
 
 PRODID = "-//Creative City Portal//Events//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -90,7 +93,7 @@ def to_vevent(event, url):
     vevent.add("last-modified", stamp.astimezone(datetime.UTC))
     if event.created_at:
         vevent.add("created", event.created_at.astimezone(datetime.UTC))
-    if not event.all_day and event.starts_at and event.ends_at:
+    if event.is_timed:
         zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         vevent.add("dtstart", event.starts_at.astimezone(zone))
         vevent.add("dtend", event.ends_at.astimezone(zone))
@@ -113,6 +116,9 @@ def to_vevent(event, url):
 
 
 def build_calendar(events, request, name):
+    """The calendar as bytes. Each event's VEVENT is remembered until content changes
+    (``portal.cache.remember_each``): serialising hundreds of them is most of what a
+    feed costs, and every subscriber asks for the same ones."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -122,11 +128,38 @@ def build_calendar(events, request, name):
     # Subscribing clients poll at this interval (RFC 7986 and Apple's older property).
     calendar.add("refresh-interval", datetime.timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
-    for event in events:
-        url = request.build_absolute_uri(event.get_absolute_url())
-        calendar.add_component(to_vevent(event, url))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    head = calendar.to_ical().removesuffix(end)
+    events = list(events)
+    blocks = [head]
+    if any(event.is_timed for event in events):
+        blocks.append(timezone_block(settings.TIME_ZONE))
+    blocks.extend(vevent_blocks(events, request))
+    blocks.append(end)
+    return b"".join(blocks)
+
+
+@functools.cache
+def timezone_block(zone_name):
+    """The VTIMEZONE of the site's time zone (the same for every feed: building it walks
+    decades of transitions)."""
+    return Timezone.from_tzinfo(zoneinfo.ZoneInfo(zone_name), tzid=zone_name).to_ical()
+
+
+def vevent_blocks(events, request):
+    # The absolute links in an event depend on the address the feed was asked for.
+    site = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:16]
+    by_name = {f"vevent:{site}:{event.pk}": event for event in events}
+
+    def build(names):
+        return {
+            name: to_vevent(by_name[name], request.build_absolute_uri(
+                by_name[name].get_absolute_url())).to_ical()
+            for name in names
+        }
+
+    blocks = remember_each(list(by_name), build)
+    return [blocks[name] for name in by_name]
 
 
 def calendar_response(body, filename, attachment=True):

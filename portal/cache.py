@@ -95,6 +95,25 @@ def remember(name, build):
     return value
 
 
+def remember_each(names, build):
+    """``remember`` for many values at once, in one cache round trip: {name: value} for
+    every name, where ``build(missing)`` makes {name: value} for the names not (or no
+    longer) remembered. For lists whose every row renders the same way until content
+    changes, such as the events of a calendar feed."""
+    now = timezone.now()
+    change_at = up_to_date_change_time(now)
+    prefix = f"content:{generation()}:{get_language()}:"
+    found = cache.get_many([prefix + name for name in names])
+    values = {name: found[prefix + name] for name in names if prefix + name in found}
+    missing = [name for name in names if name not in values]
+    if missing:
+        built = build(missing)
+        cache.set_many({prefix + name: value for name, value in built.items()},
+                       min(MAX_AGE, max(1, int((change_at - now).total_seconds()))))
+        values.update(built)
+    return values
+
+
 def is_public_path(path):
     prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
     return path.startswith(prefixes)

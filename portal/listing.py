@@ -1,5 +1,7 @@
 """The one list-page base every public directory uses (cities, institutions, events)."""
 
+import hashlib
+
 from django_filters.views import FilterView
 
 from portal.pagination import KeysFirstPaginator
@@ -16,6 +18,17 @@ class FilteredListView(FilterView):
     paginate_by = 24
     paginator_class = KeysFirstPaginator
     strict = True
+
+    def list_key(self):
+        """What this list is, whatever page of it is shown: the path (language prefix
+        included) and the filters, in a stable order. Keys the remembered counts."""
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        address = f"{self.request.path}?{'&'.join(sorted(params.urlencode().split('&')))}"
+        return hashlib.sha256(address.encode()).hexdigest()
+
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, count_key=self.list_key(), **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,6 +1,9 @@
 """Pagination that stays fast on large tables."""
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+from portal.cache import remember
 
 
 class KeysFirstPaginator(Paginator):
@@ -10,7 +13,22 @@ class KeysFirstPaginator(Paginator):
     rows (every column the list shows) of a large table is what makes a naive list page
     slow. The rows query keeps the list's select_related, only/defer and prefetches.
     One query more than Django's Paginator, whatever the table's size.
+
+    With a ``count_key`` (what the list is: its address without the page number), the
+    total is remembered until content changes (``portal.cache.remember``): counting tens
+    of thousands of rows costs more than the rest of the page, and every page of one
+    list, and every visitor, asks for the same number.
     """
+
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return super().count
+        return remember(f"count:{self.count_key}", lambda: Paginator.count.func(self))
 
     def page(self, number):
         number = self.validate_number(number)

@@ -129,7 +129,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process, for one server. Django's default of 300 entries is too few: a
+    # calendar feed remembers one entry per event, and a full cache evicts a third of
+    # itself at once (the content generation with it, which empties the rest).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_MAX_ENTRIES", 3000)},
+        }
+    }
 
 # --- Authentication and sessions ----------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -255,3 +255,23 @@ def test_feed_refuses_bad_filter_values_with_a_message(client, params, field):
 def test_feed_refuses_a_draft_series(client):
     EventSeriesFactory(slug="draft-series", status="draft")
     assert client.get(reverse("events:feed"), {"series": "draft-series"}).status_code == 400
+
+
+def test_the_feed_remembers_its_events_but_shows_an_edit_at_once(client):
+    venue = InstitutionFactory(name_en="Culture Factory")
+    EventFactory(title_en="Glaze workshop", venue=venue, start_date=D(2026, 12, 1),
+                 end_date=D(2026, 12, 1))
+    url = reverse("events:feed")
+    with translation.override("en"):
+        first = client.get(url, {"when": "all"}).content
+        assert client.get(url, {"when": "all"}).content == first
+        # The venue's name is part of the event's LOCATION: renaming it (a save of other
+        # content) must reach the feed on the next request.
+        venue.name_en = "Cheongju Culture Factory"
+        venue.save()
+        _response, calendar = fetch(client, url, {"when": "all"})
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["LOCATION"]).startswith("Cheongju Culture Factory")
+    # The same event is written for the address it was asked on.
+    other = client.get(url, {"when": "all"}, HTTP_HOST="localhost").content.decode()
+    assert "URL:http://localhost/" in other.replace("\r\n ", "")

@@ -101,3 +101,20 @@ def test_remembered_values_last_until_content_changes():
     assert remember("answer", build) == 2
     with translation.override("en"):  # one value per language
         assert remember("answer", build) == 3
+
+
+def test_remember_each_builds_only_what_is_missing():
+    from portal.cache import remember_each
+
+    asked = []
+
+    def build(names):
+        asked.append(sorted(names))
+        return {name: name.upper() for name in names}
+
+    assert remember_each(["a", "b"], build) == {"a": "A", "b": "B"}
+    assert remember_each(["a", "b", "c"], build) == {"a": "A", "b": "B", "c": "C"}
+    assert asked == [["a", "b"], ["c"]]
+    NewsFactory()  # a content save forgets them all
+    remember_each(["a"], build)
+    assert asked[-1] == ["a"]

@@ -4,7 +4,7 @@ import pytest
 
 from portal.models import News
 from portal.pagination import KeysFirstPaginator
-from tests.factories import NewsFactory
+from tests.factories import CityFactory, NewsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,3 +22,29 @@ def test_pages_keep_the_lists_order_and_related_loading(django_assert_num_querie
     assert [item.slug for item in paginator.page(2)] == ["day-3", "day-2", "day-1", "day-0"]
     # Deferred fields stay deferred on the rows.
     assert "body_en" in first[0].get_deferred_fields()
+
+
+def test_a_lists_total_is_counted_once_until_content_changes(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    NewsFactory.create_batch(3)
+    url = reverse("cities:list")
+    CityFactory.create_batch(30)
+    client.get(url)
+
+    def count_queries(params):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+        return response, [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+
+    # Page 2 of the same list reuses page 1's total and facet counts.
+    response, counts = count_queries({"page": 2})
+    assert counts == []
+    assert response.context["paginator"].count == 30
+    # A new city is counted on the next request.
+    CityFactory()
+    response, counts = count_queries({"page": 2})
+    assert response.context["paginator"].count == 31
+    assert counts
