@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
-from events.models import EventStatus
+from events.models import Event, EventStatus
 from portal.cache import remember_each
 
 PRODID = "-//Creative City Portal//Events//EN"
@@ -116,9 +116,29 @@ def to_vevent(event, url):
 
 
 def build_calendar(events, request, name):
-    """The calendar as bytes. Each event's VEVENT is remembered until content changes
-    (``portal.cache.remember_each``): serialising hundreds of them is most of what a
-    feed costs, and every subscriber asks for the same ones."""
+    """The calendar of these events, as bytes."""
+    events = list(events)
+    return assemble(request, name, [(event.pk, event.is_timed) for event in events],
+                    load=lambda keys: [event for event in events if event.pk in keys])
+
+
+def build_feed(queryset, request, name, limit):
+    """The calendar of the first ``limit`` events of ``queryset``. Each event's VEVENT is
+    remembered until content changes (``portal.cache.remember_each``): serialising
+    hundreds of them, and making hundreds of model instances to do it, is most of what a
+    feed costs, while every subscriber asks for the same ones. So the feed reads only
+    its events' keys, and loads the rows of those not remembered."""
+    keys = [
+        (pk, Event.timed(all_day, starts_at, ends_at))
+        for pk, all_day, starts_at, ends_at in
+        queryset.values_list("pk", "all_day", "starts_at", "ends_at")[:limit]
+    ]
+    return assemble(request, name, keys, load=lambda pks: queryset.order_by().filter(pk__in=pks))
+
+
+def assemble(request, name, keys, load):
+    """The calendar for ``keys`` ((pk, is timed) in order); ``load(pks)`` gives the
+    events whose VEVENT is not remembered."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -129,12 +149,23 @@ def build_calendar(events, request, name):
     calendar.add("refresh-interval", datetime.timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
     end = b"END:VCALENDAR\r\n"
-    head = calendar.to_ical().removesuffix(end)
-    events = list(events)
-    blocks = [head]
-    if any(event.is_timed for event in events):
+    blocks = [calendar.to_ical().removesuffix(end)]
+    if any(timed for _pk, timed in keys):
         blocks.append(timezone_block(settings.TIME_ZONE))
-    blocks.extend(vevent_blocks(events, request))
+    # The absolute links in an event depend on the address the feed was asked for.
+    site = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:16]
+    names = {f"vevent:{site}:{pk}": pk for pk, _timed in keys}
+
+    def build(missing):
+        events = {event.pk: event for event in load({names[name] for name in missing})}
+        return {
+            name: to_vevent(events[names[name]], request.build_absolute_uri(
+                events[names[name]].get_absolute_url())).to_ical()
+            for name in missing if names[name] in events
+        }
+
+    remembered = remember_each(list(names), build)
+    blocks.extend(remembered[name] for name in names if name in remembered)
     blocks.append(end)
     return b"".join(blocks)
 
@@ -144,22 +175,6 @@ def timezone_block(zone_name):
     """The VTIMEZONE of the site's time zone (the same for every feed: building it walks
     decades of transitions)."""
     return Timezone.from_tzinfo(zoneinfo.ZoneInfo(zone_name), tzid=zone_name).to_ical()
-
-
-def vevent_blocks(events, request):
-    # The absolute links in an event depend on the address the feed was asked for.
-    site = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:16]
-    by_name = {f"vevent:{site}:{event.pk}": event for event in events}
-
-    def build(names):
-        return {
-            name: to_vevent(by_name[name], request.build_absolute_uri(
-                by_name[name].get_absolute_url())).to_ical()
-            for name in names
-        }
-
-    blocks = remember_each(list(by_name), build)
-    return [blocks[name] for name in by_name]
 
 
 def calendar_response(body, filename, attachment=True):

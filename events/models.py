@@ -237,7 +237,12 @@ class Event(Illustrated, Publishable):
 
     @property
     def is_timed(self):
-        return not self.all_day and self.starts_at is not None and self.ends_at is not None
+        return self.timed(self.all_day, self.starts_at, self.ends_at)
+
+    @staticmethod
+    def timed(all_day, starts_at, ends_at):
+        """Whether an event with these values has times (else it is by dates only)."""
+        return not all_day and starts_at is not None and ends_at is not None
 
     @property
     def local_starts_at(self):

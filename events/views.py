@@ -17,7 +17,6 @@ from events.models import Event
 from events.schema import event_json_ld
 from institutions.models import Institution
 from portal.listing import FilteredListView
-from portal.pagination import rows_by_keys
 from portal.publishing import PublishedDetailMixin
 
 # The feed holds at most this many events (the most relevant first, as ordered by the
@@ -128,7 +127,5 @@ class EventFeedView(View):
             return HttpResponse(
                 "\n".join([_("The calendar filters are not valid:"), *lines]) + "\n",
                 status=400, content_type="text/plain; charset=utf-8")
-        # Keys first: sorting whole rows of a year's events costs more than the feed.
-        events = rows_by_keys(filterset.qs, 0, FEED_LIMIT)
-        body = ics.build_calendar(events, request, name=_("Events"))
+        body = ics.build_feed(filterset.qs, request, name=_("Events"), limit=FEED_LIMIT)
         return ics.calendar_response(body, "events.ics", attachment=False)
