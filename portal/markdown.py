@@ -5,6 +5,8 @@ tags and attributes below reach a page: no script, style, event handler, iframe 
 javascript: link.
 """
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import mark_safe
@@ -18,10 +20,23 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+# One converter per thread, reset between texts: setting up a converter and its
+# extensions costs more than converting a typical description, and a profile page
+# renders dozens of them. Converters keep state while converting, hence per thread.
+_local = threading.local()
+
+
+def converter():
+    if not hasattr(_local, "markdown"):
+        _local.markdown = markdown_lib.Markdown(
+            extensions=["extra", "sane_lists"], output_format="html")
+    return _local.markdown.reset()
+
+
 def render_markdown(text):
     if not text:
         return ""
-    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    html = converter().convert(text)
     # Headings start at h2: the page's own title is the only h1.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     clean = nh3.clean(

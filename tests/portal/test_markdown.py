@@ -37,3 +37,11 @@ def test_any_text_renders_without_script(text):
 def test_empty_text():
     assert render_markdown("") == ""
     assert render_markdown(None) == ""
+
+
+def test_one_text_leaves_nothing_behind_for_the_next():
+    # The converter is reused: definitions from one text must not reach another.
+    render_markdown("Made of hanji.[^1]\n\n[^1]: Korean paper.\n\n*[UCCN]: Creative Cities Network")
+    html = render_markdown("UCCN member.")
+    assert "<abbr" not in html and "footnote" not in html
+    assert html == "<p>UCCN member.</p>"
