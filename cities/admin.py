@@ -2,13 +2,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationTabularInline
 
 from cities.models import City, Milestone, Partnership
 from cities.resources import CityResource
 from portal.admin import PUBLICATION_FIELDSET, ContentAdmin, PublicationGuard
 from portal.dates import format_partial_date
+from portal.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
 
 # Editors paste addresses without a scheme; assume https (Django 6's default) for them.
 
@@ -36,8 +36,8 @@ class MilestoneInline(PublicationGuard, TranslationTabularInline):
 @admin.register(City)
 class CityAdmin(ImportExportMixin, ContentAdmin):
     resource_classes = [CityResource]
-    import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    import_formats = IMPORT_FORMATS
+    export_formats = EXPORT_FORMATS
 
     list_display = ("name_en", "name_ko", "country", "region", "creative_field",
                     "designation_year", "is_home", "publication_state")

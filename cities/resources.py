@@ -5,7 +5,8 @@ region, field, year); values may be written as people write them ("Asia and the
 Pacific", "Crafts and Folk Art", "Korea, Republic of") or as the codes the site stores.
 A row is matched to an existing city by its slug, made from the English name when the
 file has no slug column. Any bad row stops the whole import (nothing is written), and
-the preview names the row and the column.
+the preview names the row and the column (portal.spreadsheets.SpreadsheetResource). The
+status column is exported; it is imported only for people who may publish.
 """
 
 from django.core.exceptions import ValidationError
@@ -14,11 +15,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from cities.models import City, CreativeField, Region
 from portal.publishing import PublicationStatus
-from portal.spreadsheets import LabelledChoiceWidget
+from portal.spreadsheets import LabelledChoiceWidget, SpreadsheetResource, YearWidget
 
 
 class CountryWidget(widgets.Widget):
@@ -41,26 +42,7 @@ class CountryWidget(widgets.Widget):
         return str(value or "")
 
 
-class YearWidget(widgets.Widget):
-    # The network was founded in 2004: no city was designated before that.
-    FIRST, LAST = 2004, 2100
-
-    def clean(self, value, row=None, **kwargs):
-        if value is None or str(value).strip() == "":
-            return None
-        text = str(value).strip()
-        if text.endswith(".0"):  # spreadsheets store whole numbers as floats
-            text = text[:-2]
-        if not text.isdigit() or not self.FIRST <= int(text) <= self.LAST:
-            raise ValueError(_("“%(value)s” is not a year between %(first)s and %(last)s.")
-                             % {"value": value, "first": self.FIRST, "last": self.LAST})
-        return int(text)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
-class CityResource(resources.ModelResource):
+class CityResource(SpreadsheetResource):
     slug = fields.Field(attribute="slug", column_name="slug")
     name_en = fields.Field(attribute="name_en", column_name="name_en")
     name_ko = fields.Field(attribute="name_ko", column_name="name_ko")
@@ -71,7 +53,9 @@ class CityResource(resources.ModelResource):
     field = fields.Field(
         attribute="creative_field", column_name="field",
         widget=LabelledChoiceWidget(CreativeField, what=gettext_lazy("creative field")))
-    year = fields.Field(attribute="designation_year", column_name="year", widget=YearWidget())
+    # The network was founded in 2004: no city was designated before that.
+    year = fields.Field(attribute="designation_year", column_name="year",
+                        widget=YearWidget(first=2004))
     status = fields.Field(
         attribute="status", column_name="status",
         widget=LabelledChoiceWidget(PublicationStatus, what=gettext_lazy("status")))
@@ -85,17 +69,12 @@ class CityResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
 
-    def import_data(self, dataset, *args, **kwargs):
-        # A row that fails validation must also roll the whole file back, not only a row
-        # that raises: a refreshed list is either all in or not at all.
-        kwargs.setdefault("rollback_on_validation_errors", True)
-        return super().import_data(dataset, *args, **kwargs)
-
     def before_import(self, dataset, **kwargs):
         if "slug" not in dataset.headers and "name_en" in dataset.headers:
             position = dataset.headers.index("name_en")
             dataset.append_col(
                 lambda row: slugify(row[position] or ""), header="slug")
+        super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):
         errors = {}
@@ -108,3 +87,4 @@ class CityResource(resources.ModelResource):
                 errors[column] = _("This column cannot be empty.")
         if errors:
             raise ValidationError(errors)
+        super().before_import_row(row, **kwargs)

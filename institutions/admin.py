@@ -5,7 +5,6 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,6 +13,7 @@ from institutions.models import Discipline, Institution
 from institutions.resources import InstitutionResource
 from portal.admin import PUBLICATION_FIELDSET, ContentAdmin
 from portal.images import rendition_name, rendition_widths
+from portal.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
 
 
 @admin.register(Discipline)
@@ -34,8 +34,8 @@ class DisciplineAdmin(SimpleHistoryAdmin, TranslationAdmin):
 @admin.register(Institution)
 class InstitutionAdmin(ImportExportMixin, ContentAdmin):
     resource_classes = [InstitutionResource]
-    import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX]
+    import_formats = IMPORT_FORMATS
+    export_formats = EXPORT_FORMATS
 
     list_display = ("thumbnail", "name_ko", "name_en", "kind", "city", "discipline_list",
                     "publication_state", "updated_at")

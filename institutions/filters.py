@@ -42,6 +42,28 @@ def city_suggestions():
             .distinct().only("slug", "name_ko", "name_en").order_by("slug"))
 
 
+class InstitutionFilterForm(forms.Form):
+    def clean_city(self):
+        """An unknown city is an error on the form (DESIGN section 4), not an empty list.
+        Only published cities count: a draft city is not public, so neither is filtering
+        by it. One query, and only when a city is given; the list then filters on the
+        city's key, with no join."""
+        value = (self.cleaned_data.get("city") or "").strip()
+        self.city_ids = []
+        if not value:
+            return value
+        self.city_ids = list(
+            City.objects.published()
+            .filter(Q(slug__iexact=value) | Q(name_ko=value) | Q(name_en__iexact=value))
+            .values_list("pk", flat=True))
+        if not self.city_ids:
+            raise forms.ValidationError(
+                _("No city in the network is called “%(value)s”. Pick one from the "
+                  "suggestions, or use its web-address name, e.g. icheon."),
+                code="unknown_city", params={"value": value})
+        return value
+
+
 class InstitutionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Name contains"), method="filter_name", max_length=100,
@@ -62,6 +84,7 @@ class InstitutionFilter(django_filters.FilterSet):
     class Meta:
         model = Institution
         fields = []
+        form = InstitutionFilterForm
 
     def filter_name(self, queryset, name, value):
         # A substring match in both languages: PostgreSQL's full-text parser takes a run
@@ -75,12 +98,10 @@ class InstitutionFilter(django_filters.FilterSet):
         return queryset.filter(disciplines__slug=value)
 
     def filter_city(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        # Called only once the form is valid: clean_city has found the cities.
+        if not value.strip():
             return queryset
-        return queryset.filter(
-            Q(city__slug__iexact=value) | Q(city__name_ko=value)
-            | Q(city__name_en__iexact=value))
+        return queryset.filter(city_id__in=self.form.city_ids)
 
     def kind_counts(self):
         """How many results each kind has under the other filters (one query), for the

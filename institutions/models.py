@@ -149,6 +149,13 @@ class Institution(Illustrated, Publishable):
         return readable_phone(self.phone)
 
     @property
+    def public_city(self):
+        """The city to name on public pages, or None while that city is a draft: a
+        published institution must not reveal an unpublished city. Needs no query after
+        .for_listing() or .for_home() (they load the city's status)."""
+        return self.city if self.city.is_live else None
+
+    @property
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None
 

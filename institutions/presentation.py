@@ -63,11 +63,13 @@ def organization_data(institution, request):
     address = localized(institution, "address").text
     if address or institution.postal_code:
         postal = {"@type": "PostalAddress", "addressCountry": str(institution.city.country)}
+        city = institution.public_city
         if address:
             postal["streetAddress"] = address
         if institution.postal_code:
             postal["postalCode"] = institution.postal_code
-        postal["addressLocality"] = localized(institution.city, "name").text
+        if city:
+            postal["addressLocality"] = localized(city, "name").text
         data["address"] = postal
     if institution.has_coordinates:
         data["location"] = {

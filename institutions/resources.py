@@ -7,10 +7,10 @@ a homepage as "www.kicet.re.kr/english.web", a kind as its English label, a city
 slug or English name. A row is matched to an existing institution by its slug, made
 from the English name when the sheet has no slug column.
 
-Any bad row stops the whole import (IMPORT_EXPORT_USE_TRANSACTIONS): the preview names
-the row and the column, and nothing is written. Imported institutions start as drafts;
-publishing stays with the people allowed to publish, so the status is exported but not
-imported.
+Any bad row stops the whole import (portal.spreadsheets.SpreadsheetResource): the
+preview names the row and the column, and nothing is written. Imported institutions
+start as drafts; publishing is a separate decision, so the status is exported but never
+imported, even from a Publisher's sheet.
 """
 
 from django.core.exceptions import ValidationError
@@ -18,30 +18,17 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from cities.models import City
 from institutions.contact import normalise_homepage, parse_phone
 from institutions.models import Discipline, Institution, InstitutionKind
-from portal.spreadsheets import LabelledChoiceWidget
-
-# A cell starting with one of these is a formula to a spreadsheet program (OWASP "CSV
-# injection"); a leading apostrophe makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def restore_formula_text(value):
-    """Undo ``neutralise_formula`` so that an exported sheet imports unchanged."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(
-            FORMULA_STARTS):
-        return value[1:]
-    return value
+from portal.spreadsheets import (
+    DecimalWidget,
+    LabelledChoiceWidget,
+    SpreadsheetResource,
+    YearWidget,
+)
 
 
 class HomepageWidget(widgets.CharWidget):
@@ -50,6 +37,10 @@ class HomepageWidget(widgets.CharWidget):
 
 
 class PhoneWidget(widgets.Widget):
+    # Rendered as validated E.164 ("+82…"): digits after the plus, nothing a spreadsheet
+    # could run, so it is exported without the apostrophe.
+    formula_safe = True
+
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # a spreadsheet that took the number for a number
@@ -106,7 +97,7 @@ def _field(name, widget=None, **kwargs):
     return fields.Field(attribute=name, column_name=name, widget=widget, **kwargs)
 
 
-class InstitutionResource(resources.ModelResource):
+class InstitutionResource(SpreadsheetResource):
     slug = _field("slug")
     name_en = _field("name_en")
     name_ko = _field("name_ko")
@@ -119,9 +110,9 @@ class InstitutionResource(resources.ModelResource):
     kind = _field("kind", LabelledChoiceWidget(InstitutionKind, gettext_lazy("kind")))
     city = _field("city", CityWidget())
     disciplines = _field("disciplines", DisciplinesWidget())
-    founded_year = _field("founded_year", widgets.IntegerWidget())
-    latitude = _field("latitude", widgets.DecimalWidget())
-    longitude = _field("longitude", widgets.DecimalWidget())
+    founded_year = _field("founded_year", YearWidget())
+    latitude = _field("latitude", DecimalWidget())
+    longitude = _field("longitude", DecimalWidget())
     summary_en = _field("summary_en")
     summary_ko = _field("summary_ko")
     description_en = _field("description_en")
@@ -149,8 +140,6 @@ class InstitutionResource(resources.ModelResource):
         super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):
-        for key, value in row.items():
-            row[key] = restore_formula_text(value)
         slug = str(row.get("slug") or "").strip()
         if not slug:
             slug = slugify(str(row.get("name_en") or ""))
@@ -194,9 +183,3 @@ class InstitutionResource(resources.ModelResource):
             if (new if new is not None else "") != (old if old is not None else ""):
                 return False
         return True
-
-    def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if field.column_name == "phone":
-            return value  # validated E.164 ("+82…"), not a formula
-        return neutralise_formula(value)

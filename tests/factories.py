@@ -6,6 +6,7 @@ Factories create *published* records by default; pass ``status="draft"`` for dra
 import datetime
 
 import factory
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cities.models import City, CreativeField, Milestone, Partnership, PartnershipKind, Region
@@ -124,3 +125,21 @@ class PageFactory(PublishedFactory):
 
     class Meta:
         model = Page
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    """A staff member in a role of portal.roles: ``StaffFactory(role=EDITOR)``."""
+
+    username = factory.Sequence(lambda n: f"staff-{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("a-long-password-1")
+    is_staff = True
+
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))

@@ -1,4 +1,6 @@
+import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -7,10 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from cities.models import City, CreativeField, Region
 from cities.resources import CityResource
-from tests.factories import CityFactory, MilestoneFactory, PartnershipFactory
+from portal.publishing import PublicationStatus
+from portal.roles import EDITOR, PUBLISHER
+from portal.spreadsheets import SpreadsheetCSV
+from tests.factories import CityFactory, MilestoneFactory, PartnershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +241,12 @@ def test_a_bad_row_is_reported_by_number_and_nothing_is_written(
     assert column in invalid[0].error_dict
     assert message in " ".join(invalid[0].error_dict[column])
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None
-    assert "Row 4" in response.text or "4" in response.text
+    # The page shows one invalid row, numbered 4, with the column and the message.
+    assert response.text.count('class="validation-error-count"') == 1
+    assert re.search(
+        r'<td>4 </td>\s*<td class="errors">.*?'
+        rf'validation-error-field-label">{column}</span>.*?{re.escape(escape(message))}',
+        response.text, re.DOTALL)
     # The resource itself, used outside the admin, rolls the good rows back as well.
     dataset = tablib.Dataset().load(content, format="csv")
     result = CityResource().import_data(dataset, dry_run=False)
@@ -283,3 +294,86 @@ def test_export_round_trips_human_values(admin_client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "Europe and North America" in response.content.decode()
+
+
+@pytest.mark.parametrize("role, may_publish", [(EDITOR, False), (PUBLISHER, True)])
+def test_only_a_publisher_can_publish_or_withdraw_by_import(client, role, may_publish):
+    """An Editor may import the network list, but its status column is ignored: the
+    sheet must not publish a new city nor withdraw a published one."""
+    CityFactory(slug="lyon", name_en="Lyon", name_ko="리옹", country="FR",
+                region=Region.EUROPE_NORTH_AMERICA, creative_field=CreativeField.LITERATURE,
+                designation_year=2008)
+    sheet = ("name_en,name_ko,country,region,field,year,status\n"
+             "Lyon,리옹,FR,Europe and North America,Literature,2008,draft\n"
+             "Jinju,진주,KR,Asia and the Pacific,Crafts and Folk Art,2019,published\n")
+    client.force_login(StaffFactory(role=role))
+    response = preview(client, upload("network.csv", sheet))
+    assert response.status_code == 200
+    assert not response.context["result"].has_validation_errors()
+    response = client.post(reverse("admin:cities_city_process_import"),
+                           response.context["confirm_form"].initial)
+    assert response.status_code == 302
+    statuses = dict(City.objects.values_list("slug", "status"))
+    if may_publish:
+        assert statuses == {"lyon": PublicationStatus.DRAFT,
+                            "jinju": PublicationStatus.PUBLISHED}
+    else:
+        assert statuses == {"lyon": PublicationStatus.PUBLISHED,
+                            "jinju": PublicationStatus.DRAFT}
+
+
+def test_the_same_city_twice_is_an_error_naming_both_rows(admin_client):
+    content = GOOD_CSV + "BOLOGNA,볼로냐,IT,Europe and North America,Music,2006\n"
+    response = preview(admin_client, upload("network.csv", content))
+    [invalid] = response.context["result"].invalid_rows
+    assert invalid.number == 4
+    assert invalid.error_dict["slug"] == [
+        "Rows 2 and 4 are the same record (slug “bologna”). List each record once."]
+    assert response.context.get("confirm_form") is None
+    result = CityResource().import_data(tablib.Dataset().load(content, format="csv"),
+                                        dry_run=False)
+    assert result.has_validation_errors()
+    assert not City.objects.exists()
+
+
+def test_export_neutralises_formulas(admin_client):
+    CityFactory(slug="formula", name_en="=HYPERLINK(\"https://evil.example\")",
+                name_ko="@SUM(1,2)")
+    exported = CityResource().export()
+    row = dict(zip(exported.headers, exported[0], strict=True))
+    assert row["name_en"] == "'=HYPERLINK(\"https://evil.example\")"
+    assert row["name_ko"] == "'@SUM(1,2)"
+    response = admin_client.post(reverse("admin:cities_city_export"), {
+        "format": "0", **{f"cityresource_{name}": "on" for name in exported.headers}})
+    [row] = csv.DictReader(io.StringIO(response.content.decode("utf-8")))
+    assert (row["name_en"], row["name_ko"]) == ("'=HYPERLINK(\"https://evil.example\")",
+                                                "'@SUM(1,2)")
+    # Imported again, the apostrophe goes: the sheet changes nothing.
+    result = CityResource().import_data(exported, dry_run=False)
+    assert result.totals["skip"] == 1
+
+
+KOREAN_CSV = ("name_en,name_ko,country,region,field,year\n"
+              "Icheon,이천,KR,아시아·태평양,공예와 민속예술,2010\n")
+
+
+def test_a_csv_from_korean_excel_is_read_as_cp949():
+    dataset = SpreadsheetCSV().create_dataset(KOREAN_CSV.encode("cp949"))
+    assert dataset.dict[0]["name_ko"] == "이천"
+    # UTF-8, with or without Excel's byte-order mark, is read as before.
+    for data in (KOREAN_CSV.encode("utf-8"), KOREAN_CSV.encode("utf-8-sig")):
+        assert SpreadsheetCSV(encoding="utf-8-sig").create_dataset(data).headers[0] == (
+            "name_en")
+
+
+def test_the_admin_imports_a_cp949_csv(admin_client):
+    # CityAdmin lists django-import-export's CSV, which refuses cp949 before any of our
+    # code runs; this is the change its import_formats needs (see the import report).
+    response = preview(admin_client, upload("network.csv", KOREAN_CSV.encode("cp949")))
+    assert response.status_code == 200
+    assert response.context["result"].totals["new"] == 1, response.context["form"].errors
+    admin_client.post(reverse("admin:cities_city_process_import"),
+                      response.context["confirm_form"].initial)
+    icheon = City.objects.get(slug="icheon")
+    assert (icheon.name_ko, icheon.region, icheon.creative_field) == (
+        "이천", "asia_pacific", "crafts")

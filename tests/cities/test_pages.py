@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -185,10 +186,21 @@ def test_profile_in_korean_marks_untranslated_text(client):
                        description_en="English only.", description_ko="")
     response = client.get(url("cities:detail", "ko", slug=city.slug))
     assert response.status_code == 200
-    assert '<span lang="en">Aswan</span>' in response.text
-    assert 'lang="en" class="untranslated"' in response.text
+    # The name in the heading gets the same visible note as the other texts.
+    assert re.search(
+        r'<h1><span lang="en" class="untranslated">Aswan</span> <small '
+        r'class="untranslated-note">\(아직 번역되지 않아 영어로 보여 드립니다.\)</small></h1>',
+        response.text)
+    assert '<div lang="en" class="untranslated"><p>English only.</p>' in response.text
     assert "영어" in response.text  # "shown in English", in Korean
     assert "이집트" in response.text  # the country's Korean name
+
+
+def test_a_translated_name_has_no_note(client):
+    city = CityFactory(slug="icheon", name_en="Icheon", name_ko="이천")
+    text = client.get(url("cities:detail", "ko", slug=city.slug)).text
+    assert "<h1>이천</h1>" in text
+    assert "<h1>Icheon</h1>" in client.get(url("cities:detail", "en", slug=city.slug)).text
 
 
 def test_profile_lists_partnerships_both_ways_with_partial_dates(client):

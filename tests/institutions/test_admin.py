@@ -6,13 +6,15 @@ import re
 
 import openpyxl
 import pytest
+import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from institutions.models import Institution, InstitutionKind
+from institutions.models import Discipline, Institution, InstitutionKind
+from institutions.resources import InstitutionResource
 from tests.factories import CityFactory, DisciplineFactory, EventFactory, InstitutionFactory
 from tests.portal.images import image_bytes
 from tests.portal.images import upload as image_upload
@@ -207,6 +209,94 @@ def test_a_bad_row_is_reported_by_row_number_and_nothing_is_written(
     assert message in " ".join(invalid.field_specific_errors[column])
     assert "confirm_form" not in response.context or response.context["confirm_form"] is None
     assert not Institution.objects.exists()
+
+
+def as_dataset(rows, header=HEADER):
+    return tablib.Dataset(*rows, headers=header)
+
+
+def test_a_bad_row_on_the_confirming_import_writes_nothing(icheon):
+    """Not a preview (dry_run=False): the good rows before and after the bad one are
+    rolled back too."""
+    bad_phone = ["Bad Phone", "", "", "", "", "call us maybe", "school", "icheon", ""]
+    result = InstitutionResource().import_data(
+        as_dataset([GOOD_ROWS[0], bad_phone, GOOD_ROWS[1]]), dry_run=False)
+    assert [row.number for row in result.invalid_rows] == [2]
+    assert not Institution.objects.exists()
+
+
+def test_a_row_gone_bad_between_preview_and_confirmation_writes_nothing(admin_client,
+                                                                         icheon):
+    DisciplineFactory(slug="hanji", name_en="Hanji", name_ko="한지공예")
+    rows = [GOOD_ROWS[0], [*GOOD_ROWS[1][:-1], "hanji"]]
+    response = upload(admin_client, csv_upload(rows), 0)
+    assert response.context["result"].totals["new"] == 2
+    # Someone removes the discipline the second row names before the import is confirmed.
+    Discipline.objects.filter(slug="hanji").delete()
+    admin_client.post(reverse("admin:institutions_institution_process_import"),
+                      response.context["confirm_form"].initial)
+    assert not Institution.objects.exists()
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("latitude", "37.28 N", "“37.28 N” is not a number."),
+    ("longitude", "east", "“east” is not a number."),
+    ("latitude", "NaN", "“NaN” is not a number."),
+    ("founded_year", "since 1990", "“since 1990” is not a year between 1000 and 2100."),
+])
+def test_a_bad_number_is_named_in_the_message(admin_client, icheon, column, value, message):
+    header = ["name_en", "kind", "city", "latitude", "longitude", "founded_year"]
+    row = {"name_en": "Studio", "kind": "studio", "city": "icheon", "latitude": "37.28",
+           "longitude": "127.44", "founded_year": "1990", column: value}
+    response = upload(admin_client, csv_upload([[row[name] for name in header]], header), 0)
+    [invalid] = response.context["result"].invalid_rows
+    [error] = invalid.field_specific_errors[column]
+    assert error.startswith(message)
+    assert "ConversionSyntax" not in response.text
+
+
+def test_good_numbers_from_a_workbook_import(icheon):
+    header = ["name_en", "kind", "city", "latitude", "longitude", "founded_year"]
+    result = InstitutionResource().import_data(
+        as_dataset([["Studio", "studio", "icheon", 37.2804, 127.4425, 1990.0]], header),
+        dry_run=False)
+    assert not result.has_validation_errors(), result.invalid_rows[0].error_dict
+    studio = Institution.objects.get()
+    assert (str(studio.latitude), str(studio.longitude), studio.founded_year) == (
+        "37.280400", "127.442500", 1990)
+
+
+def test_the_same_institution_twice_is_an_error_naming_both_rows(admin_client, icheon):
+    repeated = [*GOOD_ROWS[0][:2], "https://other.example", *GOOD_ROWS[0][3:]]
+    response = upload(admin_client, csv_upload([GOOD_ROWS[0], GOOD_ROWS[1], repeated]), 0)
+    [invalid] = response.context["result"].invalid_rows
+    assert invalid.number == 3
+    assert invalid.field_specific_errors["slug"] == [
+        "Rows 1 and 3 are the same record (slug “korea-ceramic-foundation”). "
+        "List each record once."]
+    assert response.context.get("confirm_form") is None
+    result = InstitutionResource().import_data(
+        as_dataset([GOOD_ROWS[0], GOOD_ROWS[1], repeated]), dry_run=False)
+    assert result.has_validation_errors()
+    assert not Institution.objects.exists()
+
+
+def test_the_admin_imports_a_csv_saved_by_korean_excel(admin_client, icheon):
+    # InstitutionAdmin lists django-import-export's CSV, which refuses cp949 before any
+    # of our code runs; this is the change its import_formats needs.
+    header = ["name_ko", "name_en", "kind", "city", "address_ko"]
+    content = io.StringIO()
+    csv.writer(content).writerows([
+        header, ["한국도자재단", "Korea Ceramic Foundation", "재단", "이천",
+                 "경기도 이천시 경충대로 2697번길 263"]])
+    file = SimpleUploadedFile("기관.csv", content.getvalue().encode("cp949"))
+    response = upload(admin_client, file, 0)
+    assert response.context["result"].totals["new"] == 1, response.context["form"].errors
+    admin_client.post(reverse("admin:institutions_institution_process_import"),
+                      response.context["confirm_form"].initial)
+    foundation = Institution.objects.get()
+    assert (foundation.name_ko, foundation.kind, foundation.address_ko) == (
+        "한국도자재단", "foundation", "경기도 이천시 경충대로 2697번길 263")
 
 
 def test_a_broken_file_is_a_message_not_a_crash(admin_client, icheon):

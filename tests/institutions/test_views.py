@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -124,10 +124,57 @@ def test_bad_filter_values_answer_200_with_a_form_error(client, directory, param
     assert 'aria-invalid="true"' in response.text
 
 
-def test_an_unknown_city_is_no_error_but_no_result(client, directory):
-    response = client.get(url(), {"city": "atlantis"})
+@pytest.mark.parametrize("city", ["atlantis", "Atlantis ", "아틀란티스"])
+def test_an_unknown_city_is_an_error_on_the_form(client, directory, city):
+    response = client.get(url(lang="en"), {"city": city})
     assert response.status_code == 200
+    assert response.context["filter"].form.errors["city"] == [
+        f"No city in the network is called “{city.strip()}”. Pick one from the "
+        "suggestions, or use its web-address name, e.g. icheon."]
     assert names(response) == []
+    assert "Some filters could not be used" in response.text
+
+
+@pytest.fixture
+def in_a_draft_city(directory):
+    """A published institution whose city is still a draft."""
+    draft_city = CityFactory(slug="draft-city", name_en="Secret City", name_ko="비밀 도시",
+                             status="draft")
+    return InstitutionFactory(slug="hidden-city-studio", name_en="Hidden City Studio",
+                              name_ko="숨은 공방", city=draft_city)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_draft_city_is_not_named_on_directory_or_home_cards(client, in_a_draft_city,
+                                                                 lang):
+    for path in (url(lang=lang), url("portal:home", lang=lang)):
+        text = client.get(path).text
+        assert in_a_draft_city.name in text or in_a_draft_city.name_ko in text, path
+        assert "Secret City" not in text and "비밀 도시" not in text, path
+    # Its published neighbours still name theirs.
+    assert "Icheon" in client.get(url(lang="en")).text
+
+
+@pytest.mark.parametrize("city", ["draft-city", "Secret City", "비밀 도시"])
+def test_the_city_filter_does_not_match_a_draft_city(client, in_a_draft_city, city):
+    response = client.get(url(lang="en"), {"city": city})
+    assert response.status_code == 200
+    assert "city" in response.context["filter"].form.errors
+    assert names(response) == []
+    assert '<option value="draft-city">' not in response.text  # nor suggested
+
+
+def test_the_city_filter_costs_one_query_and_only_when_given(client, directory):
+    def city_lookups(params):
+        client.get(url(), params)  # warm the caches
+        reset_queries()  # the query log is capped: start it afresh to read it by index
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url(), params)
+        return [q for q in queries.captured_queries
+                if q["sql"].startswith('SELECT "cities_city"')]
+
+    assert city_lookups({}) == []
+    assert len(city_lookups({"city": "icheon"})) == 1
 
 
 @pytest.mark.parametrize("page", ["abc", "999", "0", "-1"])
@@ -221,7 +268,8 @@ def test_list_queries_do_not_grow_with_the_directory(client, directory,
     with django_assert_num_queries(small_warm):
         response = client.get(path)
     assert response.context["paginator"].count == 496  # 500 less the fixture's 4
-    # count, counts per kind, the page's keys, its rows, their disciplines
+    # the city named in the filter, counts per kind, the page's keys, its rows, their
+    # disciplines (the total is remembered until content changes)
     assert small_warm == 5
 
 
@@ -340,3 +388,12 @@ def test_home_shows_a_few_institutions_and_links_the_directory(client, directory
     assert "Korea Ceramic Foundation" in response.text
     assert "Draft Studio" not in response.text
     assert f'href="{url(lang="en")}"' in response.text
+
+
+def test_the_detail_page_does_not_name_a_draft_city(client):
+    city = CityFactory(slug="secret-city", name_en="Secret City", name_ko="비밀 도시",
+                       status="draft")
+    institution = InstitutionFactory(city=city, address_en="1 Craft Road")
+    response = client.get(institution.get_absolute_url())
+    assert response.status_code == 200
+    assert "비밀 도시" not in response.text and "Secret City" not in response.text
