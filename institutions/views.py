@@ -5,6 +5,7 @@ from events.models import Event
 from institutions.filters import InstitutionFilter, city_suggestions
 from institutions.models import Institution, InstitutionKind
 from institutions.presentation import map_points, map_settings, organization_data
+from portal.cache import remember
 from portal.listing import FilteredListView
 from portal.publishing import PublishedDetailMixin
 
@@ -21,7 +22,8 @@ class InstitutionListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = self.filterset.kind_counts()
+        # Remembered like the list's total: the counts change only with content.
+        counts = remember(f"kind-counts:{self.list_key()}", self.filterset.kind_counts)
         selected = self.filterset.form.cleaned_data.get("kind") if (
             self.filterset.is_valid()) else None
         context["kind_counts"] = [
