@@ -1,16 +1,35 @@
 """Admin building blocks shared by every content app, and the portal's own admins."""
 
+import operator
+from functools import reduce
+
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from portal.dashboard import (
+    ATTENTION,
+    MISSING_ALT,
+    MISSING_ENGLISH,
+    NEEDS_ATTENTION,
+    deleted_records,
+    title_field,
+)
 from portal.models import News, Page
 from portal.publishing import PublicationStatus
 from portal.roles import can_publish
@@ -47,6 +66,24 @@ class EditGuardForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields[VERSION_FIELD].initial = version_of(self.instance)
+        record = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if record is not None and not self.is_bound:
+            self._initial_links_from(record)
+
+    def _initial_links_from(self, record):
+        """On simple-history's revert form, show the links of that version.
+
+        The form is built on ``record.instance``, which carries the version's own
+        fields; a many-to-many field would show the record's *current* links (read
+        from the database), so saving the revert would keep them, and restoring a
+        deleted record would drop them. The version's links are in its history.
+        """
+        for field in getattr(record, "_history_m2m_fields", ()):
+            if field.name not in self.fields:
+                continue
+            target = field.m2m_reverse_field_name()
+            links = getattr(record, field.name).values_list(f"{target}_id", flat=True)
+            self.initial[field.name] = list(links)
 
     def clean(self):
         cleaned = super().clean()
@@ -80,6 +117,25 @@ class EditGuardForm(forms.ModelForm):
         }
 
 
+class AttentionFilter(admin.SimpleListFilter):
+    """Records missing an English translation or an image description: the lists the
+    dashboard's counts link to (the checks are in ``portal.dashboard``)."""
+
+    title = _("needs attention")
+    parameter_name = ATTENTION
+
+    def lookups(self, request, model_admin):
+        labels = {MISSING_ENGLISH: _("Missing an English translation"),
+                  MISSING_ALT: _("Image without a description (alt text)")}
+        return [(kind, label) for kind, label in labels.items()
+                if NEEDS_ATTENTION[kind](model_admin.model) is not None]
+
+    def queryset(self, request, queryset):
+        check = NEEDS_ATTENTION.get(self.value())
+        condition = check(queryset.model) if check else None
+        return queryset if condition is None else queryset.filter(condition)
+
+
 class PublicationGuard:
     """For admins and inlines of publishable content: only Publishers may set the status
     or the publication time (an Editor's new records stay drafts)."""
@@ -105,6 +161,12 @@ class ContentAdmin(PublicationGuard, SimpleHistoryAdmin, TranslationAdmin):
     actions = ["publish_selected", "unpublish_selected"]
     list_per_page = 50
     save_on_top = True
+    attention_filter = AttentionFilter
+
+    def get_list_filter(self, request):
+        # Added here rather than in each admin's list_filter, so every content model
+        # has it and the dashboard can link to it.
+        return [*super().get_list_filter(request), self.attention_filter]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -134,20 +196,49 @@ class ContentAdmin(PublicationGuard, SimpleHistoryAdmin, TranslationAdmin):
         self._set_status(request, queryset, PublicationStatus.DRAFT)
 
     def _set_status(self, request, queryset, status):
-        changed = 0
+        publish = status == PublicationStatus.PUBLISHED
+        now = timezone.now()
+        changed = was_scheduled = unchanged = 0
         for obj in queryset:
-            if obj.status != status:
-                obj.status = status
-                obj._change_reason = f"status → {status}"
-                obj._history_user = request.user
-                obj.save()
-                changed += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d record changed.", "%(count)d records changed.", changed)
-            % {"count": changed},
-            messages.SUCCESS,
-        )
+            if (obj.is_live if publish else obj.status == status):
+                unchanged += 1
+                continue
+            if publish:
+                # "Publish" means now. A record scheduled for later would otherwise
+                # stay hidden while the message said it was published; scheduling is
+                # done in the form, by setting "publish from".
+                was_scheduled += obj.publish_at is not None and obj.publish_at > now
+                obj.publish_at = now
+            obj.status = status
+            obj._change_reason = f"status → {status}"
+            obj._history_user = request.user
+            obj.save()
+            changed += 1
+        if changed:
+            message = (
+                ngettext("%(count)d record published: it is on the site now.",
+                         "%(count)d records published: they are on the site now.", changed)
+                if publish else
+                ngettext("%(count)d record withdrawn: it is a draft again and no longer on "
+                         "the site.",
+                         "%(count)d records withdrawn: they are drafts again and no longer "
+                         "on the site.", changed))
+            self.message_user(request, message % {"count": changed}, messages.SUCCESS)
+        if was_scheduled:
+            self.message_user(request, ngettext(
+                "%(count)d of them had been scheduled for a later time; it was published "
+                "now instead.",
+                "%(count)d of them had been scheduled for a later time; they were published "
+                "now instead.", was_scheduled) % {"count": was_scheduled}, messages.WARNING)
+        if unchanged:
+            message = (ngettext("%(count)d record was already on the site and was left as "
+                                "it was.",
+                                "%(count)d records were already on the site and were left "
+                                "as they were.", unchanged)
+                       if publish else
+                       ngettext("%(count)d record was already a draft.",
+                                "%(count)d records were already drafts.", unchanged))
+            self.message_user(request, message % {"count": unchanged}, messages.INFO)
 
     @admin.display(description=_("status"), ordering="status")
     def publication_state(self, obj):
@@ -184,3 +275,59 @@ class PageAdmin(ContentAdmin):
         (_("Footer"), {"fields": ("in_footer", "footer_order")}),
         PUBLICATION_FIELDSET,
     )
+
+
+DELETED_PER_PAGE = 50
+
+
+def deleted_records_view(request, app_label, model_name):
+    """The records of one content model that were deleted and not restored, newest
+    first, each linked to its history and to the form that restores it.
+
+    One view for every model whose admin has simple-history's views (routed in
+    ``portal.urls``, linked from each changelist by ``admin/change_list.html``), so that
+    a deletion older than the dashboard's short list can still be found. Restoring is
+    simple-history's revert form on the deletion record, which holds the record's last
+    fields and links; only Publishers may save it (``ContentAdmin.history_form_view``).
+    """
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        raise Http404 from None
+    model_admin = admin.site._registry.get(model)
+    if not isinstance(model_admin, SimpleHistoryAdmin):
+        raise Http404
+    if not model_admin.has_view_history_or_change_history_permission(request):
+        raise PermissionDenied
+    records = deleted_records(model).select_related("history_user").order_by("-history_date")
+    query = request.GET.get("q", "").strip()
+    if query:
+        # By the record's name or title, in any language it has.
+        name = title_field(model)
+        columns = {field.name for field in records.model._meta.fields}
+        lookups = [models.Q(**{f"{column}__icontains": query})
+                   for column in (name, f"{name}_ko", f"{name}_en") if column in columns]
+        records = records.filter(reduce(operator.or_, lookups)) if lookups else records.none()
+    page = Paginator(records, DELETED_PER_PAGE).get_page(request.GET.get("p"))
+    info = model._meta.app_label, model._meta.model_name
+    rows = [{
+        # history_object, not instance: it is built from the version alone, where
+        # instance reads excluded fields back from the live record (a query per row).
+        "label": str(record.history_object),
+        "when": record.history_date,
+        "who": record.history_user,
+        "history_url": reverse("admin:{}_{}_history".format(*info), args=[record.id]),
+        "restore_url": reverse("admin:{}_{}_simple_history".format(*info),
+                               args=[record.id, record.history_id]),
+    } for record in page.object_list]
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Deleted %(name)s") % {"name": model._meta.verbose_name_plural},
+        "opts": model._meta,
+        "changelist_url": reverse("admin:{}_{}_changelist".format(*info)),
+        "module_name": capfirst(model._meta.verbose_name_plural),
+        "rows": rows,
+        "page_obj": page,
+        "query": query,
+    }
+    return TemplateResponse(request, "admin/deleted_records.html", context)

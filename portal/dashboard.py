@@ -1,17 +1,30 @@
-"""What needs a staff member's attention, for the admin index page."""
+"""What needs a staff member's attention, for the admin index page.
+
+The "missing English" and "missing alt text" checks are also the admin's "needs
+attention" list filter (``portal.admin.AttentionFilter``), so a count on the dashboard
+and the list it links to are the same query.
+"""
 
 import datetime
 from heapq import nlargest
 
 from django.apps import apps
-from django.db.models import Q
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from modeltranslation import settings as mt_settings
+from modeltranslation.translator import NotRegistered, translator
 
 from portal.publishing import Publishable
 from portal.roles import CONTENT_MODELS
 
 LIMIT = 10
+# The query-string parameter of the admin's "needs attention" list filter.
+ATTENTION = "attention"
+MISSING_ENGLISH = "missing_en"
+MISSING_ALT = "missing_alt"
 
 
 def content_models():
@@ -31,9 +44,68 @@ def _entry(model, obj, **extra):
             "url": _admin_url(model, "change", obj.pk), **extra}
 
 
-def _title_field(model):
+def title_field(model):
     names = {f.name for f in model._meta.get_fields()}
     return "title" if "title" in names else "name"
+
+
+def _empty(name):
+    return Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
+
+
+def missing_english(model):
+    """Records with a translated field (any registered with modeltranslation) written in
+    the default language but empty in English; ``None`` for a model with none."""
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return None
+    source = mt_settings.DEFAULT_LANGUAGE
+    condition = None
+    for translation_fields in options.all_fields.values():
+        by_language = {field.language: field.name for field in translation_fields}
+        if "en" not in by_language or source == "en":
+            continue
+        # A field empty in both languages (an optional description) lacks nothing.
+        missing = _empty(by_language["en"]) & Q(**{f"{by_language[source]}__gt": ""})
+        condition = missing if condition is None else condition | missing
+    return condition
+
+
+def missing_alt_text(model):
+    """Records with an image but no description of it in one of the languages."""
+    names = {f.name for f in model._meta.get_fields()}
+    if not {"image", "image_alt_ko", "image_alt_en"} <= names:
+        return None
+    return ~Q(image="") & (_empty("image_alt_ko") | _empty("image_alt_en"))
+
+
+NEEDS_ATTENTION = {MISSING_ENGLISH: missing_english, MISSING_ALT: missing_alt_text}
+
+
+def deleted_records(model):
+    """The deletion records of ``model``'s records that are still deleted: the latest
+    version of each is its deletion, and nothing has the primary key now."""
+    history = model.history.model
+    later = history.objects.filter(id=OuterRef("id"), history_date__gt=OuterRef("history_date"))
+    return (history.objects.filter(history_type="-")
+            .exclude(Exists(later))
+            .exclude(id__in=model._default_manager.values("pk")))
+
+
+def _attention_counts(model, model_admin, kind):
+    condition = NEEDS_ATTENTION[kind](model)
+    if condition is None:
+        return None
+    count = model._default_manager.filter(condition).count()
+    if not count:
+        return None
+    url = _admin_url(model, "changelist")
+    # Admins built on ContentAdmin offer the matching list filter; the others (a
+    # lookup table such as disciplines) are small enough to read whole.
+    if url and getattr(model_admin, "attention_filter", None):
+        url += "?" + urlencode({ATTENTION: kind})
+    return {"model": model._meta.verbose_name_plural, "count": count, "url": url}
 
 
 def dashboard():
@@ -41,42 +113,52 @@ def dashboard():
     Event = apps.get_model("events", "Event")
     upcoming = (Event.objects.filter(start_date__range=(today, today + datetime.timedelta(days=30)))
                 .order_by("start_date")[:LIMIT])
-    drafts, scheduled, untranslated, missing_alt, changed, deleted = [], [], [], [], [], []
+    drafts, scheduled, changed, deleted = [], [], [], []
+    untranslated, missing_alt, deleted_by_model = [], [], []
     for model in content_models():
+        model_admin = admin.site._registry.get(model)
         if issubclass(model, Publishable):
             drafts += [_entry(model, obj, when=obj.updated_at)
                        for obj in model.objects.drafts().order_by("-updated_at")[:LIMIT]]
             scheduled += [_entry(model, obj, when=obj.publish_at)
                           for obj in model.objects.scheduled().order_by("publish_at")[:LIMIT]]
-        title = _title_field(model)
-        missing_en = Q(**{f"{title}_en__isnull": True}) | Q(**{f"{title}_en": ""})
-        untranslated += [_entry(model, obj) for obj in model.objects.filter(missing_en)[:LIMIT]]
-        if hasattr(model, "image_alt"):
-            no_alt = (Q(image_alt_ko__isnull=True) | Q(image_alt_ko="")
-                      | Q(image_alt_en__isnull=True) | Q(image_alt_en=""))
-            missing_alt += [_entry(model, obj)
-                            for obj in model.objects.exclude(image="").filter(no_alt)[:LIMIT]]
+        # Counts per model, so that one model with many gaps does not hide the others.
+        for kind, found in ((MISSING_ENGLISH, untranslated), (MISSING_ALT, missing_alt)):
+            entry = _attention_counts(model, model_admin, kind)
+            if entry:
+                found.append(entry)
+        # Labels from history_object, built from the version alone (instance would read
+        # the live record's excluded fields: a query per line).
         history = model.history.select_related("history_user").order_by("-history_date")
         for record in history[:LIMIT]:
             changed.append({
-                "model": model._meta.verbose_name, "label": str(record.instance),
+                "model": model._meta.verbose_name, "label": str(record.history_object),
                 "url": _admin_url(model, "history", record.id),
                 "when": record.history_date, "who": record.history_user,
                 "kind": record.get_history_type_display(),
             })
-        for record in history.filter(history_type="-")[:LIMIT]:
+        still_deleted = deleted_records(model).select_related("history_user")
+        for record in still_deleted.order_by("-history_date")[:LIMIT]:
             deleted.append({
-                "model": model._meta.verbose_name, "label": str(record.instance),
+                "model": model._meta.verbose_name, "label": str(record.history_object),
                 "url": _admin_url(model, "history", record.id),
                 "when": record.history_date, "who": record.history_user,
+            })
+        count = still_deleted.count()
+        if count:
+            deleted_by_model.append({
+                "model": model._meta.verbose_name_plural, "count": count,
+                "url": reverse("admin-deleted-records",
+                               args=[model._meta.app_label, model._meta.model_name]),
             })
     by_time = lambda item: item["when"]  # noqa: E731
     return {
         "upcoming_events": [_entry(Event, e, when=e.start_date) for e in upcoming],
         "drafts": nlargest(LIMIT, drafts, key=by_time),
         "scheduled": sorted(scheduled, key=by_time)[:LIMIT],
-        "untranslated": untranslated[:LIMIT],
-        "missing_alt": missing_alt[:LIMIT],
+        "untranslated": untranslated,
+        "missing_alt": missing_alt,
         "recent_changes": nlargest(LIMIT, changed, key=by_time),
         "recently_deleted": nlargest(LIMIT, deleted, key=by_time),
+        "deleted_by_model": deleted_by_model,
     }

@@ -1,11 +1,16 @@
+import datetime
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from portal.markdown import render_markdown
 from portal.models import News
 from portal.translation_status import localized
+
+FEED_LENGTH = 20
 
 
 class NewsFeed(Feed):
@@ -19,7 +24,7 @@ class NewsFeed(Feed):
         return reverse("portal:news-list")
 
     def items(self):
-        return News.objects.published().for_listing()[:20]
+        return News.objects.published().for_feed()[:FEED_LENGTH]
 
     def item_title(self, item):
         return localized(item, "title").text
@@ -28,7 +33,12 @@ class NewsFeed(Feed):
         return localized(item, "summary").text or render_markdown(localized(item, "body").text)
 
     def item_pubdate(self, item):
-        return item.publish_at
+        # A news item is dated by its own date (what the list shows and is ordered by),
+        # not by when it went online: seed news of 2025 loaded today is news of 2025.
+        # Midnight of that day in the site's time zone, as an aware datetime.
+        return datetime.datetime.combine(item.date, datetime.time(),
+                                         tzinfo=timezone.get_default_timezone())
 
     def item_updateddate(self, item):
-        return item.updated_at
+        # Atom's <updated> is the last change to the entry, never before <published>.
+        return max(self.item_pubdate(item), item.updated_at)

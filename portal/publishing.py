@@ -7,10 +7,12 @@ them (``PublishedDetailMixin``); everybody else gets a 404.
 """
 
 import simple_history
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import TranslationOptions, translator
+from simple_history.models import HistoricalRecords
 
 
 class PublicationStatus(models.TextChoices):
@@ -85,6 +87,90 @@ class Publishable(models.Model):
         )
 
 
+# Set on an instance by ContentHistory: the record its last save() wrote, and the links
+# it had just before a delete.
+PENDING_RECORD = "_history_pending_record"
+LINKS_AT_DELETE = "_history_links_at_delete"
+
+
+class ContentHistory(HistoricalRecords):
+    """simple-history's records, with many-to-many fields kept as part of each version.
+
+    simple-history writes a separate "changed" record for every ``add``/``remove``/
+    ``clear`` of a tracked many-to-many field. The admin (and an import, and a copy)
+    saves the record first and sets its links right after, so one edit would show as
+    two or three versions, and the version written by the save would carry the old
+    links. Here a link change that follows a save of the same object in memory updates
+    the links of the record that save wrote; only a link change on its own (for example
+    ``news.cities.add(city)`` on a freshly loaded object) is a version of its own.
+
+    Django deletes the link rows before ``post_delete``, so a "deleted" record would
+    have no links and restoring it would drop them; they are read in ``pre_delete``.
+    """
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        links = instance.__dict__.pop(LINKS_AT_DELETE, None)
+        if history_instance.history_type == "-" and links is not None:
+            for field in history_instance._history_m2m_fields:
+                history_model = self.m2m_models[field]
+                names = [f.attname for f in field.remote_field.through._meta.fields]
+                history_model.objects.bulk_create([
+                    history_model(history=history_instance,
+                                  **{name: getattr(row, name) for name in names})
+                    for row in links[field.name]
+                ])
+        else:
+            super().create_historical_record_m2ms(history_instance, instance)
+        instance.__dict__[PENDING_RECORD] = history_instance
+
+    def pre_delete(self, instance, **kwargs):
+        super().pre_delete(instance, **kwargs)
+        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return
+        instance.__dict__[LINKS_AT_DELETE] = {
+            field.name: list(field.remote_field.through.objects.filter(
+                **{field.m2m_field_name(): instance}))
+            for field in self.get_m2m_fields_from_model(type(instance))
+        }
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if (not getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+                or hasattr(instance, "skip_history_when_saving")):
+            return
+        if reverse:
+            # Changed from the other side (``city.news.add(item)``): the versions
+            # belong to the news items, not to the city simple-history would use.
+            self._reverse_m2m_changed(instance, action, attr, pk_set, kwargs["model"])
+            return
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        if pk_set is not None and not pk_set:
+            return  # add() of links that were already there: nothing changed
+        record = instance.__dict__.get(PENDING_RECORD)
+        if record is None:
+            self.create_historical_record(instance, "~")
+            return
+        for field in record._history_m2m_fields:
+            self.m2m_models[field].objects.filter(history=record).delete()
+        super().create_historical_record_m2ms(record, instance)
+
+    def _reverse_m2m_changed(self, instance, action, attr, pk_set, model):
+        key = f"_history_clearing_{attr}"
+        if action == "pre_clear":
+            field = model._meta.get_field(attr)
+            through = field.remote_field.through
+            instance.__dict__[key] = set(through.objects.filter(
+                **{field.m2m_reverse_field_name(): instance}
+            ).values_list(f"{field.m2m_field_name()}_id", flat=True))
+            return
+        if action == "post_clear":
+            pk_set = instance.__dict__.pop(key, set())
+        elif action not in ("post_add", "post_remove"):
+            return
+        for obj in model._default_manager.filter(pk__in=pk_set or ()):
+            self.create_historical_record(obj, "~")
+
+
 def register_content(model, fields):
     """Register ``model``'s person-facing ``fields`` for Korean and English and give the
     model an edit history.
@@ -92,12 +178,25 @@ def register_content(model, fields):
     The order matters: modeltranslation adds ``<field>_ko``/``<field>_en`` when it
     registers, and simple-history copies the fields it sees when it registers, so the
     history must come second and only once (django-simple-history #929).
+
+    Every many-to-many field of the model is part of its history (``ContentHistory``),
+    so that a revert or a restore brings the links back too.
     """
     options = type(f"{model.__name__}TranslationOptions", (TranslationOptions,), {
         "fields": tuple(fields)
     })
     translator.register(model, options)
-    simple_history.register(model, excluded_fields=["updated_at"])
+    # The "updated" stamp changes on every save and says nothing a version needs. Only
+    # a field the model has may be excluded: simple-history reads excluded fields back
+    # from the live record when it rebuilds a version (``.instance``), and fails on a
+    # missing one (disciplines have no stamps).
+    names = {field.name for field in model._meta.fields}
+    simple_history.register(
+        model,
+        records_class=ContentHistory,
+        excluded_fields=[name for name in ("updated_at",) if name in names],
+        m2m_fields=[field.name for field in model._meta.local_many_to_many],
+    )
 
 
 class PublishedDetailMixin:
@@ -111,3 +210,34 @@ class PublishedDetailMixin:
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not self.object.is_live
         return context
+
+
+def backfill_link_history(app_label, model_name):
+    """A data-migration step for a model whose many-to-many fields join its history.
+
+    Versions written before had no links. Reverting to one would then remove every link,
+    so each version of a record that still exists gets the links the record has now: a
+    revert to a version from before leaves the links as they are, as it did before.
+    """
+
+    def backfill(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        history = apps.get_model(app_label, f"Historical{model_name}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            link_history = apps.get_model(app_label, f"Historical{through._meta.object_name}")
+            source = field.m2m_field_name()
+            links = {}
+            for row in through.objects.all().iterator():
+                values = {f.attname: getattr(row, f.attname) for f in through._meta.fields}
+                links.setdefault(values[f"{source}_id"], []).append(values)
+            records = history.objects.filter(id__in=list(links)).exclude(
+                history_id__in=link_history.objects.values("history_id"))
+            link_history.objects.bulk_create(
+                (link_history(history_id=record.history_id, **values)
+                 for record in records.only("history_id", "id").iterator()
+                 for values in links[record.id]),
+                batch_size=500,
+            )
+
+    return backfill

@@ -5,10 +5,18 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import views
+from portal.admin import deleted_records_view
 
 urlpatterns = [
     path("", views.choose_language, name="choose-language"),
     path("healthz", views.healthz, name="healthz"),
+    # Outside i18n_patterns: the admin has no language prefix; staff choose its language
+    # here (a cookie), and the public pages keep theirs in the URL.
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs, in its URL space and behind its login; one view for
+    # every content model (portal.admin.deleted_records_view).
+    path("admin/deleted/<str:app_label>/<str:model_name>/",
+         admin.site.admin_view(deleted_records_view), name="admin-deleted-records"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,11 +1,14 @@
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone, translation
+from modeltranslation.translator import translator
 
+from portal.feeds import FEED_LENGTH
 from portal.models import News
 from portal.publishing import PublicationStatus
 from portal.roles import EDITOR, PUBLISHER
@@ -16,29 +19,9 @@ from tests.factories import (
     NewsFactory,
     PageFactory,
 )
+from tests.portal.admin_helpers import prefilled_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def make_staff(django_user_model):
-    def make(role, username=None):
-        user = django_user_model.objects.create_user(
-            username or role.lower(), f"{role.lower()}@example.org", "a-long-password-1",
-            is_staff=True)
-        user.groups.add(Group.objects.get(name=role))
-        return user
-    return make
-
-
-@pytest.fixture
-def editor(make_staff):
-    return make_staff(EDITOR)
-
-
-@pytest.fixture
-def publisher(make_staff):
-    return make_staff(PUBLISHER)
 
 
 def news_form_data(news, **changes):
@@ -110,6 +93,42 @@ def test_publisher_publishes_withdraws_and_deletes(client, publisher):
     assert not News.objects.filter(pk=news.pk).exists()
 
 
+def action_messages(client, action, *objects):
+    response = client.post(reverse("admin:portal_news_changelist"),
+                           {"action": action, "_selected_action": [o.pk for o in objects]},
+                           follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_publishing_a_scheduled_record_publishes_it_now_and_says_so(client, publisher):
+    scheduled = NewsFactory(publish_at=timezone.now() + datetime.timedelta(days=3))
+    live = NewsFactory()
+    live_since = live.publish_at
+    assert scheduled.is_scheduled
+    client.force_login(publisher)
+    messages = action_messages(client, "publish_selected", scheduled, live)
+    scheduled.refresh_from_db()
+    live.refresh_from_db()
+    assert scheduled.is_live and scheduled.publish_at <= timezone.now()
+    assert live.publish_at == live_since  # already on the site: left as it was
+    assert "1 record published: it is on the site now." in messages
+    assert any("scheduled for a later time" in message for message in messages)
+    assert "1 record was already on the site and was left as it was." in messages
+    assert scheduled.history.first().history_user == publisher
+
+
+def test_withdrawing_says_what_happened(client, publisher):
+    live = NewsFactory()
+    draft = NewsFactory(status=PublicationStatus.DRAFT, publish_at=None)
+    client.force_login(publisher)
+    messages = action_messages(client, "unpublish_selected", live, draft)
+    live.refresh_from_db()
+    assert live.status == PublicationStatus.DRAFT
+    assert "1 record withdrawn: it is a draft again and no longer on the site." in messages
+    assert "1 record was already a draft." in messages
+
+
 def test_public_site_never_shows_unpublished(client):
     NewsFactory(slug="draft-news", status=PublicationStatus.DRAFT, publish_at=None)
     NewsFactory(slug="future-news", publish_at=timezone.now() + datetime.timedelta(hours=1))
@@ -137,21 +156,30 @@ def test_scheduled_publication_appears_at_its_time(client, monkeypatch):
     assert client.get(url).status_code == 200
 
 
+def translated_field_names(model):
+    """Every *_ko/*_en field modeltranslation registered for ``model``."""
+    options = translator.get_options_for_model(model)
+    return sorted(field.name for fields in options.all_fields.values() for field in fields)
+
+
 def test_revert_restores_every_translated_field(client, publisher):
-    news = NewsFactory(title_ko="원래 제목", title_en="Original title", body_en="Original")
-    news.title_ko, news.title_en, news.body_en = "바뀐 제목", "Changed title", "Changed"
+    names = translated_field_names(News)
+    assert len(names) == 8  # title, summary, body and image alt text, in ko and en
+    news = NewsFactory(**{name: f"original {name}" for name in names})
+    original = {name: getattr(news, name) for name in names}
+    for name in names:
+        setattr(news, name, f"changed {name}")
     news.save()
-    original = news.history.earliest()
     client.force_login(publisher)
-    url = reverse("admin:portal_news_simple_history", args=[news.pk, original.history_id])
+    url = reverse("admin:portal_news_simple_history",
+                  args=[news.pk, news.history.earliest().history_id])
     form_page = client.get(url)
     assert form_page.status_code == 200
-    data = news_form_data(original.instance, status=news.status, loaded_version="")
-    response = client.post(url, data)
+    # The Publisher saves the earlier version as the revert form shows it.
+    response = client.post(url, prefilled_data(form_page.context["adminform"].form))
     assert response.status_code == 302, response.context["adminform"].form.errors
     news.refresh_from_db()
-    assert (news.title_ko, news.title_en, news.body_en) == ("원래 제목", "Original title",
-                                                            "Original")
+    assert {name: getattr(news, name) for name in names} == original
 
 
 def test_editor_may_read_history_but_not_revert(client, editor):
@@ -213,6 +241,28 @@ def test_news_pages_and_feed_in_both_languages(client):
         feed = client.get(reverse("portal:news-feed"))
     assert feed["Content-Type"].startswith("application/atom+xml")
     assert "청주 지정" in feed.content.decode()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_feed_is_one_query_whatever_its_length(client, django_assert_num_queries, size):
+    # Without a summary an entry shows its body, which list pages do not load.
+    NewsFactory.create_batch(size, summary_ko="", summary_en="", body_en="The *body*.")
+    with translation.override("en"), django_assert_num_queries(1):
+        response = client.get(reverse("portal:news-feed"))
+    feed = response.content.decode()
+    assert feed.count("<entry>") == min(size, FEED_LENGTH)
+    assert "&lt;em&gt;body&lt;/em&gt;" in feed
+
+
+def test_feed_dates_entries_by_their_own_date(client, settings):
+    news = NewsFactory(date=datetime.date(2025, 11, 5), slug="designation")
+    with translation.override("en"):
+        feed = client.get(reverse("portal:news-feed")).content.decode()
+    midnight = datetime.datetime(2025, 11, 5, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    assert f"<published>{midnight.isoformat()}</published>" in feed
+    # <updated> is the last change, which came after that day.
+    news.refresh_from_db()
+    assert f"<updated>{news.updated_at.isoformat()}</updated>" in feed
 
 
 def test_footer_links_published_pages(client):

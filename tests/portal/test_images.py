@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from PIL import Image
 
 from portal.images import (
@@ -14,6 +15,7 @@ from portal.images import (
     sanitised_image,
     validate_image_file,
 )
+from portal.models import News
 from tests.portal.images import gps_exif, image_bytes, upload
 
 
@@ -105,3 +107,34 @@ def test_saving_stores_clean_image_and_webp_renditions():
     assert 'alt="Kiln &amp; &quot;glaze&quot;"' in html
     assert "-400w.webp 400w" in html and "-1000w.webp 1000w" in html
     assert 'width="1000" height="500"' in html
+
+
+def bomb():
+    return image_bytes("PNG", size=(20_000, 10_000), mode="1")  # a few kB, 200 megapixels
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data, name, content_type", [
+    (bomb, "bomb.png", "image/png"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+     "logo.svg", "image/svg+xml"),
+    (b"", "empty.jpg", "image/jpeg"),
+    (b"<html><script>alert(1)</script></html>", "page.jpg", "image/jpeg"),
+], ids=["decompression bomb", "svg", "zero bytes", "html renamed jpg"])
+def test_bad_uploads_through_the_admin_form_are_field_errors(
+        client, publisher, settings, data, name, content_type):
+    # Past our own pixel limit too, so that Pillow's bomb check is what stops the bomb.
+    settings.IMAGE_MAX_PIXELS = 10**12
+    client.force_login(publisher)
+    response = client.post(reverse("admin:portal_news_add"), {
+        "title_ko": "사진 소식", "title_en": "Photo news", "slug": "photo-news",
+        "date": "2026-11-20", "summary_ko": "", "summary_en": "", "body_ko": "",
+        "body_en": "", "image_alt_ko": "사진", "image_alt_en": "A photo",
+        "status": "draft", "publish_at_0": "", "publish_at_1": "",
+        "image": upload(data() if callable(data) else data, name=name,
+                        content_type=content_type),
+    })
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["image"] and errors["image"]
+    assert not News.objects.exists()

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.db import OperationalError
+from django.test import Client
 from django.urls import reverse
 
 from portal.compile_catalogs import LOCALE_DIR, compiled_bytes
@@ -161,3 +162,58 @@ def test_korean_catalog_is_complete():
     untranslated = [entry.msgid for entry in catalog.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalog.fuzzy_entries()]
     assert untranslated == [] and fuzzy == []
+
+
+@pytest.mark.django_db
+def test_admin_login_over_https_sets_secure_httponly_cookies(django_user_model, settings):
+    """The Set-Cookie headers a browser really gets when staff log in over https."""
+    django_user_model.objects.create_user("staff", "staff@example.org", "right-password-1",
+                                          is_staff=True)
+    client = Client(enforce_csrf_checks=True)
+    login = reverse("admin:login")
+    page = client.get(login, secure=True)
+    csrf = page.cookies[settings.CSRF_COOKIE_NAME]
+    response = client.post(login, {
+        "username": "staff", "password": "right-password-1", "next": reverse("admin:index"),
+        "csrfmiddlewaretoken": page.context["csrf_token"],
+    }, secure=True, headers={"Origin": "https://testserver",
+                             "Referer": f"https://testserver{login}"})
+    assert response.status_code == 302
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    for cookie in (csrf, session):
+        header = cookie.output(header="").lower()
+        assert "; secure" in header and "; httponly" in header, header
+        assert "samesite=lax" in header, header
+    assert not settings.CSRF_USE_SESSIONS and settings.CSRF_COOKIE_SAMESITE == "Lax"
+    # The login rotated the CSRF token: a token stolen before login is worthless after.
+    new_csrf = response.cookies.get(settings.CSRF_COOKIE_NAME)
+    assert new_csrf is not None and new_csrf.value != csrf.value
+
+
+@pytest.mark.django_db
+def test_staff_switch_the_admin_between_korean_and_english(client, django_user_model,
+                                                           settings):
+    staff = django_user_model.objects.create_user(
+        "staff", "staff@example.org", "right-password-1", is_staff=True)
+    client.force_login(staff)
+    index = reverse("admin:index")
+    # The browser asks for English; the switch in the admin header overrides it.
+    english = client.get(index, HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="en"' in english.text
+    assert f'action="{reverse("set_language")}" method="post"' in english.text
+    assert 'name="csrfmiddlewaretoken"' in english.text
+    assert 'name="next" value="/admin/"' in english.text
+
+    response = client.post(reverse("set_language"), {"language": "ko", "next": index},
+                           HTTP_ACCEPT_LANGUAGE="en", secure=True)
+    assert response.status_code == 302 and response["Location"] == index
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "ko" and cookie["secure"] and cookie["httponly"]
+    korean = client.get(index, HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="ko"' in korean.text
+    assert "창의도시 포털 관리" in korean.text  # the admin's header, in Korean
+
+    client.post(reverse("set_language"), {"language": "en", "next": index})
+    english = client.get(index, HTTP_ACCEPT_LANGUAGE="ko")
+    assert '<html lang="en"' in english.text
+    assert "Creative City Portal administration" in english.text

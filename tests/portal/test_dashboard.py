@@ -1,0 +1,122 @@
+"""The staff dashboard on the admin index: one test per panel."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cities.models import City
+from portal.dashboard import dashboard, missing_english
+from portal.models import News
+from portal.publishing import PublicationStatus
+from tests.factories import CityFactory, DisciplineFactory, EventFactory, NewsFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def index(client, publisher):
+    """The text of one panel of the dashboard, as the admin index shows it."""
+    client.force_login(publisher)
+
+    def panel(caption):
+        response = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        found = re.search(f"<caption>{re.escape(caption)}</caption>(.*?)</table>",
+                          response.text, re.S)
+        assert found, caption
+        return found.group(1)
+    return panel
+
+
+def labels(panel):
+    with translation.override("en"):
+        return [item["label"] for item in dashboard()[panel]]
+
+
+def test_events_in_the_next_30_days(index):
+    today = timezone.localdate()
+    EventFactory(title_en="Soon", start_date=today + datetime.timedelta(days=3))
+    EventFactory(title_en="Last day in range", start_date=today + datetime.timedelta(days=30))
+    EventFactory(title_en="Too far", start_date=today + datetime.timedelta(days=31))
+    EventFactory(title_en="Started", start_date=today - datetime.timedelta(days=1))
+    assert labels("upcoming_events") == ["Soon", "Last day in range"]
+    panel = index("Events starting in the next 30 days")
+    assert "Last day in range" in panel and "Too far" not in panel
+
+
+def test_drafts_waiting_for_a_publisher(index):
+    NewsFactory(title_en="A draft", status=PublicationStatus.DRAFT, publish_at=None)
+    CityFactory(name_en="A draft city", status=PublicationStatus.DRAFT, publish_at=None)
+    NewsFactory(title_en="Published")
+    assert set(labels("drafts")) == {"A draft", "A draft city"}
+    panel = index("Drafts waiting for a Publisher")
+    assert "A draft city" in panel and "Published" not in panel
+
+
+def test_scheduled_to_publish(index):
+    later = timezone.now() + datetime.timedelta(days=2)
+    NewsFactory(title_en="Later news", publish_at=later)
+    NewsFactory(title_en="Live news")
+    assert labels("scheduled") == ["Later news"]
+    panel = index("Scheduled to publish")
+    assert "Later news" in panel and "Live news" not in panel
+
+
+def test_missing_english_checks_every_translated_field_and_counts_per_model(client, index):
+    # Many cities lacking English do not hide a news item that lacks it in its body.
+    CityFactory.create_batch(12, name_en="")
+    untranslated = NewsFactory(title_en="Body only in Korean", body_ko="본문", body_en="")
+    NewsFactory(summary_ko="", summary_en="")  # empty in both languages: nothing missing
+    NewsFactory()  # fully translated
+    panel = {item["model"]: item for item in dashboard()["untranslated"]}
+    assert panel[City._meta.verbose_name_plural]["count"] == 12
+    news = panel[News._meta.verbose_name_plural]
+    assert news["count"] == 1
+    assert news["url"] == reverse("admin:portal_news_changelist") + "?attention=missing_en"
+    assert list(News.objects.filter(missing_english(News))) == [untranslated]
+    assert news["url"] in index("Missing an English translation")
+    listing = client.get(news["url"])
+    assert [obj.pk for obj in listing.context["cl"].result_list] == [untranslated.pk]
+
+
+def test_missing_alt_text_counts_per_model(client, index):
+    image = {"image": "portal/news/photo.jpg", "image_width": 800, "image_height": 600}
+    no_alt = NewsFactory(image_alt_ko="사진", image_alt_en="", **image)
+    NewsFactory(image_alt_ko="사진", image_alt_en="A photo", **image)
+    NewsFactory()  # no image, no alt text needed
+    CityFactory(image="cities/city/photo.jpg", image_width=800, image_height=600)
+    panel = {item["model"]: item for item in dashboard()["missing_alt"]}
+    assert panel[News._meta.verbose_name_plural]["count"] == 1
+    assert panel[City._meta.verbose_name_plural]["count"] == 1
+    listing = client.get(panel[News._meta.verbose_name_plural]["url"])
+    assert [obj.pk for obj in listing.context["cl"].result_list] == [no_alt.pk]
+    assert "?attention=missing_alt" in index("Images without a description (alt text)")
+
+
+def test_recently_changed_shows_who_changed_what(index, publisher):
+    news = NewsFactory(title_en="Edited news")
+    news.title_en = "Edited news, again"
+    news._history_user = publisher
+    news.save()
+    with translation.override("en"):
+        changes = dashboard()["recent_changes"]
+    assert changes[0]["label"] == "Edited news, again" and changes[0]["who"] == publisher
+    assert changes[0]["url"] == reverse("admin:portal_news_history", args=[news.pk])
+    # A model without created/updated stamps (disciplines) has a readable history too.
+    DisciplineFactory(name_en="Hanji")
+    panel = index("Recently changed")
+    assert "Edited news, again" in panel and changes[0]["url"] in panel
+    assert "Hanji" in panel
+
+
+def test_deleted_records_by_model_link_to_their_lists(index):
+    for news in NewsFactory.create_batch(12):
+        news.delete()
+    panel = dashboard()["deleted_by_model"]
+    assert panel == [{"model": News._meta.verbose_name_plural, "count": 12,
+                      "url": reverse("admin-deleted-records", args=["portal", "news"])}]
+    assert panel[0]["url"] in index(
+        "Deleted records, by kind (to find and restore any of them)")
