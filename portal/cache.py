@@ -4,10 +4,10 @@ Public pages carry nothing per-user for anonymous visitors, so a rendered page c
 served again to anyone who asks for the same URL. An entry is keyed by the full address
 (host, language prefix and query string included) and by a *content generation*: any save or
 delete of content starts a new generation, so the next request renders afresh. No entry
-lives past the next scheduled publication time or the next local midnight (when
-"upcoming" and "now on" change), so scheduled content appears on time with no job to
-run. Anyone with a session cookie (staff) bypasses the cache and sees live pages with
-their preview banners.
+lives past the next scheduled publication time, the next start or end of a timed event
+today, or the next local midnight (when "upcoming" and "now on" change), so scheduled
+content appears on time with no job to run. Anyone with a session cookie (staff)
+bypasses the cache and sees live pages with their preview banners.
 """
 
 import datetime
@@ -47,7 +47,8 @@ def new_generation(**kwargs):
 
 def next_change():
     """When cached pages next go out of date on their own: the next scheduled
-    publication, or the next local midnight, whichever comes first."""
+    publication, the next start or end of a timed event today, or the next local
+    midnight, whichever comes first."""
     value = cache.get(NEXT_CHANGE_KEY)
     if value is None:
         now = timezone.localtime()
@@ -58,6 +59,11 @@ def next_change():
             if hasattr(model.objects, "scheduled"):
                 first = (model.objects.scheduled().order_by("publish_at")
                          .values_list("publish_at", flat=True).first())
+                if first:
+                    candidates.append(first)
+            # Content whose pages change with the clock (an event becoming "now on").
+            if hasattr(model.objects, "next_clock_change"):
+                first = model.objects.next_clock_change(now)
                 if first:
                     candidates.append(first)
         value = min(candidates)

@@ -11,6 +11,7 @@ from cities.models import City
 from cities.views import home_city_context
 from events.models import Event
 from institutions.models import Institution
+from portal.cache import remember
 from portal.models import News, Page
 from portal.publishing import PublishedDetailMixin
 
@@ -23,8 +24,12 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(home_city_context())
-        context["home_events"] = Event.objects.published().now_and_next()
-        context["home_institutions"] = Institution.objects.published().for_home()
+        # What is on now and next and the latest institutions change only with content
+        # (or at midnight, which starts a new generation too): read once per generation.
+        context["home_events"] = remember(
+            "home-events", lambda: list(Event.objects.published().now_and_next()))
+        context["home_institutions"] = remember(
+            "home-institutions", lambda: list(Institution.objects.published().for_home()))
         context["home_news"] = News.objects.published().for_listing()[:HOME_NEWS_COUNT]
         return context
 

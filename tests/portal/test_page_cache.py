@@ -118,3 +118,41 @@ def test_remember_each_builds_only_what_is_missing():
     NewsFactory()  # a content save forgets them all
     remember_each(["a"], build)
     assert asked[-1] == ["a"]
+
+
+def test_remembered_parts_of_pages_show_an_edit_on_the_next_request(client):
+    """The home page's lists and the cards of every list are remembered as well as the
+    pages, but an edit of the record shows at once."""
+    from tests.factories import EventFactory, InstitutionFactory
+
+    today = timezone.localdate()
+    event = EventFactory(title_ko="도자 워크숍", start_date=today, end_date=today)
+    institution = InstitutionFactory(name_ko="한국도자재단")
+    home, institutions, events = (
+        reverse("portal:home"), reverse("institutions:list"), reverse("events:list"))
+    for url in (home, institutions, events):
+        client.get(url)
+    event.title_ko = "한지 워크숍"
+    event.save()
+    institution.name_ko = "한국공예재단"
+    institution.save()
+    for url in (home, events):
+        text = client.get(url).text
+        assert "한지 워크숍" in text and "도자 워크숍" not in text
+    for url in (home, institutions):
+        text = client.get(url).text
+        assert "한국공예재단" in text and "한국도자재단" not in text
+
+
+def test_a_timed_event_is_marked_now_on_by_the_clock_not_by_a_save(client, monkeypatch):
+    # Nothing is saved when a concert starts: the cached page must expire by itself.
+    from tests.factories import EventFactory
+
+    starts = timezone.now() + datetime.timedelta(hours=1)
+    EventFactory(title_ko="저녁 공연", all_day=False, starts_at=starts,
+                 ends_at=starts + datetime.timedelta(hours=2))
+    url = reverse("events:list")
+    assert 'class="now-on"' not in client.get(url).text
+    later = starts + datetime.timedelta(minutes=30)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert 'class="now-on"' in client.get(url).text
