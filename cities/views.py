@@ -1,4 +1,5 @@
 from django.db.models import F
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView
 
 from cities.filters import CityFilter
@@ -37,10 +38,12 @@ class CityDetailView(PublishedDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
-        context["partnerships"] = [
+        # Lazy, like the querysets below: the template renders these lists inside a
+        # fragment kept until content changes, so they are read only to make it.
+        context["partnerships"] = SimpleLazyObject(lambda: [
             (partnership, partnership.other_city(city))
             for partnership in Partnership.objects.published().involving(city)
-        ]
+        ])
         context["milestones"] = city.milestones.published()
         context["joint_events"] = (
             Event.objects.published().joint_with(city).for_listing()

@@ -5,6 +5,7 @@ tags and attributes below reach a page: no script, style, event handler, iframe 
 javascript: link.
 """
 
+import functools
 import threading
 
 import markdown as markdown_lib
@@ -36,14 +37,21 @@ def converter():
 def render_markdown(text):
     if not text:
         return ""
+    return mark_safe(sanitised_html(text))  # noqa: S308 -- sanitised by nh3 (below).
+
+
+# The same text always gives the same HTML, and a page's texts are read far more often
+# than they change: a profile listing dozens of partnerships converts each only once
+# per process.
+@functools.lru_cache(maxsize=2048)
+def sanitised_html(text):
     html = converter().convert(text)
     # Headings start at h2: the page's own title is the only h1.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    clean = nh3.clean(
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    return mark_safe(clean)  # noqa: S308 -- sanitised by nh3 on the line above.

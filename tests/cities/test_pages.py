@@ -332,3 +332,15 @@ def test_home_queries_do_not_grow(client, lang):
     add(195)
     assert count_queries(client, path) == small
     assert small <= 6
+
+
+def test_profile_lists_are_kept_until_content_changes(client):
+    city = CityFactory(slug="cheongju", name_en="Cheongju", is_home=True)
+    partner = CityFactory(slug="icheon", name_en="Icheon")
+    path = url("cities:detail", "en", slug=city.slug)
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    assert not any("cities_partnership" in query["sql"] for query in queries.captured_queries)
+    PartnershipFactory(city=city, partner=partner, title_en="Ceramics exchange")
+    assert "Ceramics exchange" in client.get(path).text
