@@ -16,7 +16,7 @@ from events.filters import EventFilter, When
 from events.models import Event
 from events.schema import event_json_ld
 from institutions.models import Institution
-from portal.listing import FilteredListView
+from portal.listing import FilteredListView, FirstRows
 from portal.publishing import PublishedDetailMixin
 
 # The feed holds at most this many events (the most relevant first, as ordered by the
@@ -27,14 +27,8 @@ FEED_PAST_DAYS = 365
 
 # The detail page shows at most this many programme items and other editions of the
 # series (a festival may have hundreds of items); the rest are one link away, in the
-# events list filtered to them. One row more is read to know whether there is a rest.
+# events list filtered to them.
 DETAIL_LIST_LIMIT = 20
-
-
-def first_and_more(rows, limit=DETAIL_LIST_LIMIT):
-    """The first ``limit`` of ``rows`` (at most limit + 1 of them) and whether there are more."""
-    rows = list(rows)
-    return rows[:limit], len(rows) > limit
 
 
 def feed_query_string(request):
@@ -73,27 +67,24 @@ class EventDetailView(PublishedDetailMixin, DetailView):
         ).prefetch_related(
             Prefetch("organisers", queryset=published_institutions.order_by("slug"),
                      to_attr="published_organisers"),
-            # A sliced prefetch: the database numbers each parent's items and returns the
-            # first ones only, in the same single query.
-            Prefetch("programme", queryset=Event.objects.published().for_listing().order_by(
-                "start_date", "starts_at", "pk")[:DETAIL_LIST_LIMIT + 1],
-                to_attr="published_programme"),
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
-        context["programme"], context["more_programme"] = first_and_more(
-            event.published_programme)
-        other_editions = (
+        # Lazy: the template renders both lists inside a fragment kept until content
+        # changes, so they are read only to make it.
+        context["programme"] = FirstRows(
+            Event.objects.published().filter(parent=event).for_listing()
+            .order_by("start_date", "starts_at", "pk"), DETAIL_LIST_LIMIT)
+        context["other_editions"] = FirstRows(
             Event.objects.published().filter(series=event.series_id)
             .exclude(pk=event.pk).only(
                 "pk", "slug", "title", "title_ko", "title_en", "edition", "start_date",
                 "end_date", "all_day", "starts_at", "ends_at", "event_status")
-            .order_by("-end_date", "-pk")[:DETAIL_LIST_LIMIT + 1]
-            if event.series_id and event.series.is_live else []
-        )
-        context["other_editions"], context["more_editions"] = first_and_more(other_editions)
+            .order_by("-end_date", "-pk")
+            if event.series_id and event.series.is_live else Event.objects.none(),
+            DETAIL_LIST_LIMIT)
         context["json_ld"] = event_json_ld(
             event, self.request, organisers=event.published_organisers)
         return context

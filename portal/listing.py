@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.utils.functional import cached_property
 from django_filters.views import FilterView
 
 from portal.pagination import KeysFirstPaginator
@@ -36,3 +37,37 @@ class FilteredListView(FilterView):
             value for key, value in self.request.GET.items() if key != "page"
         )
         return context
+
+
+class FirstRows:
+    """The first ``limit`` rows of a queryset, and whether it has more (``.more``), for the
+    capped lists of a detail page. Read when first used, and then with one row more than
+    shown: a template fragment kept until content changes may never use it at all."""
+
+    def __init__(self, queryset, limit):
+        self.queryset = queryset
+        self.limit = limit
+
+    @cached_property
+    def rows(self):
+        return list(self.queryset[: self.limit + 1])
+
+    @property
+    def shown(self):
+        return self.rows[: self.limit]
+
+    @property
+    def more(self):
+        return len(self.rows) > self.limit
+
+    def __iter__(self):
+        return iter(self.shown)
+
+    def __len__(self):
+        return len(self.shown)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    def __getitem__(self, index):
+        return self.shown[index]
