@@ -1,10 +1,12 @@
 /* Institutions map: an enhancement of the directory and institution pages.
  *
  * The page is complete without it (every entry has its address and "open in a map"
- * links); this script only turns a hidden container into a Leaflet map of the markers
- * the page lists in a JSON data block. Settings come from data- attributes: the tile
- * server and its attribution (settings.MAP_TILE_URL / MAP_TILE_ATTRIBUTION) and the
- * marker images (their hashed static names, which Leaflet cannot guess).
+ * links). This script shows a "Show on a map" button; when the visitor presses it, it
+ * loads Leaflet (its script and stylesheet, from this site) and turns a hidden container
+ * into a map of the markers the page lists in a JSON data block. Until then neither
+ * Leaflet nor the tile server is asked for anything. Settings come from data-
+ * attributes: the tile server and its attribution (settings.MAP_TILE_URL /
+ * MAP_TILE_ATTRIBUTION), Leaflet's and the marker images' hashed static names.
  */
 (function () {
   "use strict";
@@ -63,5 +65,43 @@
     }
   }
 
-  document.querySelectorAll("[data-institutions-map]").forEach(initMap);
+  var leafletLoading = null;
+
+  function loadLeaflet(container) {
+    if (window.L) {
+      return Promise.resolve();
+    }
+    if (!leafletLoading) {
+      leafletLoading = new Promise(function (resolve, reject) {
+        var style = document.createElement("link");
+        style.rel = "stylesheet";
+        style.href = container.dataset.leafletCss;
+        document.head.appendChild(style);
+        var script = document.createElement("script");
+        script.src = container.dataset.leafletJs;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return leafletLoading;
+  }
+
+  document.querySelectorAll("[data-map-button]").forEach(function (button) {
+    var container = document.getElementById(button.dataset.mapButton);
+    if (!container || !readPoints(container).length) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      loadLeaflet(container).then(function () {
+        button.hidden = true;
+        initMap(container);
+        container.focus();
+      }, function () {
+        button.disabled = false;
+      });
+    });
+  });
 })();

@@ -43,7 +43,12 @@ def test_filter_by_kind_open_an_institution_and_its_links(page, live_server, axe
     page.route(TILES, lambda route: route.abort())
     page.goto(list_url(live_server))
     assert page.locator("html").get_attribute("lang") == "ko"
-    assert page.locator(".leaflet-container").count() == 1  # the map is drawn
+    # The map is drawn only on request, so Leaflet and the tiles are fetched only then.
+    assert page.locator(".leaflet-container").count() == 0
+    assert axe(page) == []
+    page.get_by_role("button", name="지도에서 보기").click()
+    page.locator(".leaflet-container").wait_for()
+    assert page.locator(".leaflet-marker-icon").count() == 1
     assert axe(page) == []
 
     page.locator("#id_kind").select_option("foundation")
@@ -83,6 +88,8 @@ def test_detail_with_a_map_is_accessible(page, live_server, axe, directory):
     with translation.override("en"):
         page.goto(live_server.url + reverse("institutions:detail",
                                             kwargs={"slug": "culture-factory"}))
+    page.get_by_role("button", name="Show on a map").click()
+    page.locator(".leaflet-marker-icon").wait_for()
     assert page.locator(".leaflet-marker-icon").count() == 1
     assert axe(page) == []
 
@@ -96,6 +103,7 @@ def test_without_javascript_the_list_is_complete(browser, live_server, directory
         assert sorted(names) == sorted(directory)
         # The map stays hidden (no empty box) and every entry keeps its map links.
         assert not page.locator("[data-institutions-map]").is_visible()
+        assert not page.locator("[data-map-button]").is_visible()
         assert page.locator(".leaflet-container").count() == 0
         assert page.locator(".map-links a[href^='https://www.openstreetmap.org/']").count() == 3
         page.locator("#id_kind").select_option("school")
