@@ -71,6 +71,12 @@ def next_change():
     return value
 
 
+def seconds_until(change_at, now):
+    """How long an entry made ``now`` may be kept: until ``change_at``, and never longer
+    than MAX_AGE (so that a lost signal costs minutes, not days)."""
+    return min(MAX_AGE, max(1, int((change_at - now).total_seconds())))
+
+
 def up_to_date_change_time(now):
     """The next time cached content goes out of date, after starting a new generation if
     that time has already passed (a scheduled record has just gone live)."""
@@ -97,7 +103,7 @@ def remember(name, build):
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, min(MAX_AGE, max(1, int((change_at - now).total_seconds()))))
+        cache.set(key, value, seconds_until(change_at, now))
     return value
 
 
@@ -115,7 +121,7 @@ def remember_each(names, build):
     if missing:
         built = build(missing)
         cache.set_many({prefix + name: value for name, value in built.items()},
-                       min(MAX_AGE, max(1, int((change_at - now).total_seconds()))))
+                       seconds_until(change_at, now))
         values.update(built)
     return values
 
@@ -143,8 +149,7 @@ class AnonymousPageCacheMiddleware:
             return response
         response = self.get_response(request)
         if self.can_store(response):
-            timeout = min(MAX_AGE, max(1, int((change_at - now).total_seconds())))
-            cache.set(key, response, timeout)
+            cache.set(key, response, seconds_until(change_at, now))
             response["X-Page-Cache"] = "miss"
         return response
 

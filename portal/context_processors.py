@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 
 from portal.cache import current_generation
@@ -29,6 +30,7 @@ def site(request):
         "language_links": language_links,
         "footer_pages": footer_links,
         # Fragment caches key on it ({% cache … content_generation … %}), so that they
-        # are forgotten, like cached pages, as soon as content changes.
-        "content_generation": current_generation,
+        # are forgotten, like cached pages, as soon as content changes. Read once per
+        # page, not once per fragment (a list page has a fragment per card).
+        "content_generation": SimpleLazyObject(current_generation),
     }
