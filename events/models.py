@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.fields import year_field
 from portal.images import Illustrated
-from portal.pagination import rows_by_keys
 from portal.publishing import Publishable, PublishableQuerySet
 
 
@@ -134,10 +133,9 @@ class EventQuerySet(PublishableQuerySet):
             *LONG_TEXT, *(f"{relation}__{field}" for relation in ("venue", "city")
                           for field in LONG_TEXT))
 
-    def now_and_next(self, count=6, today=None):
-        """For the home page: what is on now and next (top-level events only), as a list."""
-        upcoming = self.current_and_upcoming(today).filter(parent__isnull=True).for_listing()
-        return rows_by_keys(upcoming, 0, count)
+    def now_and_next(self, today=None):
+        """For the home page: what is on now and next (top-level events only)."""
+        return self.current_and_upcoming(today).filter(parent__isnull=True).for_listing()
 
 
 class Event(Illustrated, Publishable):

@@ -85,11 +85,10 @@ class InstitutionQuerySet(PublishableQuerySet):
         refuse_to_drop_organisers(self)
         return super().delete()
 
-    def for_home(self, count=6):
-        """A few institutions for the home page: the most recently updated (read in that
-        order from an index)."""
-        return self.select_related("city").only(*LISTING_FIELDS).order_by(
-            "-updated_at", "-pk")[:count]
+    def for_home(self):
+        """For the home page: the most recently updated first (read in that order from
+        an index)."""
+        return self.select_related("city").only(*LISTING_FIELDS).order_by("-updated_at", "-pk")
 
 
 class Institution(Illustrated, Publishable):

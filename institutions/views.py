@@ -34,7 +34,11 @@ class InstitutionListView(FilteredListView):
         context["kind_total"] = sum(counts.values())
         context["city_suggestions"] = city_suggestions()
         page = context.get("page_obj")
-        context["map_points"] = map_points(page.object_list if page else [])
+        # Remembered with the page's keys, so that a page whose cards are remembered
+        # reads no row for its map either.
+        context["map_points"] = remember(
+            f"map-points:{self.list_key()}:{page.number}",
+            lambda: map_points(page.object_list)) if page else []
         context["map"] = map_settings()
         return context
 

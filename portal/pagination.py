@@ -1,5 +1,7 @@
 """Pagination that stays fast on large tables."""
 
+from collections.abc import Sequence
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
@@ -7,17 +9,17 @@ from portal.cache import remember
 
 
 class KeysFirstPaginator(Paginator):
-    """Finds a page by its primary keys first, then reads only that page's rows.
+    """Finds a page by its primary keys first, then reads only that page's rows, and
+    only if they are used (``PageRows``).
 
     The keys query sorts small tuples, usually straight from an index; sorting whole
     rows (every column the list shows) of a large table is what makes a naive list page
     slow. The rows query keeps the list's select_related, only/defer and prefetches.
-    One query more than Django's Paginator, whatever the table's size.
 
     With a ``count_key`` (what the list is: its address without the page number), the
-    total is remembered until content changes (``portal.cache.remember``): counting tens
-    of thousands of rows costs more than the rest of the page, and every page of one
-    list, and every visitor, asks for the same number.
+    total and each page's keys are remembered until content changes
+    (``portal.cache.remember``): every visitor asks for the same numbers, and a page
+    whose cards are remembered too (``portal.cards``) then reads no row at all.
     """
 
     def __init__(self, *args, count_key=None, **kwargs):
@@ -36,12 +38,52 @@ class KeysFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(rows_by_keys(self.object_list, bottom, top), number, self)
+
+        def read_keys():
+            return list(self.object_list.values_list("pk", flat=True)[bottom:top])
+
+        keys = (read_keys() if self.count_key is None
+                else remember(f"keys:{self.count_key}:{number}", read_keys))
+        return self._get_page(PageRows(self.object_list, keys), number, self)
 
 
-def rows_by_keys(queryset, start, stop):
-    """``list(queryset[start:stop])`` in two queries: the keys in the queryset's order,
-    then those rows (with its select_related, only/defer and prefetches)."""
-    keys = list(queryset.values_list("pk", flat=True)[start:stop])
-    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
-    return [rows[key] for key in keys if key in rows]
+class PageRows(Sequence):
+    """The rows of a queryset with the given keys, in the keys' order, read in one query
+    when first used. ``rows_for(keys)`` reads only some of them (the cards that are not
+    remembered), and ``len()`` and truth need no rows at all."""
+
+    def __init__(self, queryset, keys):
+        self.queryset = queryset
+        self.keys = list(keys)
+        self._rows = None
+
+    def rows_for(self, keys):
+        """{key: row} for ``keys`` (a subset of ``self.keys``), in one query."""
+        if self._rows is not None:
+            wanted = set(keys)
+            return {row.pk: row for row in self._rows if row.pk in wanted}
+        return {row.pk: row for row in self.queryset.order_by().filter(pk__in=keys)}
+
+    @property
+    def rows(self):
+        if self._rows is None:
+            found = self.rows_for(self.keys)
+            self._rows = [found[key] for key in self.keys if key in found]
+        return self._rows
+
+    def __len__(self):
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def remembered_rows(name, queryset, limit):
+    """The first ``limit`` rows of ``queryset`` as ``PageRows``: their keys remembered
+    until content changes, the rows read only if used (for cards not yet remembered)."""
+    return PageRows(queryset, remember(
+        name, lambda: list(queryset.values_list("pk", flat=True)[:limit])))
+

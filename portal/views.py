@@ -11,11 +11,13 @@ from cities.models import City
 from cities.views import home_city_context
 from events.models import Event
 from institutions.models import Institution
-from portal.cache import remember
 from portal.models import News, Page
+from portal.pagination import remembered_rows
 from portal.publishing import PublishedDetailMixin
 
 HOME_NEWS_COUNT = 3
+HOME_EVENTS_COUNT = 6
+HOME_INSTITUTIONS_COUNT = 6
 
 
 class HomeView(TemplateView):
@@ -26,10 +28,11 @@ class HomeView(TemplateView):
         context.update(home_city_context())
         # What is on now and next and the latest institutions change only with content
         # (or at midnight, which starts a new generation too): read once per generation.
-        context["home_events"] = remember(
-            "home-events", lambda: list(Event.objects.published().now_and_next()))
-        context["home_institutions"] = remember(
-            "home-institutions", lambda: list(Institution.objects.published().for_home()))
+        context["home_events"] = remembered_rows(
+            "home-events", Event.objects.published().now_and_next(), HOME_EVENTS_COUNT)
+        context["home_institutions"] = remembered_rows(
+            "home-institutions", Institution.objects.published().for_home(),
+            HOME_INSTITUTIONS_COUNT)
         context["home_news"] = News.objects.published().for_listing()[:HOME_NEWS_COUNT]
         return context
 

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from portal.cards import render_cards
 from portal.dates import format_date_range, format_partial_date
 from portal.images import responsive_image
 from portal.markdown import render_markdown
@@ -78,3 +79,9 @@ def partial_date(value, precision="day"):
 def date_range(start, end):
     """{% date_range event.start_date event.end_date %}"""
     return format_date_range(start, end)
+
+
+@register.simple_tag(takes_context=True)
+def cards(context, rows, template_name, **options):
+    """The list cards of ``rows``, each kept until content changes (``portal.cards``)."""
+    return render_cards(context, rows, template_name, **options)

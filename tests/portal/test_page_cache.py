@@ -142,6 +142,23 @@ def test_remembered_parts_of_pages_show_an_edit_on_the_next_request(client):
     for url in (home, institutions):
         text = client.get(url).text
         assert "한국공예재단" in text and "한국도자재단" not in text
+    # A list's page keys are remembered too: a record that leaves the list leaves it now.
+    institution.status = PublicationStatus.DRAFT
+    institution.save()
+    for url in (home, institutions):
+        assert "한국공예재단" not in client.get(url).text
+
+
+def test_city_cards_show_an_edit_on_the_next_request(client):
+    from tests.factories import CityFactory
+
+    city = CityFactory(name_ko="청주")
+    url = reverse("cities:list")
+    assert "청주" in client.get(url).text
+    city.name_ko = "이천"
+    city.save()
+    text = client.get(url).text
+    assert "이천" in text and "청주" not in text
 
 
 def test_a_timed_event_is_marked_now_on_by_the_clock_not_by_a_save(client, monkeypatch):
