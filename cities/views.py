@@ -1,5 +1,5 @@
 from django.db.models import F
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.generic import DetailView
 
 from cities.filters import CityFilter
@@ -52,23 +52,33 @@ class CityDetailView(PublishedDetailMixin, DetailView):
 
 
 def home_city_context():
-    """What the home page shows about the home city: the city, its journey and its
-    partner cities (three queries, then none until content changes). Without a home
-    city, just ``home_city = None``."""
-    return remember("home-city", build_home_city_context)
-
-
-def build_home_city_context():
-    home_city = City.objects.published().home().defer("description").first()
+    """What the home page shows about the home city: the city (remembered until content
+    changes) and ``home``, its journey and partner cities, read only when first used
+    (the page renders them inside a fragment kept until content changes). Without a
+    home city, just ``home_city = None``."""
+    home_city = remember(
+        "home-city", lambda: City.objects.published().home().defer("description").first())
     if home_city is None:
         return {"home_city": None}
-    partners = {}
-    for partnership in Partnership.objects.published().involving(home_city):
-        other = partnership.other_city(home_city)
-        partners[other.pk] = other
-    return {
-        "home_city": home_city,
-        "milestones": list(home_city.milestones.published()),
-        "partner_cities": sorted(partners.values(), key=lambda city: str(city).casefold()),
-        "partner_country_count": len({city.country.code for city in partners.values()}),
-    }
+    return {"home_city": home_city, "home": HomeCityParts(home_city)}
+
+
+class HomeCityParts:
+    def __init__(self, city):
+        self.city = city
+
+    @cached_property
+    def milestones(self):
+        return list(self.city.milestones.published())
+
+    @cached_property
+    def partner_cities(self):
+        partners = {}
+        for partnership in Partnership.objects.published().involving(self.city):
+            other = partnership.other_city(self.city)
+            partners[other.pk] = other
+        return sorted(partners.values(), key=lambda city: str(city).casefold())
+
+    @cached_property
+    def partner_country_count(self):
+        return len({city.country.code for city in self.partner_cities})

@@ -54,19 +54,16 @@ def next_change():
         now = timezone.localtime()
         midnight = (now + datetime.timedelta(days=1)).replace(
             hour=0, minute=0, second=0, microsecond=0)
-        candidates = [midnight]
+        # One query for every model's next scheduled publication and for content
+        # whose pages change with the clock (an event becoming "now on").
+        parts = []
         for model in content_models():
-            if hasattr(model.objects, "scheduled"):
-                first = (model.objects.scheduled().order_by("publish_at")
-                         .values_list("publish_at", flat=True).first())
-                if first:
-                    candidates.append(first)
-            # Content whose pages change with the clock (an event becoming "now on").
-            if hasattr(model.objects, "next_clock_change"):
-                first = model.objects.next_clock_change(now)
-                if first:
-                    candidates.append(first)
-        value = min(candidates)
+            if hasattr(model.objects, "next_publication"):
+                parts.append(model.objects.next_publication())
+            if hasattr(model.objects, "clock_changes"):
+                parts.extend(model.objects.clock_changes(now))
+        times = parts[0].union(*parts[1:], all=True) if parts else []
+        value = min([midnight, *(time for time in times if time)])
         cache.set(NEXT_CHANGE_KEY, value, MAX_AGE)
     return value
 

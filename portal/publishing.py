@@ -30,11 +30,22 @@ class PublishableQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=PublicationStatus.PUBLISHED, publish_at__gt=timezone.now())
 
+    def next_publication(self):
+        """When the next scheduled record goes live (``first_value``)."""
+        return first_value(self.scheduled(), "publish_at")
+
     def previewable_by(self, user):
         """What ``user`` may open on the public site: staff preview everything."""
         if user.is_active and user.is_staff:
             return self
         return self.published()
+
+
+def first_value(queryset, field):
+    """The smallest ``field`` in ``queryset``, as a queryset of one row (none when it is
+    empty) that ``union`` can ask for in one query with others of its kind."""
+    return (queryset.order_by().values("status").annotate(first=models.Min(field))
+            .values_list("first", flat=True))
 
 
 class Publishable(models.Model):

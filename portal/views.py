@@ -33,7 +33,8 @@ class HomeView(TemplateView):
         context["home_institutions"] = remembered_rows(
             "home-institutions", Institution.objects.published().for_home(),
             HOME_INSTITUTIONS_COUNT)
-        context["home_news"] = News.objects.published().for_listing()[:HOME_NEWS_COUNT]
+        context["home_news"] = remembered_rows(
+            "home-news", News.objects.published().for_listing(), HOME_NEWS_COUNT)
         return context
 
 

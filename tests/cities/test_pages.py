@@ -292,7 +292,7 @@ def test_home_shows_the_home_city_journey_and_partners(client):
     assert '<time datetime="2025-10-31">31 Oct 2025</time>' in text
     assert "Draft step" not in text
     assert "3 partner cities" in text and "3 countries" in text
-    assert [c.name_en for c in response.context["partner_cities"]] == [
+    assert [c.name_en for c in response.context["home"].partner_cities] == [
         "Jinju", "Kanazawa", "Limoges"]
     # The other apps' slots are still there.
     assert 'id="home-events"' in text and 'id="home-institutions"' in text
