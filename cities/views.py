@@ -1,5 +1,7 @@
+import functools
+
 from django.db.models import F
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
 from cities.filters import CityFilter
@@ -38,16 +40,16 @@ class CityDetailView(PublishedDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
-        # Lazy, like the querysets below: the template renders these lists inside a
-        # fragment kept until content changes, so they are read only to make it.
-        context["partnerships"] = SimpleLazyObject(lambda: [
+        # Called only when the page's fragment (kept until content changes) is made:
+        # building the queries costs too.
+        context["partnerships"] = functools.cache(lambda: [
             (partnership, partnership.other_city(city))
             for partnership in Partnership.objects.published().involving(city)
         ])
-        context["milestones"] = city.milestones.published()
-        context["joint_events"] = (
+        context["milestones"] = functools.cache(lambda: list(city.milestones.published()))
+        context["joint_events"] = functools.cache(lambda: list(
             Event.objects.published().joint_with(city).for_listing()
-            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:JOINT_EVENTS_SHOWN])
+            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:JOINT_EVENTS_SHOWN]))
         return context
 
 

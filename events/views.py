@@ -1,6 +1,6 @@
 import datetime
+import functools
 
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,7 +15,6 @@ from events import ics
 from events.filters import EventFilter, When
 from events.models import Event
 from events.schema import event_json_ld
-from institutions.models import Institution
 from portal.listing import FilteredListView, FirstRows
 from portal.publishing import PublishedDetailMixin
 
@@ -56,37 +55,51 @@ class EventListView(FilteredListView):
 
 
 class EventDetailView(PublishedDetailMixin, DetailView):
+    """Every request reads the event's own row (title, description, preview banner); the
+    page's head and body are fragments kept until content changes, and what only they
+    show is read, once, when one is made: each value below is a function that the
+    template calls then."""
+
     model = Event
     template_name = "events/event_detail.html"
-
-    def get_queryset(self):
-        published_institutions = Institution.objects.published().only(
-            "pk", "slug", "name", "name_ko", "name_en", "status", "publish_at")
-        return super().get_queryset().select_related(
-            "venue", "city", "series", "parent",
-        ).prefetch_related(
-            Prefetch("organisers", queryset=published_institutions.order_by("slug"),
-                     to_attr="published_organisers"),
-        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
-        # Lazy: the template renders both lists inside a fragment kept until content
-        # changes, so they are read only to make it.
-        context["programme"] = FirstRows(
-            Event.objects.published().filter(parent=event).for_listing()
-            .order_by("start_date", "starts_at", "pk"), DETAIL_LIST_LIMIT)
-        context["other_editions"] = FirstRows(
-            Event.objects.published().filter(series=event.series_id)
-            .exclude(pk=event.pk).only(
-                "pk", "slug", "title", "title_ko", "title_en", "edition", "start_date",
-                "end_date", "all_day", "starts_at", "ends_at", "event_status")
-            .order_by("-end_date", "-pk")
-            if event.series_id and event.series.is_live else Event.objects.none(),
-            DETAIL_LIST_LIMIT)
-        context["json_ld"] = event_json_ld(
-            event, self.request, organisers=event.published_organisers)
+
+        @functools.cache
+        def page_event():
+            return Event.objects.select_related("venue", "city", "series", "parent").get(
+                pk=event.pk)
+
+        @functools.cache
+        def organisers():
+            return list(event.organisers.published().only(
+                "pk", "slug", "name", "name_ko", "name_en", "status", "publish_at",
+            ).order_by("slug"))
+
+        @functools.cache
+        def programme():
+            return FirstRows(
+                Event.objects.published().filter(parent=event).for_listing()
+                .order_by("start_date", "starts_at", "pk"), DETAIL_LIST_LIMIT)
+
+        @functools.cache
+        def other_editions():
+            series = page_event().series
+            editions = (
+                Event.objects.published().filter(series=series).exclude(pk=event.pk).only(
+                    "pk", "slug", "title", "title_ko", "title_en", "edition", "start_date",
+                    "end_date", "all_day", "starts_at", "ends_at", "event_status",
+                ).order_by("-end_date", "-pk")
+                if series and series.is_live else Event.objects.none())
+            return FirstRows(editions, DETAIL_LIST_LIMIT)
+
+        context.update(
+            page_event=page_event, organisers=organisers, programme=programme,
+            other_editions=other_editions,
+            json_ld=lambda: event_json_ld(page_event(), self.request, organisers=organisers()),
+        )
         return context
 
 

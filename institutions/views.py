@@ -1,3 +1,5 @@
+import functools
+
 from django.db.models import F
 from django.views.generic import DetailView
 
@@ -48,15 +50,18 @@ class InstitutionDetailView(PublishedDetailMixin, DetailView):
     template_name = "institutions/institution_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("city").prefetch_related("disciplines")
+        # The disciplines are read only when the page's fragment is made.
+        return super().get_queryset().select_related("city")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         institution = self.object
-        context["events"] = (
+        # Called only when the page's fragment is made (building a query costs too).
+        context["events"] = functools.cache(lambda: list(
             Event.objects.published().at_or_by(institution).for_listing()
-            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:EVENTS_ON_DETAIL])
+            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:EVENTS_ON_DETAIL]))
         context["map_points"] = map_points([institution])
         context["map"] = map_settings()
-        context["structured_data"] = organization_data(institution, self.request)
+        # Called only when the page's head fragment is made.
+        context["structured_data"] = lambda: organization_data(institution, self.request)
         return context

@@ -230,7 +230,7 @@ def test_profile_shows_joint_events(client):
     event.partnerships.add(partnership)
     EventFactory(title_en="Unrelated fair")
     response = client.get(url("cities:detail", slug=city.slug))
-    assert list(response.context["joint_events"]) == [event]
+    assert list(response.context["joint_events"]()) == [event]
     assert "Joint workshop" in response.text and "Unrelated fair" not in response.text
 
 
