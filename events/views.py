@@ -19,10 +19,10 @@ from portal.listing import FilteredListView, FirstRows
 from portal.publishing import PublishedDetailMixin
 
 # The feed holds at most this many events (the most relevant first, as ordered by the
-# filter), and without a chosen period or dates only those that ended in the past year:
+# filter), and without a chosen period or dates only those that ended in the past half year:
 # a subscription stays small and quick to build whatever the archive grows to.
-FEED_LIMIT = 500
-FEED_PAST_DAYS = 365
+FEED_LIMIT = 200
+FEED_PAST_DAYS = 180
 
 # The detail page shows at most this many programme items and other editions of the
 # series (a festival may have hundreds of items); the rest are one link away, in the

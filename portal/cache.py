@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.cache import set_response_etag
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pagecache:generation"
@@ -146,6 +147,10 @@ class AnonymousPageCacheMiddleware:
             return response
         response = self.get_response(request)
         if self.can_store(response):
+            # Stored with its ETag, so that a hit is not hashed again on every request
+            # (ConditionalGetMiddleware adds one only where there is none).
+            if not response.has_header("ETag"):
+                set_response_etag(response)
             cache.set(key, response, seconds_until(change_at, now))
             response["X-Page-Cache"] = "miss"
         return response

@@ -275,3 +275,16 @@ def test_the_feed_remembers_its_events_but_shows_an_edit_at_once(client):
     # The same event is written for the address it was asked on.
     other = client.get(url, {"when": "all"}, HTTP_HOST="localhost").content.decode()
     assert "URL:http://localhost/" in other.replace("\r\n ", "")
+
+
+def test_a_new_event_joins_the_feed_at_once(client):
+    # Which events a feed holds is remembered per address, until content changes.
+    EventFactory(title_en="Glaze workshop", start_date=D(2026, 12, 1), end_date=D(2026, 12, 1))
+    url = reverse("events:feed")
+    with translation.override("en"):
+        _response, calendar = fetch(client, url, {"when": "all"})
+        assert len(calendar.walk("VEVENT")) == 1
+        EventFactory(title_en="Kiln night", start_date=D(2026, 12, 2), end_date=D(2026, 12, 2))
+        _response, calendar = fetch(client, url, {"when": "all"})
+    assert sorted(str(event["SUMMARY"]) for event in calendar.walk("VEVENT")) == [
+        "Glaze workshop", "Kiln night"]

@@ -173,3 +173,11 @@ def test_a_timed_event_is_marked_now_on_by_the_clock_not_by_a_save(client, monke
     later = starts + datetime.timedelta(minutes=30)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert 'class="now-on"' in client.get(url).text
+
+
+def test_a_cached_page_keeps_its_etag_and_answers_304(client):
+    NewsFactory()
+    first = client.get(news_list_url())
+    second = client.get(news_list_url())
+    assert second["X-Page-Cache"] == "hit" and second["ETag"] == first["ETag"]
+    assert client.get(news_list_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
