@@ -62,6 +62,20 @@ INSTALLED_APPS = [
     "events",
 ]
 
+# What this process serves: "all" (the default), or "public" for workers that serve
+# only the public site (portal/wsgi_public.py). Those never import the admin's modules
+# and what they bring (import-export, tablib, openpyxl): about 10 MB less per worker. A
+# deployment that uses them sends /admin/ to workers that serve "all".
+PORTAL_SERVES = env_str("PORTAL_SERVES", "all")
+if PORTAL_SERVES not in ("all", "public"):
+    raise ImproperlyConfigured(
+        f"PORTAL_SERVES is {PORTAL_SERVES!r}: set it to 'all' (the default) or 'public'.")
+PUBLIC_ONLY = PORTAL_SERVES == "public"
+if PUBLIC_ONLY:
+    # The admin app without its autodiscovery of every app's admin.py.
+    INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+        "django.contrib.admin.apps.SimpleAdminConfig")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import views
-from portal.admin import deleted_records_view
 
 urlpatterns = [
     path("", views.choose_language, name="choose-language"),
@@ -13,12 +12,23 @@ urlpatterns = [
     # Outside i18n_patterns: the admin has no language prefix; staff choose its language
     # here (a cookie), and the public pages keep theirs in the URL.
     path("i18n/", include("django.conf.urls.i18n")),
-    # Before the admin's own URLs, in its URL space and behind its login; one view for
-    # every content model (portal.admin.deleted_records_view).
-    path("admin/deleted/<str:app_label>/<str:model_name>/",
-         admin.site.admin_view(deleted_records_view), name="admin-deleted-records"),
-    path("admin/", admin.site.urls),
 ]
+
+if settings.PUBLIC_ONLY:
+    # Public-only workers (settings.PORTAL_SERVES): the footer's staff link still
+    # resolves, and /admin/ says where the staff site is instead of an empty admin.
+    urlpatterns.append(path("admin/", include(
+        ([path("", views.staff_site_elsewhere, name="index")], "admin"))))
+else:
+    from portal.admin import deleted_records_view
+
+    urlpatterns += [
+        # Before the admin's own URLs, in its URL space and behind its login; one view
+        # for every content model (portal.admin.deleted_records_view).
+        path("admin/deleted/<str:app_label>/<str:model_name>/",
+             admin.site.admin_view(deleted_records_view), name="admin-deleted-records"),
+        path("admin/", admin.site.urls),
+    ]
 
 urlpatterns += i18n_patterns(
     path("", include("portal.site_urls")),

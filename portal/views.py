@@ -4,6 +4,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -72,6 +73,13 @@ def choose_language(request):
         response = HttpResponseRedirect(reverse("portal:home"))
     patch_vary_headers(response, ["Accept-Language", "Cookie"])
     return response
+
+
+def staff_site_elsewhere(request):
+    """/admin/ on a worker that serves only the public site (settings.PORTAL_SERVES)."""
+    return HttpResponse(
+        _("The staff site is not served here. Ask the site's administrator for its address."),
+        status=404, content_type="text/plain; charset=utf-8")
 
 
 @never_cache
