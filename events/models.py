@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +102,19 @@ class EventQuerySet(PublishableQuerySet):
         today = today or timezone.localdate()
         return self.filter(end_date__lt=today).order_by(
             "-end_date", F("start_date").desc(nulls_last=True), "-pk")
+
+    def nearest_first(self, today=None):
+        """What is on or ahead first (soonest first, as ``current_and_upcoming``), then
+        what has ended (latest first): the order in which a capped calendar keeps
+        events, so that it drops the furthest ones on either side."""
+        today = today or timezone.localdate()
+        ahead = Q(end_date__gte=today)
+        return self.order_by(
+            Case(When(ahead, then=Value(0)), default=Value(1)),
+            Case(When(ahead, then=F("start_date"))).asc(nulls_first=True),
+            Case(When(ahead, then=F("end_date"))).asc(),
+            Case(When(~ahead, then=F("end_date"))).desc(),
+            "pk")
 
     def overlapping(self, start=None, end=None):
         """Events that are on at some point between ``start`` and ``end`` (inclusive

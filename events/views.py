@@ -18,9 +18,10 @@ from events.schema import event_json_ld
 from portal.listing import FilteredListView, FirstRows
 from portal.publishing import PublishedDetailMixin
 
-# The feed holds at most this many events (the most relevant first, as ordered by the
-# filter), and without a chosen period or dates only those that ended in the past half year:
-# a subscription stays small and quick to build whatever the archive grows to.
+# The feed holds at most this many events (those nearest to today, or the first in the
+# order of a chosen period), and without a chosen period or dates only those that ended
+# in the past half year: a subscription stays small and quick to build whatever the
+# archive grows to.
 FEED_LIMIT = 200
 FEED_PAST_DAYS = 180
 
@@ -131,5 +132,9 @@ class EventFeedView(View):
             return HttpResponse(
                 "\n".join([_("The calendar filters are not valid:"), *lines]) + "\n",
                 status=400, content_type="text/plain; charset=utf-8")
-        body = ics.build_feed(filterset.qs, request, name=_("Events"), limit=FEED_LIMIT)
+        events = filterset.qs
+        if filterset.form.cleaned_data.get("when") == When.ALL:
+            # A capped feed keeps the events nearest to today, not the latest-starting.
+            events = events.nearest_first()
+        body = ics.build_feed(events, request, name=_("Events"), limit=FEED_LIMIT)
         return ics.calendar_response(body, "events.ics", attachment=False)

@@ -201,8 +201,8 @@ def test_feed_applies_the_list_filters(client):
         _response, calendar = fetch(client, reverse("events:feed"), params)
         return sorted(str(v["URL"]).rstrip("/").rsplit("/", 1)[1] for v in calendar.walk("VEVENT"))
 
-    # Without a period the feed keeps the past year, so subscribers keep their recent
-    # history; a chosen period reaches further back.
+    # Without a period the feed keeps the past half year, so subscribers keep their
+    # recent history; a chosen period reaches further back.
     assert uids() == ["cancelled", "recent", "soon"]
     assert uids({"when": "upcoming"}) == ["cancelled", "soon"]
     assert uids({"when": "past"}) == ["old", "recent"]
@@ -215,6 +215,32 @@ def test_feed_applies_the_list_filters(client):
     assert "start" in response.text and response["Content-Type"].startswith("text/plain")
     _response, calendar = fetch(client, reverse("events:feed"))
     assert "Content-Disposition" in _response and "inline" in _response["Content-Disposition"]
+
+
+def test_a_capped_feed_keeps_the_events_nearest_to_today(client, monkeypatch):
+    monkeypatch.setattr("events.views.FEED_LIMIT", 3)
+    today = datetime.date.today()
+
+    def on(slug, start, end):
+        EventFactory(slug=slug, start_date=today + datetime.timedelta(days=start),
+                     end_date=today + datetime.timedelta(days=end))
+
+    on("next-year", 400, 401)
+    on("next-week", 7, 8)
+    on("ongoing", -3, 2)
+    on("next-month", 30, 31)
+    on("last-week", -8, -7)
+
+    def uids(params=None):
+        _response, calendar = fetch(client, reverse("events:feed"), params)
+        return sorted(str(v["URL"]).rstrip("/").rsplit("/", 1)[1] for v in calendar.walk("VEVENT"))
+
+    # What is on and ahead, soonest first, before the past; the furthest are left out.
+    assert uids() == ["next-month", "next-week", "ongoing"]
+    on("tomorrow", 1, 1)
+    assert uids() == ["next-week", "ongoing", "tomorrow"]
+    # Only the past when nothing is ahead: the most recent first.
+    assert uids({"when": "past"}) == ["last-week"]
 
 
 def test_feed_filters_venue_series_and_text(client):
