@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cities.models import City, CreativeField, Region
+from portal.cache import remember
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -16,7 +17,8 @@ class CityFilter(django_filters.FilterSet):
     """The network directory's filters (also what a feed or the API would reuse).
 
     Every control is a short select or a text box: the country select lists only the
-    countries that have a published city (a few dozen), computed once per request.
+    countries that have a published city (a few dozen), remembered until content
+    changes.
     """
 
     q = django_filters.CharFilter(
@@ -38,10 +40,10 @@ class CityFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data=data, queryset=queryset, **kwargs)
-        # Set before the form is built, so that validating and rendering share one query.
-        codes = set(City.objects.published().countries())
-        choices = sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
-        self.filters["country"].extra["choices"] = choices
+        # Set before the form is built, so that validating and rendering share them.
+        self.filters["country"].extra["choices"] = remember("city-country-choices", lambda: sorted(
+            ((code, countries.name(code)) for code in set(City.objects.published().countries())),
+            key=lambda choice: choice[1]))
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value.strip()) if value.strip() else queryset

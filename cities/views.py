@@ -19,10 +19,17 @@ class CityListView(FilteredListView):
     def get_queryset(self):
         return City.objects.published().for_listing().by_name()
 
+    @cached_property
+    def field_totals(self):
+        # Remembered like the list's total: the counts change only with content.
+        return remember(f"field-totals:{self.list_key()}", self.filterset.field_totals)
+
+    def total_from_facets(self):
+        return self.facet_total(self.field_totals, "field")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Remembered like the list's total: the counts change only with content.
-        totals = remember(f"field-totals:{self.list_key()}", self.filterset.field_totals)
+        totals = self.field_totals
         context["field_counts"] = [
             (key, label, totals[key]) for key, label in CreativeField.choices if key in totals
         ]

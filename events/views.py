@@ -56,22 +56,20 @@ class EventListView(FilteredListView):
 
 
 class EventDetailView(PublishedDetailMixin, DetailView):
-    """Every request reads the event's own row (title, description, preview banner); the
-    page's head and body are fragments kept until content changes, and what only they
-    show is read, once, when one is made: each value below is a function that the
-    template calls then."""
+    """The event's row, with its venue, city, series and parent, is remembered for the
+    public until content changes (``PublishedDetailMixin``); the page's head and body
+    are fragments kept as long, and what only they show is read, once, when one is
+    made: each value below is a function that the template calls then."""
 
     model = Event
     template_name = "events/event_detail.html"
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("venue", "city", "series", "parent")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
-
-        @functools.cache
-        def page_event():
-            return Event.objects.select_related("venue", "city", "series", "parent").get(
-                pk=event.pk)
 
         @functools.cache
         def organisers():
@@ -87,7 +85,7 @@ class EventDetailView(PublishedDetailMixin, DetailView):
 
         @functools.cache
         def other_editions():
-            series = page_event().series
+            series = event.series
             editions = (
                 Event.objects.published().filter(series=series).exclude(pk=event.pk).only(
                     "pk", "slug", "title", "title_ko", "title_en", "edition", "start_date",
@@ -97,9 +95,8 @@ class EventDetailView(PublishedDetailMixin, DetailView):
             return FirstRows(editions, DETAIL_LIST_LIMIT)
 
         context.update(
-            page_event=page_event, organisers=organisers, programme=programme,
-            other_editions=other_editions,
-            json_ld=lambda: event_json_ld(page_event(), self.request, organisers=organisers()),
+            organisers=organisers, programme=programme, other_editions=other_editions,
+            json_ld=lambda: event_json_ld(event, self.request, organisers=organisers()),
         )
         return context
 

@@ -35,8 +35,8 @@ def forget_discipline_choices(**kwargs):
 
 def city_suggestions():
     """Cities that have a published institution, for the city field's suggestions.
-    Lazy: the template renders it inside the filter form's cached fragment, so it runs
-    only when content has changed since the fragment was made."""
+    The template calls it inside the filter form's cached fragment, so it is built and
+    run only when content has changed since the fragment was made."""
     return (City.objects.published()
             .filter(institutions__in=Institution.objects.published())
             .distinct().only("slug", "name_ko", "name_en").order_by("slug"))

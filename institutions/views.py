@@ -1,6 +1,7 @@
 import functools
 
 from django.db.models import F
+from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
 from events.models import Event
@@ -22,10 +23,17 @@ class InstitutionListView(FilteredListView):
     def get_queryset(self):
         return Institution.objects.published().for_listing().by_name()
 
+    @cached_property
+    def kind_counts(self):
+        # Remembered like the list's total: the counts change only with content.
+        return remember(f"kind-counts:{self.list_key()}", self.filterset.kind_counts)
+
+    def total_from_facets(self):
+        return self.facet_total(self.kind_counts, "kind")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Remembered like the list's total: the counts change only with content.
-        counts = remember(f"kind-counts:{self.list_key()}", self.filterset.kind_counts)
+        counts = self.kind_counts
         selected = self.filterset.form.cleaned_data.get("kind") if (
             self.filterset.is_valid()) else None
         context["kind_counts"] = [
@@ -34,7 +42,8 @@ class InstitutionListView(FilteredListView):
             for value, label in InstitutionKind.choices
         ]
         context["kind_total"] = sum(counts.values())
-        context["city_suggestions"] = city_suggestions()
+        # Called by the template inside the filter form's fragment, only to make it.
+        context["city_suggestions"] = city_suggestions
         page = context.get("page_obj")
         # Remembered with the page's keys, so that a page whose cards are remembered
         # reads no row for its map either.
@@ -50,8 +59,9 @@ class InstitutionDetailView(PublishedDetailMixin, DetailView):
     template_name = "institutions/institution_detail.html"
 
     def get_queryset(self):
-        # The disciplines are read only when the page's fragment is made.
-        return super().get_queryset().select_related("city")
+        # Remembered with the row for the public (PublishedDetailMixin): the page and
+        # its structured data both name the disciplines.
+        return super().get_queryset().select_related("city").prefetch_related("disciplines")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -22,10 +22,14 @@ def site(request):
             "is_current": code == current,
         })
     title_index = 2 if current == "en" else 1
-    footer_links = [
-        {"slug": page[0], "title": page[title_index] or page[3 - title_index]}
-        for page in footer_pages()
-    ]
+
+    def footer_links():
+        # Called by the template that shows them (not by the admin's, for example).
+        return [
+            {"slug": page[0], "title": page[title_index] or page[3 - title_index]}
+            for page in footer_pages()
+        ]
+
     return {
         "language_links": language_links,
         "footer_pages": footer_links,

@@ -12,9 +12,10 @@ class KeysFirstPaginator(Paginator):
     """Finds a page by its primary keys first, then reads only that page's rows, and
     only if they are used (``PageRows``).
 
-    The keys query sorts small tuples, usually straight from an index; sorting whole
-    rows (every column the list shows) of a large table is what makes a naive list page
-    slow. The rows query keeps the list's select_related, only/defer and prefetches.
+    The keys are sorted in a subquery, on small tuples, usually straight from an index;
+    sorting whole rows (every column the list shows) of a large table is what makes a
+    naive list page slow. Only the page's rows are read, in the same query, with the
+    list's select_related, only/defer and prefetches (``rows_in_range``).
 
     With a ``count_key`` (what the list is: its address without the page number), the
     total and each page's keys are remembered until content changes
@@ -39,23 +40,47 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
 
-        def read_keys():
-            return list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = KeysOrRows(self.object_list, bottom, top)
+        keys = (rows.keys() if self.count_key is None
+                else remember(f"keys:{self.count_key}:{number}", rows.keys))
+        return self._get_page(rows.page_rows(keys), number, self)
 
-        keys = (read_keys() if self.count_key is None
-                else remember(f"keys:{self.count_key}:{number}", read_keys))
-        return self._get_page(PageRows(self.object_list, keys), number, self)
+
+def rows_in_range(queryset, bottom, top):
+    """``queryset[bottom:top]`` in one query that sorts only keys: the subquery picks
+    the keys in the queryset's order, and only those rows are read (and sorted again,
+    a page of them)."""
+    return list(queryset.filter(pk__in=queryset.values("pk")[bottom:top]))
+
+
+class KeysOrRows:
+    """A slice of a list whose keys may be remembered: ``keys()`` reads the rows (one
+    query, ``rows_in_range``) when the keys have to be found, and ``page_rows(keys)``
+    then hands those rows on instead of reading them again for the cards."""
+
+    def __init__(self, queryset, bottom, top):
+        self.queryset = queryset
+        self.bottom, self.top = bottom, top
+        self.rows = None
+
+    def keys(self):
+        self.rows = rows_in_range(self.queryset, self.bottom, self.top)
+        return [row.pk for row in self.rows]
+
+    def page_rows(self, keys):
+        return PageRows(self.queryset, keys, rows=self.rows)
 
 
 class PageRows(Sequence):
     """The rows of a queryset with the given keys, in the keys' order, read in one query
-    when first used. ``rows_for(keys)`` reads only some of them (the cards that are not
-    remembered), and ``len()`` and truth need no rows at all."""
+    when first used (unless they were read with the keys). ``rows_for(keys)`` reads only
+    some of them (the cards that are not remembered), and ``len()`` and truth need no
+    rows at all."""
 
-    def __init__(self, queryset, keys):
+    def __init__(self, queryset, keys, rows=None):
         self.queryset = queryset
         self.keys = list(keys)
-        self._rows = None
+        self._rows = rows
 
     def rows_for(self, keys):
         """{key: row} for ``keys`` (a subset of ``self.keys``), in one query."""
@@ -83,7 +108,8 @@ class PageRows(Sequence):
 
 def remembered_rows(name, queryset, limit):
     """The first ``limit`` rows of ``queryset`` as ``PageRows``: their keys remembered
-    until content changes, the rows read only if used (for cards not yet remembered)."""
-    return PageRows(queryset, remember(
-        name, lambda: list(queryset.values_list("pk", flat=True)[:limit])))
+    until content changes, the rows read only if used (for cards not yet remembered) or
+    when the keys are found."""
+    rows = KeysOrRows(queryset, 0, limit)
+    return rows.page_rows(remember(name, rows.keys))
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import TranslationOptions, translator
 from simple_history.models import HistoricalRecords
 
+from portal.cache import remember
+
 
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -36,9 +38,14 @@ class PublishableQuerySet(models.QuerySet):
 
     def previewable_by(self, user):
         """What ``user`` may open on the public site: staff preview everything."""
-        if user.is_active and user.is_staff:
+        if sees_previews(user):
             return self
         return self.published()
+
+
+def sees_previews(user):
+    """Staff open drafts and scheduled records on their public URL."""
+    return user.is_active and user.is_staff
 
 
 def first_value(queryset, field):
@@ -212,10 +219,22 @@ def register_content(model, fields):
 
 class PublishedDetailMixin:
     """For detail views of publishable content: the public sees published records only,
-    staff also see drafts and scheduled records, marked as a preview."""
+    staff also see drafts and scheduled records, marked as a preview.
+
+    The public's record is remembered until content changes (``portal.cache.remember``,
+    per address): every visitor gets the same published row, so a page whose parts are
+    remembered too runs no query. Staff read it afresh, drafts included. A record that
+    is not found is not remembered (an unknown address costs its one query)."""
 
     def get_queryset(self):
         return super().get_queryset().previewable_by(self.request.user)
+
+    def get_object(self, queryset=None):
+        if queryset is not None or sees_previews(self.request.user):
+            return super().get_object(queryset)
+        address = ":".join(f"{name}={value}" for name, value in sorted(self.kwargs.items()))
+        return remember(f"page-object:{self.model._meta.label_lower}:{address}",
+                        super().get_object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

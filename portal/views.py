@@ -13,7 +13,7 @@ from cities.views import home_city_context
 from events.models import Event
 from institutions.models import Institution
 from portal.models import News, Page
-from portal.pagination import remembered_rows
+from portal.pagination import KeysFirstPaginator, remembered_rows
 from portal.publishing import PublishedDetailMixin
 
 HOME_NEWS_COUNT = 3
@@ -42,6 +42,11 @@ class HomeView(TemplateView):
 class NewsListView(ListView):
     template_name = "portal/news_list.html"
     paginate_by = 20
+    paginator_class = KeysFirstPaginator
+
+    def get_paginator(self, *args, **kwargs):
+        # The total and each page's keys remembered until content changes.
+        return super().get_paginator(*args, count_key="news", **kwargs)
 
     def get_queryset(self):
         return News.objects.published().for_listing()
