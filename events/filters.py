@@ -54,18 +54,21 @@ class EventFilterForm(forms.Form):
 
 
 # Callables, so that "published" is decided at each request, not when this module loads.
-def published(model):
-    return lambda request: model.objects.published().only(
-        "pk", "slug", "name", "name_ko", "name_en", "status", "publish_at")
+def linked(name, model, *fields):
+    """The published records the ``name`` parameter may name. Built only when the
+    address names one: on most requests it names none, and building a queryset for
+    each such field was a good part of what a warm list page cost."""
+
+    def queryset(request):
+        if request is not None and not request.GET.get(name):
+            return model.objects.none()
+        return model.objects.published().only("pk", "slug", "status", "publish_at", *fields)
+
+    return queryset
 
 
 def published_series(request):
     return EventSeries.objects.published().only("pk", "slug", "name", "name_ko", "name_en")
-
-
-def published_events(request):
-    return Event.objects.published().only(
-        "pk", "slug", "title", "title_ko", "title_en", "status", "publish_at")
 
 
 # Chosen by following a link from an event, institution or city page, not typed (see
@@ -84,17 +87,20 @@ class EventFilter(django_filters.FilterSet):
         to_field_name="slug", empty_label=_("All series"),
         error_messages={"invalid_choice": _("There is no event series with this name.")})
     venue = django_filters.ModelChoiceFilter(
-        label=_("Venue"), queryset=published(Institution), to_field_name="slug",
+        label=_("Venue"), queryset=linked("venue", Institution, "name", "name_ko", "name_en"),
+        to_field_name="slug",
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _(
             "This venue is not in the directory (any more). Show events at any venue.")})
     city = django_filters.ModelChoiceFilter(
-        label=_("City"), queryset=published(City), to_field_name="slug",
+        label=_("City"), queryset=linked("city", City, "name", "name_ko", "name_en"),
+        to_field_name="slug",
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _(
             "This city is not in the network directory (any more). Show events in any city.")})
     part_of = django_filters.ModelChoiceFilter(
-        label=_("In the programme of"), field_name="parent", queryset=published_events,
+        label=_("In the programme of"), field_name="parent", queryset=linked(
+            "part_of", Event, "title", "title_ko", "title_en"),
         to_field_name="slug", widget=forms.HiddenInput,
         error_messages={"invalid_choice": _(
             "This event is not on the site (any more). Show events of any programme.")})
