@@ -12,13 +12,18 @@ def site(request):
     public pages carry no CSRF token and can be cached. And the footer's page links."""
     current = get_language()
     path = request.get_full_path()
+    prefix = f"/{current}/"
     language_links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
         language_links.append({
             "code": code,
             "name": info["name_local"],
-            "url": translate_url(path, code),
+            # The public URLs differ between languages only in their prefix (no pattern
+            # is translated), so swapping it is enough; resolving and reversing the
+            # path for each language cost more than some whole remembered pages.
+            "url": (f"/{code}/{path[len(prefix):]}" if path.startswith(prefix)
+                    else translate_url(path, code)),
             "is_current": code == current,
         })
     title_index = 2 if current == "en" else 1

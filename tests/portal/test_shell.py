@@ -65,6 +65,10 @@ def test_home_in_both_languages_with_switcher_links(client):
     english = client.get("/en/")
     assert '<html lang="en">' in english.text
     assert "Skip to main content" in english.text
+    # Deeper pages keep their path and filters in the other language.
+    events = client.get("/en/events/?when=past&kind=workshop")
+    assert 'href="/ko/events/?when=past&amp;kind=workshop" hreflang="ko"' in events.text
+    assert 'hreflang="en" href="/en/events/?when=past&amp;kind=workshop"' in events.text
 
 
 @pytest.mark.django_db
