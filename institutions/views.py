@@ -34,8 +34,7 @@ class InstitutionListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = self.kind_counts
-        selected = self.filterset.form.cleaned_data.get("kind") if (
-            self.filterset.is_valid()) else None
+        selected = self.chosen("kind")
         context["kind_counts"] = [
             {"value": value, "label": label, "count": counts.get(value, 0),
              "selected": value == selected}

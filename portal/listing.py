@@ -41,11 +41,14 @@ class FilteredListView(FilterView):
         changes. None to count them."""
         return None
 
+    def chosen(self, name):
+        """The valid value chosen for the filter ``name``, or None."""
+        return self.filterset.form.cleaned_data.get(name) if self.filterset.is_valid() else None
+
     def facet_total(self, counts, name):
         """The total from ``counts`` per value of the filter ``name``: the count of the
         chosen value, or the sum of all when none is chosen."""
-        chosen = (self.filterset.form.cleaned_data.get(name)
-                  if self.filterset.is_valid() else None)
+        chosen = self.chosen(name)
         return counts.get(chosen, 0) if chosen else sum(counts.values())
 
     def get_context_data(self, **kwargs):

@@ -276,6 +276,16 @@ def test_footer_links_published_pages(client):
     assert client.get(reverse("portal:page", args=["accessibility"])).status_code == 200
 
 
+def test_a_scheduled_footer_page_appears_on_time(client, monkeypatch):
+    at = timezone.now() + datetime.timedelta(minutes=5)
+    PageFactory(slug="privacy", title_en="Privacy", in_footer=True, publish_at=at)
+    with translation.override("en"):
+        home = reverse("portal:home")
+    assert "Privacy" not in client.get(home).text
+    monkeypatch.setattr(timezone, "now", lambda: at + datetime.timedelta(seconds=1))
+    assert "Privacy" in client.get(home).text
+
+
 @pytest.mark.parametrize("size", [3, 60])
 def test_news_list_queries_do_not_grow(client, django_assert_max_num_queries, size):
     NewsFactory.create_batch(size)
