@@ -15,6 +15,7 @@ from portal.publishing import PublishedDetailMixin
 class CityListView(FilteredListView):
     filterset_class = CityFilter
     template_name = "cities/city_list.html"
+    results_template_name = "cities/_results.html"
 
     def get_queryset(self):
         return City.objects.published().for_listing().by_name()

@@ -30,7 +30,7 @@ from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from events.models import Event, EventStatus
-from portal.cache import remember, remember_each
+from portal.cache import remember_each
 
 PRODID = "-//Creative City Portal//Events//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -126,19 +126,13 @@ def build_feed(queryset, request, name, limit):
     """The calendar of the first ``limit`` events of ``queryset``. Each event's VEVENT is
     remembered until content changes (``portal.cache.remember_each``): serialising
     hundreds of them, and making hundreds of model instances to do it, is most of what a
-    feed costs, while every subscriber asks for the same ones. So the feed reads only
-    its events' keys (remembered as well), and loads the rows of those not remembered."""
-
-    def read_keys():
-        return [
-            (pk, Event.timed(all_day, starts_at, ends_at))
-            for pk, all_day, starts_at, ends_at in
-            queryset.values_list("pk", "all_day", "starts_at", "ends_at")[:limit]
-        ]
-
-    # Which events a feed holds is remembered too, per address (its filters).
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    keys = remember(f"feed-keys:{address}:{limit}", read_keys)
+    feed costs, and feeds with other filters share them. So the feed reads only its
+    events' keys, and loads the rows of those not remembered."""
+    keys = [
+        (pk, Event.timed(all_day, starts_at, ends_at))
+        for pk, all_day, starts_at, ends_at in
+        queryset.values_list("pk", "all_day", "starts_at", "ends_at")[:limit]
+    ]
     return assemble(request, name, keys, load=lambda pks: queryset.order_by().filter(pk__in=pks))
 
 

@@ -1,6 +1,8 @@
 import datetime
 import functools
+import hashlib
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,6 +17,7 @@ from events import ics
 from events.filters import EventFilter, When
 from events.models import Event
 from events.schema import event_json_ld
+from portal.cache import remember
 from portal.listing import FilteredListView, FirstRows
 from portal.publishing import PublishedDetailMixin
 
@@ -40,19 +43,24 @@ def feed_query_string(request):
 class EventListView(FilteredListView):
     filterset_class = EventFilter
     template_name = "events/event_list.html"
+    results_template_name = "events/_results.html"
 
     def get_queryset(self):
         return Event.objects.published().for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["when"] = self.filterset.form.data.get("when", When.UPCOMING)
+        return context
+
+    def get_page_context(self, **kwargs):
+        # Outside the remembered results: the webcal address names the host asked for.
         query = feed_query_string(self.request)
         feed_path = reverse("events:feed") + (f"?{query}" if query else "")
         feed_url = self.request.build_absolute_uri(feed_path)
-        context["feed_path"] = feed_path
-        context["webcal_url"] = "webcal://" + feed_url.split("://", 1)[1]
-        context["when"] = self.filterset.form.data.get("when", When.UPCOMING)
-        return context
+        return super().get_page_context(
+            feed_path=feed_path, webcal_url="webcal://" + feed_url.split("://", 1)[1],
+            **kwargs)
 
 
 class EventDetailView(PublishedDetailMixin, DetailView):
@@ -118,6 +126,20 @@ class EventFeedView(View):
     includes past events too, so a subscriber's calendar keeps what already happened."""
 
     def get(self, request):
+        # Kept per address (host included: the events carry absolute links) until
+        # content changes: a repeated request builds no filter and reads nothing.
+        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        try:
+            body = remember(f"feed:{address}", lambda: self.build(request))
+        except ValidationError as error:
+            return HttpResponse(
+                "\n".join([_("The calendar filters are not valid:"), *error.messages]) + "\n",
+                status=400, content_type="text/plain; charset=utf-8")
+        return ics.calendar_response(body, "events.ics", attachment=False)
+
+    @staticmethod
+    def build(request):
+        """The feed's body; ValidationError (never remembered) for invalid filters."""
         queryset = Event.objects.published().for_listing()
         if not any(request.GET.get(key) for key in ("when", "start", "end")):
             since = timezone.localdate() - datetime.timedelta(days=FEED_PAST_DAYS)
@@ -125,13 +147,10 @@ class EventFeedView(View):
         filterset = EventFilter(request.GET, queryset=queryset, default_when=When.ALL,
                                 request=request)
         if not filterset.is_valid():
-            lines = [f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()]
-            return HttpResponse(
-                "\n".join([_("The calendar filters are not valid:"), *lines]) + "\n",
-                status=400, content_type="text/plain; charset=utf-8")
+            raise ValidationError([f"{name}: {' '.join(errors)}"
+                                   for name, errors in filterset.errors.items()])
         events = filterset.qs
         if filterset.form.cleaned_data.get("when") == When.ALL:
             # A capped feed keeps the events nearest to today, not the latest-starting.
             events = events.nearest_first()
-        body = ics.build_feed(events, request, name=_("Events"), limit=FEED_LIMIT)
-        return ics.calendar_response(body, "events.ics", attachment=False)
+        return ics.build_feed(events, request, name=_("Events"), limit=FEED_LIMIT)

@@ -19,6 +19,7 @@ EVENTS_ON_DETAIL = 20
 class InstitutionListView(FilteredListView):
     filterset_class = InstitutionFilter
     template_name = "institutions/institution_list.html"
+    results_template_name = "institutions/_results.html"
 
     def get_queryset(self):
         return Institution.objects.published().for_listing().by_name()

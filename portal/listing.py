@@ -5,6 +5,7 @@ import hashlib
 from django.utils.functional import cached_property
 from django_filters.views import FilterView
 
+from portal.cache import remember
 from portal.pagination import KeysFirstPaginator
 
 
@@ -14,11 +15,44 @@ class FilteredListView(FilterView):
     Bad filter values never raise: the form is bound, shows its errors, and the page
     answers 200 with no results (strict mode). A page number that is not a number or out
     of range is a 404, as for any Django ListView.
+
+    The results (the filter form, the counts, the cards and the pagination) are rendered
+    by ``results_template_name`` and kept per address until content changes, as a
+    detail page's body is: every visitor asking for the same address sees the same
+    results, so a repeated request builds no filter form, queryset or paginator, and
+    only the page around the results (``template_name``, with ``results`` in its
+    context and what ``get_page_context`` adds) is rendered.
     """
 
     paginate_by = 24
     paginator_class = KeysFirstPaginator
     strict = True
+    results_template_name = None
+
+    def get(self, request, *args, **kwargs):
+        page = request.GET.get(self.page_kwarg, "")
+        results = remember(f"list-results:{self.list_key()}:{page}", self.render_results)
+        return self.render_to_response(self.get_page_context(results=results))
+
+    def get_template_names(self):
+        # Named by every list (ListView would guess from object_list, which a repeated
+        # request never builds).
+        return [self.template_name]
+
+    def render_results(self):
+        """The results as HTML: django-filter's view, rendered with the results
+        template. A bad page number raises Http404 here, so it is never remembered."""
+        response = super().get(self.request, *self.args, **self.kwargs)
+        response.template_name = [self.results_template_name]
+        return response.rendered_content
+
+    def get_page_context(self, **kwargs):
+        """The context of the page around the results: only what costs nothing to work
+        out, since it is made on every request."""
+        return {"view": self, "filters_applied": self.filters_applied(), **kwargs}
+
+    def filters_applied(self):
+        return any(value for key, value in self.request.GET.items() if key != self.page_kwarg)
 
     def list_key(self):
         """What this list is, whatever page of it is shown: the path (language prefix
@@ -53,9 +87,7 @@ class FilteredListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filters_applied"] = any(
-            value for key, value in self.request.GET.items() if key != "page"
-        )
+        context["filters_applied"] = self.filters_applied()
         return context
 
 

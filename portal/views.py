@@ -1,3 +1,5 @@
+import functools
+
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
@@ -27,15 +29,18 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(home_city_context())
-        # What is on now and next and the latest institutions change only with content
-        # (or at midnight, which starts a new generation too): read once per generation.
-        context["home_events"] = remembered_rows(
-            "home-events", Event.objects.published().now_and_next(), HOME_EVENTS_COUNT)
-        context["home_institutions"] = remembered_rows(
+        # What is on now and next, the latest institutions and news change only with
+        # content (or at midnight, which starts a new generation too). Each is a
+        # function the template calls only when it makes the page's body, which is kept
+        # until content changes; their keys are remembered, and their cards are shared
+        # with the lists.
+        context["home_events"] = functools.cache(lambda: remembered_rows(
+            "home-events", Event.objects.published().now_and_next(), HOME_EVENTS_COUNT))
+        context["home_institutions"] = functools.cache(lambda: remembered_rows(
             "home-institutions", Institution.objects.published().for_home(),
-            HOME_INSTITUTIONS_COUNT)
-        context["home_news"] = remembered_rows(
-            "home-news", News.objects.published().for_listing(), HOME_NEWS_COUNT)
+            HOME_INSTITUTIONS_COUNT))
+        context["home_news"] = functools.cache(lambda: remembered_rows(
+            "home-news", News.objects.published().for_listing(), HOME_NEWS_COUNT))
         return context
 
 

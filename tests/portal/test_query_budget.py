@@ -132,3 +132,46 @@ def test_an_unknown_address_is_not_remembered(client):
     assert client.get(url).status_code == 404
     EventFactory(slug="sooner")
     assert client.get(url).status_code == 200
+
+
+def test_a_list_page_remembers_its_results_per_address(client):
+    """A list's results (form, counts, cards, pagination) are kept per address until
+    content changes: a repeat reads nothing, another filter is its own list, and an
+    edit shows on the next request."""
+    studio = InstitutionFactory(name_en="Kiln Studio", kind="studio")
+    InstitutionFactory(name_en="Clay Museum", kind="museum")
+    with translation.override("en"):
+        url = reverse("institutions:list")
+    assert "Kiln Studio" in client.get(url).text
+    assert queries(client, url) == 0
+    museums = client.get(url, {"kind": "museum"}).text
+    assert "Clay Museum" in museums and "Kiln Studio" not in museums
+    studio.name_en = "Kiln and Glaze Studio"
+    studio.save()
+    assert "Kiln and Glaze Studio" in client.get(url).text
+    # The page around the results is made on every request: the language links name
+    # the address asked for, filters and all.
+    assert 'href="/ko/institutions/?kind=museum"' in client.get(url, {"kind": "museum"}).text
+
+
+@pytest.mark.parametrize("name", ["cities:list", "institutions:list", "events:list"])
+def test_a_bad_page_number_is_never_remembered(client, name):
+    EventFactory()
+    InstitutionFactory()
+    with translation.override("en"):
+        url = reverse(name)
+    for _ in range(2):  # a remembered 404 would come back as a page of results
+        assert client.get(url, {"page": "2"}).status_code == 404
+    assert client.get(url, {"page": "1"}).status_code == 200
+
+
+def test_the_home_page_shows_an_edit_of_its_journey_at_once(client):
+    home = CityFactory(slug="home", is_home=True)
+    milestone = MilestoneFactory(city=home, title_en="Joined the network")
+    with translation.override("en"):
+        url = reverse("portal:home")
+    assert "Joined the network" in client.get(url).text
+    assert queries(client, url) == 0
+    milestone.title_en = "Joined the UNESCO network"
+    milestone.save()
+    assert "Joined the UNESCO network" in client.get(url).text
