@@ -72,6 +72,26 @@ def test_home_in_both_languages_with_switcher_links(client):
 
 
 @pytest.mark.django_db
+def test_the_kept_navigation_marks_the_section_of_each_page(client):
+    """The site's navigation is a fragment kept per language and section: each page
+    still marks its own section, in its own language."""
+    import re
+
+    def current(path):
+        navigation = client.get(path).text.split('class="site-nav"')[1].split("</nav>")[0]
+        return re.findall(r'<a href="([^"]+)" aria-current="page">', navigation)
+
+    assert current("/en/") == ["/en/"]
+    assert current("/en/institutions/") == ["/en/institutions/"]
+    assert current("/en/events/?when=past") == ["/en/events/"]
+    assert current("/ko/events/") == ["/ko/events/"]
+    assert current("/en/news/") == []  # in the footer, not the navigation
+    # The footer is kept per language too.
+    assert "직원 로그인" in client.get("/ko/news/").text
+    assert "Staff login" in client.get("/en/news/").text
+
+
+@pytest.mark.django_db
 def test_anonymous_pages_carry_no_cookie_or_csrf_token(client):
     response = client.get(reverse("portal:home"))
     assert response.cookies == {}
