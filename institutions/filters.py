@@ -4,12 +4,13 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.core.validators import RegexValidator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from institutions.models import Discipline, Institution, InstitutionKind
+from portal.cache import remember
 
 DISCIPLINE_CHOICES_KEY = "institutions:discipline-choices:{lang}"
 
@@ -34,12 +35,13 @@ def forget_discipline_choices(**kwargs):
 
 
 def city_suggestions():
-    """Cities that have a published institution, for the city field's suggestions.
-    The template calls it inside the filter form's cached fragment, so it is built and
-    run only when content has changed since the fragment was made."""
-    return (City.objects.published()
-            .filter(institutions__in=Institution.objects.published())
-            .distinct().only("slug", "name_ko", "name_en").order_by("slug"))
+    """Cities that have a published institution, for the city field's suggestions:
+    remembered until content changes, for the results of every address that shows
+    them. The template calls it only when it makes a list's results."""
+    return remember("institutions:city-suggestions", lambda: list(
+        City.objects.published()
+        .filter(Exists(Institution.objects.published().filter(city=OuterRef("pk"))))
+        .only("slug", "name_ko", "name_en").order_by("slug")))
 
 
 class InstitutionFilterForm(forms.Form):
