@@ -30,7 +30,8 @@ class FilteredListView(FilterView):
     results_template_name = None
 
     def get(self, request, *args, **kwargs):
-        page = request.GET.get(self.page_kwarg, "")
+        # The page number as asked (hashed: it is whatever the visitor typed).
+        page = hashlib.sha256(request.GET.get(self.page_kwarg, "").encode()).hexdigest()
         results = remember(f"list-results:{self.list_key()}:{page}", self.render_results)
         return self.render_to_response(self.get_page_context(results=results))
 
