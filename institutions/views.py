@@ -42,14 +42,11 @@ class InstitutionListView(FilteredListView):
             for value, label in InstitutionKind.choices
         ]
         context["kind_total"] = sum(counts.values())
-        # Called by the template inside the filter form's fragment, only to make it.
+        # Called by the template only where it shows them.
         context["city_suggestions"] = city_suggestions
         page = context.get("page_obj")
-        # Remembered with the page's keys, so that a page whose cards are remembered
-        # reads no row for its map either.
-        context["map_points"] = remember(
-            f"map-points:{self.list_key()}:{page.number}",
-            lambda: map_points(page.object_list)) if page else []
+        # Made with the results, which are kept per address (FilteredListView).
+        context["map_points"] = map_points(page.object_list) if page else []
         context["map"] = map_settings()
         return context
 

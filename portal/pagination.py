@@ -106,10 +106,9 @@ class PageRows(Sequence):
         return iter(self.rows)
 
 
-def remembered_rows(name, queryset, limit):
-    """The first ``limit`` rows of ``queryset`` as ``PageRows``: their keys remembered
-    until content changes, the rows read only if used (for cards not yet remembered) or
-    when the keys are found."""
+def first_rows(queryset, limit):
+    """The first ``limit`` rows of ``queryset`` as ``PageRows`` (one query, keys sorted
+    in a subquery), for cards inside a fragment that is itself kept until content
+    changes."""
     rows = KeysOrRows(queryset, 0, limit)
-    return rows.page_rows(remember(name, rows.keys))
-
+    return rows.page_rows(rows.keys())

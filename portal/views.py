@@ -15,7 +15,7 @@ from cities.views import home_city_context
 from events.models import Event
 from institutions.models import Institution
 from portal.models import News, Page
-from portal.pagination import KeysFirstPaginator, remembered_rows
+from portal.pagination import KeysFirstPaginator, first_rows
 from portal.publishing import PublishedDetailMixin
 
 HOME_NEWS_COUNT = 3
@@ -29,18 +29,15 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(home_city_context())
-        # What is on now and next, the latest institutions and news change only with
-        # content (or at midnight, which starts a new generation too). Each is a
-        # function the template calls only when it makes the page's body, which is kept
-        # until content changes; their keys are remembered, and their cards are shared
-        # with the lists.
-        context["home_events"] = functools.cache(lambda: remembered_rows(
-            "home-events", Event.objects.published().now_and_next(), HOME_EVENTS_COUNT))
-        context["home_institutions"] = functools.cache(lambda: remembered_rows(
-            "home-institutions", Institution.objects.published().for_home(),
-            HOME_INSTITUTIONS_COUNT))
-        context["home_news"] = functools.cache(lambda: remembered_rows(
-            "home-news", News.objects.published().for_listing(), HOME_NEWS_COUNT))
+        # What is on now and next, the latest institutions and news: functions the
+        # template calls only when it makes the page's body, which is kept until
+        # content changes (their cards are shared with the lists).
+        context["home_events"] = functools.cache(lambda: first_rows(
+            Event.objects.published().now_and_next(), HOME_EVENTS_COUNT))
+        context["home_institutions"] = functools.cache(lambda: first_rows(
+            Institution.objects.published().for_home(), HOME_INSTITUTIONS_COUNT))
+        context["home_news"] = functools.cache(lambda: first_rows(
+            News.objects.published().for_listing(), HOME_NEWS_COUNT))
         return context
 
 
