@@ -40,6 +40,6 @@ def site(request):
         "footer_pages": footer_links,
         # Fragment caches key on it ({% cache … content_generation … %}), so that they
         # are forgotten, like cached pages, as soon as content changes. Read once per
-        # page, not once per fragment (a list page has a fragment per card).
+        # page, not once per fragment (the footer, a body, a head).
         "content_generation": SimpleLazyObject(current_generation),
     }
