@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -56,6 +56,15 @@ class CityQuerySet(PublishableQuerySet):
     def home(self):
         """The office's own city (at most one, by a database constraint)."""
         return self.filter(is_home=True)
+
+    def home_and_partners(self):
+        """The home city and every city it has a published partnership with, on either
+        side, in one query (``is_home`` tells them apart): the home page reads them
+        together."""
+        partnered = Partnership.objects.published().filter(
+            Q(city=OuterRef("pk"), partner__is_home=True)
+            | Q(partner=OuterRef("pk"), city__is_home=True))
+        return self.filter(Q(is_home=True) | Exists(partnered))
 
     def by_name(self, lang=None):
         """Alphabetical in the page's language. Cities named in that language come

@@ -62,32 +62,35 @@ class CityDetailView(PublishedDetailMixin, DetailView):
 
 
 def home_city_context():
-    """What the home page shows about the home city: the city (remembered until content
-    changes) and ``home``, its journey and partner cities, read only when first used
-    (the page renders them inside a fragment kept until content changes). Without a
-    home city, just ``home_city = None``."""
-    home_city = remember(
-        "home-city", lambda: City.objects.published().home().defer("description").first())
-    if home_city is None:
+    """What the home page shows about the home city: ``home_city`` and ``home``, which
+    also holds its partner cities (both remembered until content changes) and its
+    journey, read only when first used (the page renders it inside a fragment kept
+    until content changes). Without a home city, just ``home_city = None``."""
+    home = remember("home-city", HomeCity.read)
+    if home is None:
         return {"home_city": None}
-    return {"home_city": home_city, "home": HomeCityParts(home_city)}
+    return {"home_city": home.city, "home": home}
 
 
-class HomeCityParts:
-    def __init__(self, city):
+class HomeCity:
+    def __init__(self, city, partner_cities):
         self.city = city
+        self.partner_cities = partner_cities
+
+    @classmethod
+    def read(cls):
+        """The published home city with its partner cities, or None."""
+        cities = list(City.objects.published().home_and_partners().defer("description"))
+        home = next((city for city in cities if city.is_home), None)
+        if home is None:
+            return None
+        partners = sorted((city for city in cities if not city.is_home),
+                          key=lambda city: str(city).casefold())
+        return cls(home, partners)
 
     @cached_property
     def milestones(self):
         return list(self.city.milestones.published())
-
-    @cached_property
-    def partner_cities(self):
-        partners = {}
-        for partnership in Partnership.objects.published().involving(self.city):
-            other = partnership.other_city(self.city)
-            partners[other.pk] = other
-        return sorted(partners.values(), key=lambda city: str(city).casefold())
 
     @cached_property
     def partner_country_count(self):

@@ -12,6 +12,7 @@ bypasses the cache and sees live pages with their preview banners.
 
 import datetime
 import hashlib
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,7 +22,7 @@ from django.utils.cache import set_response_etag
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pagecache:generation"
-NEXT_CHANGE_KEY = "pagecache:next-change"
+STATE_KEY = "pagecache:site-state"
 MAX_AGE = 600
 
 
@@ -43,30 +44,55 @@ def generation():
 def new_generation(**kwargs):
     """Forget every cached page (by moving on to a new key space)."""
     cache.set(GENERATION_KEY, timezone.now().timestamp(), None)
-    cache.delete(NEXT_CHANGE_KEY)
+    cache.delete(STATE_KEY)
+
+
+class SiteState(NamedTuple):
+    change_at: datetime.datetime
+    footer_pages: list
+
+
+def site_state():
+    """What every page needs from the database once per content generation: when cached
+    content next goes out of date on its own (the next scheduled publication, the next
+    start or end of a timed event today, or the next local midnight, whichever comes
+    first) and the footer's page links. Both are read in one query, remembered until
+    content changes: a first request after a change then costs no more than the
+    queries for its own content."""
+    value = cache.get(STATE_KEY)
+    if value is None:
+        value = read_site_state()
+        cache.set(STATE_KEY, value, MAX_AGE)
+    return value
+
+
+def read_site_state():
+    from portal.footer import footer_rows, in_footer_shape
+
+    now = timezone.localtime()
+    midnight = (now + datetime.timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0)
+    # Every model's next scheduled publication and the times at which content's pages
+    # change with the clock (an event becoming "now on"), each a single-value query.
+    times = []
+    for model in content_models():
+        if hasattr(model.objects, "next_publication"):
+            times.append(model.objects.next_publication())
+        if hasattr(model.objects, "clock_changes"):
+            times.extend(model.objects.clock_changes(now))
+    rows = footer_rows().union(*map(in_footer_shape, times), all=True)
+    change_at, footer_pages = midnight, []
+    for time, *page in rows:
+        if time is None:
+            footer_pages.append(tuple(page))
+        else:
+            change_at = min(change_at, time)
+    return SiteState(change_at, sorted(footer_pages))
 
 
 def next_change():
-    """When cached pages next go out of date on their own: the next scheduled
-    publication, the next start or end of a timed event today, or the next local
-    midnight, whichever comes first."""
-    value = cache.get(NEXT_CHANGE_KEY)
-    if value is None:
-        now = timezone.localtime()
-        midnight = (now + datetime.timedelta(days=1)).replace(
-            hour=0, minute=0, second=0, microsecond=0)
-        # One query for every model's next scheduled publication and for content
-        # whose pages change with the clock (an event becoming "now on").
-        parts = []
-        for model in content_models():
-            if hasattr(model.objects, "next_publication"):
-                parts.append(model.objects.next_publication())
-            if hasattr(model.objects, "clock_changes"):
-                parts.extend(model.objects.clock_changes(now))
-        times = parts[0].union(*parts[1:], all=True) if parts else []
-        value = min([midnight, *(time for time in times if time)])
-        cache.set(NEXT_CHANGE_KEY, value, MAX_AGE)
-    return value
+    """When cached pages next go out of date on their own (``site_state``)."""
+    return site_state().change_at
 
 
 def seconds_until(change_at, now):

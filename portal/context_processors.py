@@ -26,13 +26,13 @@ def site(request):
                     else translate_url(path, code)),
             "is_current": code == current,
         })
-    title_index = 2 if current == "en" else 1
 
     def footer_links():
         # Called by the template that shows them (not by the admin's, for example).
         return [
-            {"slug": page[0], "title": page[title_index] or page[3 - title_index]}
-            for page in footer_pages()
+            {"slug": slug,
+             "title": (title_en or title_ko) if current == "en" else (title_ko or title_en)}
+            for _order, slug, title_ko, title_en in footer_pages()
         ]
 
     return {

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cities.models import City, CreativeField, Partnership
 from portal.fields import DatePrecision
@@ -95,6 +95,19 @@ def test_involving_finds_both_directions_and_hides_draft_cities():
     assert found == {outgoing, incoming}
     assert outgoing.other_city(home) == outgoing.partner
     assert incoming.other_city(home) == incoming.city
+
+
+def test_home_and_partners_reads_the_home_city_and_its_public_partners_once_each():
+    home = CityFactory(is_home=True)
+    outgoing = PartnershipFactory(city=home).partner
+    incoming = PartnershipFactory(partner=home).city
+    PartnershipFactory(city=home, partner=outgoing, kind="mou")  # a second tie
+    PartnershipFactory(city=home, partner=CityFactory(status="draft"))
+    PartnershipFactory(city=home, status="draft")
+    PartnershipFactory(city=home, publish_at=timezone.now() + datetime.timedelta(days=1))
+    PartnershipFactory()  # between two other cities
+    cities = list(City.objects.published().home_and_partners())
+    assert sorted(city.pk for city in cities) == sorted([home.pk, outgoing.pk, incoming.pk])
 
 
 def test_partial_dates_for_time_elements():

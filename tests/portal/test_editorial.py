@@ -289,8 +289,8 @@ def test_a_scheduled_footer_page_appears_on_time(client, monkeypatch):
 @pytest.mark.parametrize("size", [3, 60])
 def test_news_list_queries_do_not_grow(client, django_assert_max_num_queries, size):
     NewsFactory.create_batch(size)
-    # Count and page of news, the footer's two and the next scheduled change of any
-    # content, which keys the remembered cards (caches are cold in each test).
+    # Count and page of news, and the next scheduled change of any content (which keys
+    # what is remembered) read with the footer's links (caches are cold in each test).
     with django_assert_max_num_queries(5):
         assert client.get(reverse("portal:news-list")).status_code == 200
 
