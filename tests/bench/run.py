@@ -622,8 +622,11 @@ def target_misses(rows, rss):
             misses.append(f"{where}: p99 {row['p99_vs_ceiling']:.1f}× the ceiling's "
                           f"(target ≤ {TARGETS['p99_factor']:.0f}×)")
         if row["concurrency"] == min(r["concurrency"] for r in rows):
-            if row["queries"] is not None and row["queries"] > TARGETS["queries"]:
-                misses.append(f"{where}: {row['queries']} queries (target ≤ 6)")
+            # Both the repeated request and the first (when what the page is made of
+            # is not yet remembered) count.
+            most = max(filter(None, (row["queries"], row.get("queries_first"))), default=0)
+            if most > TARGETS["queries"]:
+                misses.append(f"{where}: {most} queries (target ≤ 6)")
             if row["page_gzip_bytes"] and row["page_gzip_bytes"] > TARGETS["page_gzip_kb"] * 1024:
                 misses.append(f"{where}: {kb(row['page_gzip_bytes'])} KB gzipped with CSS/JS "
                               f"(target ≤ {TARGETS['page_gzip_kb']} KB)")
