@@ -61,18 +61,10 @@ class CityDetailView(PublishedDetailMixin, DetailView):
         return context
 
 
-def home_city_context():
-    """What the home page shows about the home city: ``home_city`` and ``home``, which
-    also holds its partner cities (both remembered until content changes) and its
-    journey, read only when first used (the page renders it inside a fragment kept
-    until content changes). Without a home city, just ``home_city = None``."""
-    home = remember("home-city", HomeCity.read)
-    if home is None:
-        return {"home_city": None}
-    return {"home_city": home.city, "home": home}
-
-
 class HomeCity:
+    """What the home page shows about the home city: the city, its partner cities (read
+    with it in one query) and its journey (read when first used)."""
+
     def __init__(self, city, partner_cities):
         self.city = city
         self.partner_cities = partner_cities

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from cities.models import City
-from cities.views import home_city_context
+from cities.views import HomeCity
 from events.models import Event
 from institutions.models import Institution
 from portal.models import News, Page
@@ -28,10 +28,11 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(home_city_context())
-        # What is on now and next, the latest institutions and news: functions the
-        # template calls only when it makes the page's body, which is kept until
-        # content changes (their cards are shared with the lists).
+        # The home city with its partners and journey, what is on now and next, the
+        # latest institutions and news: functions the template calls only when it makes
+        # the page's title or body, which are kept until content changes (the cards are
+        # shared with the lists).
+        context["home"] = functools.cache(HomeCity.read)
         context["home_events"] = functools.cache(lambda: first_rows(
             Event.objects.published().now_and_next(), HOME_EVENTS_COUNT))
         context["home_institutions"] = functools.cache(lambda: first_rows(

@@ -284,7 +284,7 @@ def test_home_shows_the_home_city_journey_and_partners(client):
     PartnershipFactory(city=home, partner=CityFactory(name_en="Jinju", country="KR"))
     response = client.get(url("portal:home"))
     text = response.text
-    assert response.context["home_city"] == home
+    assert response.context["home"]().city == home
     assert "UNESCO Creative City of Crafts and Folk Art since 2025" in text
     assert "The craft capital." in text
     assert '<ol class="timeline">' in text
@@ -292,7 +292,7 @@ def test_home_shows_the_home_city_journey_and_partners(client):
     assert '<time datetime="2025-10-31">31 Oct 2025</time>' in text
     assert "Draft step" not in text
     assert "3 partner cities" in text and "3 countries" in text
-    assert [c.name_en for c in response.context["home"].partner_cities] == [
+    assert [c.name_en for c in response.context["home"]().partner_cities] == [
         "Jinju", "Kanazawa", "Limoges"]
     # The other apps' slots are still there.
     assert 'id="home-events"' in text and 'id="home-institutions"' in text
@@ -310,7 +310,7 @@ def test_home_without_a_home_city_says_so(client):
     CityFactory(is_home=True, status="draft")
     response = client.get(url("portal:home"))
     assert response.status_code == 200
-    assert response.context["home_city"] is None
+    assert response.context["home"]() is None
     assert "The home city of this portal has not been chosen yet." in response.text
     assert 'id="home-events"' in response.text
 
