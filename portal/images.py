@@ -17,13 +17,16 @@ from django.db import models
 from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+# Pillow is imported by the functions that check or resize an upload, not here: public
+# pages only name images, and a worker that serves them never loads it (about 2 MB).
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 def _open_checked(file):
     """Open ``file`` as an image and prove it is one we accept, or raise ValidationError."""
+    from PIL import Image, UnidentifiedImageError
+
     size = getattr(file, "size", None)
     if size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
@@ -85,6 +88,8 @@ def validate_image_file(value):
 def sanitised_image(file):
     """Return the bytes of ``file`` re-encoded in its own format, upright, without
     EXIF, XMP or text chunks, and the extension that goes with them."""
+    from PIL import ImageOps
+
     image = _open_checked(file)
     source_format = image.format
     image = ImageOps.exif_transpose(image)
@@ -126,6 +131,8 @@ class SafeImageFieldFile(ImageFieldFile):
         self._write_renditions(data)
 
     def _write_renditions(self, data):
+        from PIL import Image
+
         with Image.open(io.BytesIO(data)) as image:
             image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
             for width in rendition_widths(image.width):

@@ -112,3 +112,19 @@ def test_without_javascript_the_list_is_complete(browser, live_server, directory
         assert page.locator(".institution-card h2").all_inner_texts() == ["한국도예고등학교"]
     finally:
         context.close()
+
+
+def test_every_file_the_directory_and_its_map_ask_for_is_served(page, live_server, directory):
+    """Static files are kept under their hashed names only (settings:
+    WHITENOISE_KEEP_ONLY_HASHED_FILES): the page, Leaflet and its marker images must
+    name them so."""
+    page.route(TILES, lambda route: route.abort())
+    own = []
+    page.on("response", lambda response: own.append((response.url, response.status))
+            if response.url.startswith(live_server.url) else None)
+    page.goto(list_url(live_server))
+    page.get_by_role("button", name="지도에서 보기").click()
+    page.locator(".leaflet-marker-icon").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert [url for url, status in own if status >= 400] == []
+    assert any("/static/vendor/leaflet/" in url and url.endswith(".png") for url, _ in own)

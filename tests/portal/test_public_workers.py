@@ -23,7 +23,7 @@ for path in ("/ko/", "/en/institutions/", "/ko/events/", "/ko/cities/"):
     assert response.status_code == 200, (path, response.status_code)
     assert reverse("admin:index") in response.text  # the footer's staff link
 assert client.get(reverse("admin:index")).status_code == 404
-loaded = [name for name in ("openpyxl", "tablib", "import_export.admin", "cities.admin",
+loaded = [name for name in ("openpyxl", "tablib", "PIL", "import_export.admin", "cities.admin",
                             "institutions.admin", "events.admin", "portal.admin")
           if name in sys.modules]
 assert not loaded, loaded
