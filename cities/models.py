@@ -60,10 +60,11 @@ class CityQuerySet(PublishableQuerySet):
     def home_and_partners(self):
         """The home city and every city it has a published partnership with, on either
         side, in one query (``is_home`` tells them apart): the home page reads them
-        together."""
+        together. Partners only while the home city itself is public."""
+        public_home = City.objects.published().home().values("pk")
         partnered = Partnership.objects.published().filter(
-            Q(city=OuterRef("pk"), partner__is_home=True)
-            | Q(partner=OuterRef("pk"), city__is_home=True))
+            Q(city=OuterRef("pk"), partner__in=public_home)
+            | Q(partner=OuterRef("pk"), city__in=public_home))
         return self.filter(Q(is_home=True) | Exists(partnered))
 
     def by_name(self, lang=None):

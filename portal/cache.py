@@ -44,7 +44,6 @@ def generation():
 def new_generation(**kwargs):
     """Forget every cached page (by moving on to a new key space)."""
     cache.set(GENERATION_KEY, timezone.now().timestamp(), None)
-    cache.delete(STATE_KEY)
 
 
 class SiteState(NamedTuple):
@@ -59,15 +58,18 @@ def site_state():
     first) and the footer's page links. Both are read in one query, remembered until
     content changes: a first request after a change then costs no more than the
     queries for its own content."""
-    value = cache.get(STATE_KEY)
+    # Kept under the generation it was read in: a request that read the database just
+    # before a save stores what it read where no later request looks.
+    key = f"{STATE_KEY}:{generation()}"
+    value = cache.get(key)
     if value is None:
         value = read_site_state()
-        cache.set(STATE_KEY, value, MAX_AGE)
+        cache.set(key, value, MAX_AGE)
     return value
 
 
 def read_site_state():
-    from portal.footer import footer_rows, in_footer_shape
+    from portal.footer import FooterPage, footer_rows, with_empty_footer_columns
 
     now = timezone.localtime()
     midnight = (now + datetime.timedelta(days=1)).replace(
@@ -80,12 +82,13 @@ def read_site_state():
             times.append(model.objects.next_publication())
         if hasattr(model.objects, "clock_changes"):
             times.extend(model.objects.clock_changes(now))
-    rows = footer_rows().union(*map(in_footer_shape, times), all=True)
+    rows = footer_rows().union(*map(with_empty_footer_columns, times), all=True)
     change_at, footer_pages = midnight, []
-    for time, *page in rows:
-        if time is None:
-            footer_pages.append(tuple(page))
-        else:
+    for time, *columns in rows:
+        page = FooterPage._make(columns)
+        if page.slug is not None:
+            footer_pages.append(page)
+        elif time is not None:
             change_at = min(change_at, time)
     return SiteState(change_at, sorted(footer_pages))
 

@@ -30,9 +30,10 @@ def site(request):
     def footer_links():
         # Called by the template that shows them (not by the admin's, for example).
         return [
-            {"slug": slug,
-             "title": (title_en or title_ko) if current == "en" else (title_ko or title_en)}
-            for _order, slug, title_ko, title_en in footer_pages()
+            {"slug": page.slug,
+             "title": (page.title_en or page.title_ko) if current == "en"
+             else (page.title_ko or page.title_en)}
+            for page in footer_pages()
         ]
 
     return {

@@ -108,6 +108,10 @@ def test_home_and_partners_reads_the_home_city_and_its_public_partners_once_each
     PartnershipFactory()  # between two other cities
     cities = list(City.objects.published().home_and_partners())
     assert sorted(city.pk for city in cities) == sorted([home.pk, outgoing.pk, incoming.pk])
+    # A home city not (or not yet) public shows no partners either.
+    home.status = "draft"
+    home.save()
+    assert list(City.objects.published().home_and_partners()) == []
 
 
 def test_partial_dates_for_time_elements():

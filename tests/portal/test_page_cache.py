@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.publishing import PublicationStatus
-from tests.factories import NewsFactory
+from tests.factories import EventFactory, NewsFactory, PageFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
@@ -101,6 +101,23 @@ def test_remembered_values_last_until_content_changes():
     assert remember("answer", build) == 2
     with translation.override("en"):  # one value per language
         assert remember("answer", build) == 3
+
+
+def test_the_next_change_and_the_footer_are_read_in_one_query(django_assert_num_queries):
+    from portal.cache import site_state
+
+    soon = timezone.now() + datetime.timedelta(minutes=7)
+    NewsFactory(publish_at=soon)
+    EventFactory(publish_at=soon + datetime.timedelta(minutes=1))
+    PageFactory(slug="privacy", title_ko="개인정보", title_en="Privacy", footer_order=2)
+    PageFactory(slug="about", title_ko="소개", title_en="", footer_order=1)
+    PageFactory(slug="logo", in_footer=False)
+    PageFactory(slug="later", publish_at=soon)  # its time counts; its link not yet
+    with django_assert_num_queries(1):
+        state = site_state()
+    assert state.change_at == soon
+    assert [(page.slug, page.title_ko, page.title_en) for page in state.footer_pages] == [
+        ("about", "소개", ""), ("privacy", "개인정보", "Privacy")]
 
 
 def test_remember_each_builds_only_what_is_missing():
