@@ -587,19 +587,29 @@ def print_tables(db, mode, measured, rows):
         log(f"note: {name}: {note}")
 
 
-def print_comparison(rows):
-    """PostgreSQL's req/s against SQLite's, page by page, when both were measured."""
+def database_pairs(rows):
+    """(PostgreSQL row, SQLite row) for each page, mode and concurrency measured on both."""
     sqlite = {(r["mode"], r["concurrency"], r["name"]): r for r in rows if r["db"] == "sqlite"}
-    pairs = [(r, sqlite[key]) for r in rows if r["db"] == "postgres"
-             and (key := (r["mode"], r["concurrency"], r["name"])) in sqlite]
+    return [(r, sqlite[key]) for r in rows if r["db"] == "postgres"
+            and (key := (r["mode"], r["concurrency"], r["name"])) in sqlite
+            and r.get("ratio") and sqlite[key].get("ratio")]
+
+
+def print_comparison(rows):
+    """PostgreSQL against SQLite, page by page. The two run minutes apart, and a machine's
+    speed drifts between them (the ceiling's own req/s moves by a third on a busy
+    machine), so the comparison is of each page's share of the ceiling measured beside
+    it, as every other target is; the raw req/s are shown too."""
+    pairs = database_pairs(rows)
     if not pairs:
         return
-    log("\n== PostgreSQL against SQLite (req/s) ==")
-    log(f"{'mode':<9} {'conn':>4}  {'page':<22} {'SQLite':>8} {'Postgres':>9} {'PG/SQLite':>9}")
+    log("\n== PostgreSQL against SQLite (share of the ceiling; req/s) ==")
+    log(f"{'mode':<9} {'conn':>4}  {'page':<22} {'SQLite':>7} {'Postgres':>8} "
+        f"{'PG/SQLite':>9} {'req/s SQLite':>12} {'Postgres':>8}")
     for pg, lite in pairs:
-        if pg.get("rps") and lite.get("rps"):
-            log(f"{pg['mode']:<9} {pg['concurrency']:>4}  {pg['name']:<22} {lite['rps']:>8.1f} "
-                f"{pg['rps']:>9.1f} {pg['rps'] / lite['rps'] * 100:>8.0f}%")
+        log(f"{pg['mode']:<9} {pg['concurrency']:>4}  {pg['name']:<22} "
+            f"{lite['ratio'] * 100:>6.1f}% {pg['ratio'] * 100:>7.1f}% "
+            f"{pg['ratio'] / lite['ratio'] * 100:>8.0f}% {lite['rps']:>12.1f} {pg['rps']:>8.1f}")
 
 
 def target_misses(rows, rss):
@@ -635,14 +645,11 @@ def target_misses(rows, rss):
     for label, sizes in rss.items():
         if sizes and max(sizes) > TARGETS["rss_mb"]:
             misses.append(f"{label}: worker RSS {max(sizes)} MB (target ≤ 80 MB)")
-    by_key = {(r["db"], r["mode"], r["concurrency"], r["name"]): r for r in rows}
-    for (db, mode, concurrency, name), row in by_key.items():
-        other = by_key.get(("sqlite", mode, concurrency, name))
-        compared = db == "postgres" and other and row.get("rps") and other.get("rps")
-        if compared and row["rps"] < TARGETS["postgres_vs_sqlite"] * other["rps"]:
-            misses.append(f"postgres/{mode}/c{concurrency} {name}: "
-                          f"{row['rps'] / other['rps'] * 100:.0f} % of SQLite's req/s "
-                          "(target ≥ 80 %)")
+    for pg, lite in database_pairs(rows):
+        if pg["ratio"] < TARGETS["postgres_vs_sqlite"] * lite["ratio"]:
+            misses.append(f"postgres/{pg['mode']}/c{pg['concurrency']} {pg['name']}: "
+                          f"{pg['ratio'] / lite['ratio'] * 100:.0f} % of SQLite's share of "
+                          "the ceiling (target ≥ 80 %)")
     return misses
 
 
