@@ -42,8 +42,10 @@ def generation():
 
 
 def new_generation(**kwargs):
-    """Forget every cached page (by moving on to a new key space)."""
-    cache.set(GENERATION_KEY, timezone.now().timestamp(), None)
+    """Forget every cached page (by moving on to a new key space); the new generation."""
+    stamp = timezone.now().timestamp()
+    cache.set(GENERATION_KEY, stamp, None)
+    return stamp
 
 
 class SiteState(NamedTuple):
@@ -51,8 +53,9 @@ class SiteState(NamedTuple):
     footer_pages: list
 
 
-def site_state():
-    """What every page needs from the database once per content generation: when cached
+def site_state(stamp):
+    """What every page needs from the database once per content generation (``stamp``,
+    the generation it is read in): when cached
     content next goes out of date on its own (the next scheduled publication, the next
     start or end of a timed event today, or the next local midnight, whichever comes
     first) and the footer's page links. Both are read in one query, remembered until
@@ -60,7 +63,7 @@ def site_state():
     queries for its own content."""
     # Kept under the generation it was read in: a request that read the database just
     # before a save stores what it read where no later request looks.
-    key = f"{STATE_KEY}:{generation()}"
+    key = f"{STATE_KEY}:{stamp}"
     value = cache.get(key)
     if value is None:
         value = read_site_state()
@@ -93,31 +96,28 @@ def read_site_state():
     return SiteState(change_at, sorted(footer_pages))
 
 
-def next_change():
-    """When cached pages next go out of date on their own (``site_state``)."""
-    return site_state().change_at
-
-
 def seconds_until(change_at, now):
     """How long an entry made ``now`` may be kept: until ``change_at``, and never longer
     than MAX_AGE (so that a lost signal costs minutes, not days)."""
     return min(MAX_AGE, max(1, int((change_at - now).total_seconds())))
 
 
-def up_to_date_change_time(now):
-    """The next time cached content goes out of date, after starting a new generation if
-    that time has already passed (a scheduled record has just gone live)."""
-    change_at = next_change()
+def current(now):
+    """The content generation ``now`` and when cached content next goes out of date on
+    its own, after starting a new generation if that time has already passed (a
+    scheduled record has just gone live). Two cache reads, on every request."""
+    stamp = generation()
+    change_at = site_state(stamp).change_at
     if change_at <= now:
-        new_generation()
-        change_at = next_change()
-    return change_at
+        stamp = new_generation()
+        change_at = site_state(stamp).change_at
+    return stamp, change_at
 
 
 def current_generation():
     """The content generation now (for template fragment caches keyed by it)."""
-    up_to_date_change_time(timezone.now())
-    return generation()
+    stamp, _change_at = current(timezone.now())
+    return stamp
 
 
 def remember(name, build):
@@ -125,8 +125,8 @@ def remember(name, build):
     (the same generations and times as the page cache), per language. For parts of a
     page that are costly and shared by every request, such as the home city's journey."""
     now = timezone.now()
-    change_at = up_to_date_change_time(now)
-    key = f"content:{generation()}:{get_language()}:{name}"
+    stamp, change_at = current(now)
+    key = f"content:{stamp}:{get_language()}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()
@@ -140,8 +140,8 @@ def remember_each(names, build):
     longer) remembered. For lists whose every row renders the same way until content
     changes, such as the events of a calendar feed."""
     now = timezone.now()
-    change_at = up_to_date_change_time(now)
-    prefix = f"content:{generation()}:{get_language()}:"
+    stamp, change_at = current(now)
+    prefix = f"content:{stamp}:{get_language()}:"
     found = cache.get_many([prefix + name for name in names])
     values = {name: found[prefix + name] for name in names if prefix + name in found}
     missing = [name for name in names if name not in values]
@@ -166,10 +166,10 @@ class AnonymousPageCacheMiddleware:
         if not self.applies_to(request):
             return self.get_response(request)
         now = timezone.now()
-        change_at = up_to_date_change_time(now)
+        stamp, change_at = current(now)
         # Scheme and host are part of the key: feeds and calendars carry absolute links.
         address = request.build_absolute_uri()
-        key = f"pagecache:{generation()}:{hashlib.sha256(address.encode()).hexdigest()}"
+        key = f"pagecache:{stamp}:{hashlib.sha256(address.encode()).hexdigest()}"
         response = cache.get(key)
         if response is not None:
             response["X-Page-Cache"] = "hit"

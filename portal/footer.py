@@ -31,9 +31,9 @@ def footer_pages():
     Read with the next change time (``portal.cache.site_state``) in one query per
     content generation: a page saved, deleted or reaching its publication time starts
     a new one, so the footer never waits for it."""
-    from portal.cache import site_state
+    from portal.cache import generation, site_state
 
-    return site_state().footer_pages
+    return site_state(generation()).footer_pages
 
 
 def footer_rows():

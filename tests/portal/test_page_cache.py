@@ -104,7 +104,7 @@ def test_remembered_values_last_until_content_changes():
 
 
 def test_the_next_change_and_the_footer_are_read_in_one_query(django_assert_num_queries):
-    from portal.cache import site_state
+    from portal.cache import generation, site_state
 
     soon = timezone.now() + datetime.timedelta(minutes=7)
     NewsFactory(publish_at=soon)
@@ -114,7 +114,7 @@ def test_the_next_change_and_the_footer_are_read_in_one_query(django_assert_num_
     PageFactory(slug="logo", in_footer=False)
     PageFactory(slug="later", publish_at=soon)  # its time counts; its link not yet
     with django_assert_num_queries(1):
-        state = site_state()
+        state = site_state(generation())
     assert state.change_at == soon
     assert [(page.slug, page.title_ko, page.title_en) for page in state.footer_pages] == [
         ("about", "소개", ""), ("privacy", "개인정보", "Privacy")]
