@@ -39,7 +39,7 @@ format: install
 # catalogs in pure Python so that nothing else needs gettext.
 messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages --locale ko --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
-	$(BIN)/python -m portal.compile_catalogs
+	$(BIN)/python -m portal.blocks.compile_catalogs
 
 # The benchmark (tests/bench/README.md): the public pages under load at city-network
 # scale, against a minimal Django view measured in the same run. Needs wrk (installed

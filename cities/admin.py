@@ -6,9 +6,9 @@ from modeltranslation.admin import TranslationTabularInline
 
 from cities.models import City, Milestone, Partnership
 from cities.resources import CityResource
-from portal.admin import PUBLICATION_FIELDSET, ContentAdmin, PublicationGuard
-from portal.dates import format_partial_date
-from portal.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
+from portal.blocks.admin import PUBLICATION_FIELDSET, ContentAdmin, PublicationGuard
+from portal.blocks.dates import format_partial_date
+from portal.blocks.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
 
 # Editors paste addresses without a scheme; assume https (Django 6's default) for them.
 

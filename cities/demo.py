@@ -21,8 +21,8 @@ from django.utils.text import slugify
 
 from cities.models import City, CreativeField, Milestone, Partnership, PartnershipKind
 from cities.resources import CityResource
-from portal.fields import DatePrecision
-from portal.publishing import PublicationStatus
+from portal.blocks.fields import DatePrecision
+from portal.blocks.publishing import PublicationStatus
 
 DATA = Path(__file__).resolve().parent / "demo"
 PUBLISHED = PublicationStatus.PUBLISHED

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cities.models import City, CreativeField, Region
-from portal.cache import remember
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -17,8 +16,7 @@ class CityFilter(django_filters.FilterSet):
     """The network directory's filters (also what a feed or the API would reuse).
 
     Every control is a short select or a text box: the country select lists only the
-    countries that have a published city (a few dozen), remembered until content
-    changes.
+    countries that have a published city (a few dozen).
     """
 
     q = django_filters.CharFilter(
@@ -41,9 +39,9 @@ class CityFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data=data, queryset=queryset, **kwargs)
         # Set before the form is built, so that validating and rendering share them.
-        self.filters["country"].extra["choices"] = remember("city-country-choices", lambda: sorted(
+        self.filters["country"].extra["choices"] = sorted(
             ((code, countries.name(code)) for code in set(City.objects.published().countries())),
-            key=lambda choice: choice[1]))
+            key=lambda choice: choice[1])
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value.strip()) if value.strip() else queryset

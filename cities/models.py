@@ -7,9 +7,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from portal.fields import DatePrecision, latitude_field, longitude_field, year_field
-from portal.images import Illustrated
-from portal.publishing import Publishable, PublishableQuerySet
+from portal.blocks.fields import DatePrecision, latitude_field, longitude_field, year_field
+from portal.blocks.images import Illustrated
+from portal.blocks.publishing import Publishable, PublishableQuerySet
 
 
 class CreativeField(models.TextChoices):

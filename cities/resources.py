@@ -5,7 +5,7 @@ region, field, year); values may be written as people write them ("Asia and the
 Pacific", "Crafts and Folk Art", "Korea, Republic of") or as the codes the site stores.
 A row is matched to an existing city by its slug, made from the English name when the
 file has no slug column. Any bad row stops the whole import (nothing is written), and
-the preview names the row and the column (portal.spreadsheets.SpreadsheetResource). The
+the preview names the row and the column (portal.blocks.spreadsheets.SpreadsheetResource). The
 status column is exported; it is imported only for people who may publish.
 """
 
@@ -18,8 +18,8 @@ from django_countries import countries
 from import_export import fields, widgets
 
 from cities.models import City, CreativeField, Region
-from portal.publishing import PublicationStatus
-from portal.spreadsheets import LabelledChoiceWidget, SpreadsheetResource, YearWidget
+from portal.blocks.publishing import PublicationStatus
+from portal.blocks.spreadsheets import LabelledChoiceWidget, SpreadsheetResource, YearWidget
 
 
 class CountryWidget(widgets.Widget):

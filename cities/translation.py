@@ -1,5 +1,5 @@
 from cities.models import City, Milestone, Partnership
-from portal.publishing import register_content
+from portal.blocks.content import register_content
 
 register_content(City, ["name", "summary", "description", "focal_point", "image_alt"])
 register_content(Partnership, ["title", "description"])

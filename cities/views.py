@@ -1,5 +1,3 @@
-import functools
-
 from django.db.models import F
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
@@ -7,23 +5,22 @@ from django.views.generic import DetailView
 from cities.filters import CityFilter
 from cities.models import City, CreativeField, Partnership
 from events.models import Event
-from portal.cache import remember
-from portal.listing import FilteredListView
-from portal.publishing import PublishedDetailMixin
+from portal.blocks.caching import cached_page, links
+from portal.blocks.listing import FilteredListView
+from portal.blocks.publishing import PublishedDetailMixin
 
 
+@cached_page(params=[CityFilter, "page"], free_text=["q"], depends_on=[City])
 class CityListView(FilteredListView):
     filterset_class = CityFilter
     template_name = "cities/city_list.html"
-    results_template_name = "cities/_results.html"
 
     def get_queryset(self):
         return City.objects.published().for_listing().by_name()
 
     @cached_property
     def field_totals(self):
-        # Remembered like the list's total: the counts change only with content.
-        return remember(f"field-totals:{self.list_key()}", self.filterset.field_totals)
+        return self.filterset.field_totals()
 
     def total_from_facets(self):
         return self.facet_total(self.field_totals, "field")
@@ -41,23 +38,28 @@ class CityListView(FilteredListView):
 JOINT_EVENTS_SHOWN = 10
 
 
+# The profile lists what points at the city (partnerships, milestones) and the events
+# linked to its partnerships.
+@cached_page(depends_on=[lambda view: [
+    links(view.object), *(links(partnership) for partnership, _city in view.partnerships)]])
 class CityDetailView(PublishedDetailMixin, DetailView):
     model = City
     template_name = "cities/city_detail.html"
 
+    @cached_property
+    def partnerships(self):
+        city = self.object
+        return [(partnership, partnership.other_city(city))
+                for partnership in Partnership.objects.published().involving(city)]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
-        # Called only when the page's fragment (kept until content changes) is made:
-        # building the queries costs too.
-        context["partnerships"] = functools.cache(lambda: [
-            (partnership, partnership.other_city(city))
-            for partnership in Partnership.objects.published().involving(city)
-        ])
-        context["milestones"] = functools.cache(lambda: list(city.milestones.published()))
-        context["joint_events"] = functools.cache(lambda: list(
+        context["partnerships"] = self.partnerships
+        context["milestones"] = city.milestones.published()
+        context["joint_events"] = (
             Event.objects.published().joint_with(city).for_listing()
-            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:JOINT_EVENTS_SHOWN]))
+            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:JOINT_EVENTS_SHOWN])
         return context
 
 

@@ -11,8 +11,8 @@ from modeltranslation.admin import TranslationStackedInline
 
 from events.models import Event, EventSeries
 from events.templatetags.events_tags import format_event_when
-from portal.admin import PUBLICATION_FIELDSET, ContentAdmin, PublicationGuard
-from portal.publishing import PublicationStatus
+from portal.blocks.admin import PUBLICATION_FIELDSET, ContentAdmin, PublicationGuard
+from portal.blocks.publishing import PublicationStatus
 
 
 class WhenListFilter(admin.SimpleListFilter):

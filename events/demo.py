@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from cities.models import City
 from events.models import Attendance, Event, EventKind, EventSeries, EventStatus
 from institutions.models import Institution, InstitutionKind
-from portal.publishing import PublicationStatus
+from portal.blocks.publishing import PublicationStatus
 
 CSV_PATH = Path(__file__).parent / "demo" / "events.csv"
 PUBLISHED = PublicationStatus.PUBLISHED

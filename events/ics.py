@@ -19,7 +19,6 @@ What real calendar clients need and this module guarantees:
 
 import datetime
 import functools
-import hashlib
 import zoneinfo
 
 from django.conf import settings
@@ -29,8 +28,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
-from events.models import Event, EventStatus
-from portal.cache import remember_each
+from events.models import EventStatus
 
 PRODID = "-//Creative City Portal//Events//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -117,28 +115,6 @@ def to_vevent(event, url):
 
 def build_calendar(events, request, name):
     """The calendar of these events, as bytes."""
-    events = list(events)
-    return assemble(request, name, [(event.pk, event.is_timed) for event in events],
-                    load=lambda keys: [event for event in events if event.pk in keys])
-
-
-def build_feed(queryset, request, name, limit):
-    """The calendar of the first ``limit`` events of ``queryset``. Each event's VEVENT is
-    remembered until content changes (``portal.cache.remember_each``): serialising
-    hundreds of them, and making hundreds of model instances to do it, is most of what a
-    feed costs, and feeds with other filters share them. So the feed reads only its
-    events' keys, and loads the rows of those not remembered."""
-    keys = [
-        (pk, Event.timed(all_day, starts_at, ends_at))
-        for pk, all_day, starts_at, ends_at in
-        queryset.values_list("pk", "all_day", "starts_at", "ends_at")[:limit]
-    ]
-    return assemble(request, name, keys, load=lambda pks: queryset.order_by().filter(pk__in=pks))
-
-
-def assemble(request, name, keys, load):
-    """The calendar for ``keys`` ((pk, is timed) in order); ``load(pks)`` gives the
-    events whose VEVENT is not remembered."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -150,24 +126,19 @@ def assemble(request, name, keys, load):
     calendar.add("x-published-ttl", "PT6H")
     end = b"END:VCALENDAR\r\n"
     blocks = [calendar.to_ical().removesuffix(end)]
-    if any(timed for _pk, timed in keys):
+    events = list(events)
+    if any(event.is_timed for event in events):
         blocks.append(timezone_block(settings.TIME_ZONE))
-    # The absolute links in an event depend on the address the feed was asked for.
-    site = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:16]
-    names = {f"vevent:{site}:{pk}": pk for pk, _timed in keys}
-
-    def build(missing):
-        events = {event.pk: event for event in load({names[name] for name in missing})}
-        return {
-            name: to_vevent(events[names[name]], request.build_absolute_uri(
-                events[names[name]].get_absolute_url())).to_ical()
-            for name in missing if names[name] in events
-        }
-
-    remembered = remember_each(list(names), build)
-    blocks.extend(remembered[name] for name in names if name in remembered)
+    blocks.extend(
+        to_vevent(event, request.build_absolute_uri(event.get_absolute_url())).to_ical()
+        for event in events)
     blocks.append(end)
     return b"".join(blocks)
+
+
+def build_feed(queryset, request, name, limit):
+    """The calendar of the first ``limit`` events of ``queryset``."""
+    return build_calendar(queryset[:limit], request, name)
 
 
 @functools.cache

@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.fields import year_field
-from portal.images import Illustrated
-from portal.publishing import Publishable, PublishableQuerySet, first_value
+from portal.blocks.fields import year_field
+from portal.blocks.images import Illustrated
+from portal.blocks.publishing import Publishable, PublishableQuerySet
 
 
 class EventSeries(Publishable):
@@ -74,19 +74,6 @@ class EventQuerySet(PublishableQuerySet):
         return self.filter(end_date__gte=today).order_by(
             F("start_date").asc(nulls_first=True), "end_date", "pk")
 
-    def clock_changes(self, now):
-        """When, today after ``now``, a published timed event next starts and next ends:
-        its "now on" mark changes then, with no save (``portal.cache`` starts a new
-        generation at that time, as it does at midnight for the dates). Single-value
-        querysets (``first_value``), for the cache to ask with the other models' in one
-        query."""
-        today = timezone.localdate(now)
-        timed = self.published().filter(all_day=False, end_date__gte=today)
-        return [
-            first_value(timed.filter(start_date=today, starts_at__gt=now), "starts_at"),
-            first_value(timed.filter(end_date=today, ends_at__gt=now), "ends_at"),
-        ]
-
     def ongoing(self, today=None):
         today = today or timezone.localdate()
         return self.filter(
@@ -136,9 +123,10 @@ class EventQuerySet(PublishableQuerySet):
         return self.filter(pk__in=hosted.union(organised.values("event_id"), all=True))
 
     def joint_with(self, city):
-        """Events that came out of a partnership this city is part of."""
+        """Events that came out of a published partnership this city is part of."""
         joint = Event.partnerships.through.objects.filter(
-            Q(partnership__city=city) | Q(partnership__partner=city))
+            Q(partnership__city=city) | Q(partnership__partner=city),
+            partnership__in=Event.partnerships.field.related_model.objects.published())
         return self.filter(pk__in=joint.values("event_id"))
 
     def for_listing(self):
@@ -372,7 +360,7 @@ class Event(Illustrated, Publishable):
         return False
 
     def date_range_text(self):
-        from portal.dates import format_date_range
+        from portal.blocks.dates import format_date_range
 
         return format_date_range(self.start_date, self.end_date)
 

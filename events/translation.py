@@ -1,5 +1,8 @@
 from events.models import Event, EventSeries
-from portal.publishing import register_content
+from portal.blocks.content import register_content
 
 register_content(EventSeries, ["name", "description", "recurrence"])
-register_content(Event, ["title", "place", "admission", "summary", "description", "image_alt"])
+register_content(
+    Event, ["title", "place", "admission", "summary", "description", "image_alt"],
+    # "Now on", "upcoming" and "past" follow the clock.
+    changes_at=["starts_at", "ends_at"], changes_on=["start_date", "end_date"])

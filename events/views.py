@@ -1,25 +1,23 @@
 import datetime
-import functools
-import hashlib
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView
 
 from events import ics
 from events.filters import EventFilter, When
 from events.models import Event
 from events.schema import event_json_ld
-from portal.cache import remember
-from portal.listing import FilteredListView, FirstRows
-from portal.publishing import PublishedDetailMixin
+from institutions.models import Institution
+from portal.blocks.caching import cached_page, links
+from portal.blocks.caching.schedule import NEW_DAY
+from portal.blocks.listing import FilteredListView, FirstRows
+from portal.blocks.publishing import PublishedDetailMixin
 
 # The feed holds at most this many events (those nearest to today, or the first in the
 # order of a chosen period), and without a chosen period or dates only those that ended
@@ -40,10 +38,15 @@ def feed_query_string(request):
     return params.urlencode()
 
 
+# Which events are upcoming changes with the date.
+EVENT_LISTS = [Event, Institution, "m:cities.city", "m:events.eventseries", NEW_DAY]
+
+
+@cached_page(params=[EventFilter, "page"], free_text=["q", "start", "end"],
+             depends_on=EVENT_LISTS)
 class EventListView(FilteredListView):
     filterset_class = EventFilter
     template_name = "events/event_list.html"
-    results_template_name = "events/_results.html"
 
     def get_queryset(self):
         return Event.objects.published().for_listing()
@@ -51,24 +54,18 @@ class EventListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["when"] = self.filterset.form.data.get("when", When.UPCOMING)
-        return context
-
-    def get_page_context(self, **kwargs):
-        # Outside the remembered results: the webcal address names the host asked for.
         query = feed_query_string(self.request)
         feed_path = reverse("events:feed") + (f"?{query}" if query else "")
         feed_url = self.request.build_absolute_uri(feed_path)
-        return super().get_page_context(
-            feed_path=feed_path, webcal_url="webcal://" + feed_url.split("://", 1)[1],
-            **kwargs)
+        context["feed_path"] = feed_path
+        context["webcal_url"] = "webcal://" + feed_url.split("://", 1)[1]
+        return context
 
 
+# The page lists its programme (events pointing at it) and the other editions of its
+# series (events pointing at the series).
+@cached_page(depends_on=[lambda view: [links(view.object), links(view.object.series)]])
 class EventDetailView(PublishedDetailMixin, DetailView):
-    """The event's row, with its venue, city, series and parent, is remembered for the
-    public until content changes (``PublishedDetailMixin``); the page's head and body
-    are fragments kept as long, and what only they show is read, once, when one is
-    made: each value below is a function that the template calls then."""
-
     model = Event
     template_name = "events/event_detail.html"
 
@@ -78,38 +75,28 @@ class EventDetailView(PublishedDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
-
-        @functools.cache
-        def organisers():
-            return list(event.organisers.published().only(
-                "pk", "slug", "name", "name_ko", "name_en", "status", "publish_at",
-            ).order_by("slug"))
-
-        @functools.cache
-        def programme():
-            return FirstRows(
-                Event.objects.published().filter(parent=event).for_listing()
-                .order_by("start_date", "starts_at", "pk"), DETAIL_LIST_LIMIT)
-
-        @functools.cache
-        def other_editions():
-            series = event.series
-            editions = (
-                Event.objects.published().filter(series=series).exclude(pk=event.pk).only(
-                    "pk", "slug", "title", "title_ko", "title_en", "edition", "start_date",
-                    "end_date", "all_day", "starts_at", "ends_at", "event_status",
-                ).order_by("-end_date", "-pk")
-                if series and series.is_live else Event.objects.none())
-            return FirstRows(editions, DETAIL_LIST_LIMIT)
-
+        organisers = list(event.organisers.published().only(
+            "pk", "slug", "name", "name_ko", "name_en", "status", "publish_at",
+        ).order_by("slug"))
+        series = event.series
+        editions = (
+            Event.objects.published().filter(series=series).exclude(pk=event.pk).only(
+                "pk", "slug", "title", "title_ko", "title_en", "edition", "start_date",
+                "end_date", "all_day", "starts_at", "ends_at", "event_status",
+            ).order_by("-end_date", "-pk")
+            if series and series.is_live else Event.objects.none())
         context.update(
-            organisers=organisers, programme=programme, other_editions=other_editions,
-            json_ld=lambda: event_json_ld(event, self.request, organisers=organisers()),
+            organisers=organisers,
+            programme=FirstRows(
+                Event.objects.published().filter(parent=event).for_listing()
+                .order_by("start_date", "starts_at", "pk"), DETAIL_LIST_LIMIT),
+            other_editions=FirstRows(editions, DETAIL_LIST_LIMIT),
+            json_ld=event_json_ld(event, self.request, organisers=organisers),
         )
         return context
 
 
-@method_decorator(cache_control(public=True, max_age=900), name="dispatch")
+@cached_page()
 class EventIcsView(View):
     """One event as an .ics file to open in a calendar app."""
 
@@ -120,17 +107,15 @@ class EventIcsView(View):
         return ics.calendar_response(body, f"{event.slug}.ics")
 
 
-@method_decorator(cache_control(public=True, max_age=900), name="dispatch")
+@cached_page(params=[EventFilter], free_text=["q", "start", "end"],
+             depends_on=EVENT_LISTS)
 class EventFeedView(View):
     """The calendar to subscribe to: the list page's filters apply; without ``when`` it
     includes past events too, so a subscriber's calendar keeps what already happened."""
 
     def get(self, request):
-        # Kept per address (host included: the events carry absolute links) until
-        # content changes: a repeated request builds no filter and reads nothing.
-        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         try:
-            body = remember(f"feed:{address}", lambda: self.build(request))
+            body = self.build(request)
         except ValidationError as error:
             return HttpResponse(
                 "\n".join([_("The calendar filters are not valid:"), *error.messages]) + "\n",
@@ -139,7 +124,7 @@ class EventFeedView(View):
 
     @staticmethod
     def build(request):
-        """The feed's body; ValidationError (never remembered) for invalid filters."""
+        """The feed's body; ValidationError for invalid filters."""
         queryset = Event.objects.published().for_listing()
         if not any(request.GET.get(key) for key in ("when", "start", "end")):
             since = timezone.localdate() - datetime.timedelta(days=FEED_PAST_DAYS)

@@ -11,9 +11,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from events.models import Event
 from institutions.models import Discipline, Institution
 from institutions.resources import InstitutionResource
-from portal.admin import PUBLICATION_FIELDSET, ContentAdmin
-from portal.images import rendition_name, rendition_widths
-from portal.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
+from portal.blocks.admin import PUBLICATION_FIELDSET, ContentAdmin
+from portal.blocks.images import rendition_name, rendition_widths
+from portal.blocks.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
 
 
 @admin.register(Discipline)

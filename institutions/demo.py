@@ -19,7 +19,7 @@ import tablib
 
 from institutions.models import Discipline, Institution
 from institutions.resources import InstitutionResource
-from portal.publishing import PublicationStatus
+from portal.blocks.publishing import PublicationStatus
 
 DATA = Path(__file__).resolve().parent / "demo"
 

@@ -2,46 +2,24 @@
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from institutions.models import Discipline, Institution, InstitutionKind
-from portal.cache import remember
-
-DISCIPLINE_CHOICES_KEY = "institutions:discipline-choices:{lang}"
 
 
 def discipline_choices():
-    """(slug, name) of every discipline, cached per language: the select is rendered on
-    every directory page, and the list changes only when staff edit a discipline
-    (signals in apps.py clear it)."""
-    key = DISCIPLINE_CHOICES_KEY.format(lang=get_language())
-    choices = cache.get(key)
-    if choices is None:
-        choices = [(d.slug, d.name) for d in Discipline.objects.order_by("name", "slug")]
-        cache.set(key, choices, 24 * 3600)
-    return choices
-
-
-def forget_discipline_choices(**kwargs):
-    from django.conf import settings
-
-    cache.delete_many([DISCIPLINE_CHOICES_KEY.format(lang=code)
-                       for code, _name in settings.LANGUAGES])
+    """(slug, name) of every discipline, in the page's language."""
+    return [(d.slug, d.name) for d in Discipline.objects.order_by("name", "slug")]
 
 
 def city_suggestions():
-    """Cities that have a published institution, for the city field's suggestions:
-    remembered until content changes, for the results of every address that shows
-    them. The template calls it only when it makes a list's results."""
-    return remember("institutions:city-suggestions", lambda: list(
-        City.objects.published()
-        .filter(Exists(Institution.objects.published().filter(city=OuterRef("pk"))))
-        .only("slug", "name_ko", "name_en").order_by("slug")))
+    """Cities that have a published institution, for the city field's suggestions."""
+    return (City.objects.published()
+            .filter(Exists(Institution.objects.published().filter(city=OuterRef("pk"))))
+            .only("slug", "name_ko", "name_en").order_by("slug"))
 
 
 class InstitutionFilterForm(forms.Form):
@@ -73,7 +51,7 @@ class InstitutionFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=InstitutionKind.choices, label=_("Kind"), empty_label=_("All kinds"))
     discipline = django_filters.ChoiceFilter(
-        choices=discipline_choices, label=_("Discipline"), method="filter_discipline",
+        choices=[], label=_("Discipline"), method="filter_discipline",
         empty_label=_("All disciplines"))
     # A text field with suggestions, not a select: the network has hundreds of cities.
     city = django_filters.CharFilter(
@@ -87,6 +65,11 @@ class InstitutionFilter(django_filters.FilterSet):
         model = Institution
         fields = []
         form = InstitutionFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once, for validating and rendering alike (a callable is read for each).
+        self.filters["discipline"].extra["choices"] = discipline_choices()
 
     def filter_name(self, queryset, name, value):
         # A substring match in both languages: PostgreSQL's full-text parser takes a run

@@ -15,9 +15,9 @@ from institutions.contact import (
     normalise_homepage,
     readable_phone,
 )
-from portal.fields import latitude_field, longitude_field, year_field
-from portal.images import Illustrated
-from portal.publishing import Publishable, PublishableQuerySet
+from portal.blocks.fields import latitude_field, longitude_field, year_field
+from portal.blocks.images import Illustrated
+from portal.blocks.publishing import Publishable, PublishableQuerySet
 
 
 class HomepageField(models.URLField):

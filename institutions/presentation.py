@@ -6,7 +6,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.translation import get_language
 
-from portal.translation_status import localized
+from portal.blocks.translation_status import localized
 
 
 def map_settings():

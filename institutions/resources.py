@@ -7,7 +7,7 @@ a homepage as "www.kicet.re.kr/english.web", a kind as its English label, a city
 slug or English name. A row is matched to an existing institution by its slug, made
 from the English name when the sheet has no slug column.
 
-Any bad row stops the whole import (portal.spreadsheets.SpreadsheetResource): the
+Any bad row stops the whole import (portal.blocks.spreadsheets.SpreadsheetResource): the
 preview names the row and the column, and nothing is written. Imported institutions
 start as drafts; publishing is a separate decision, so the status is exported but never
 imported, even from a Publisher's sheet.
@@ -23,7 +23,7 @@ from import_export import fields, widgets
 from cities.models import City
 from institutions.contact import normalise_homepage, parse_phone
 from institutions.models import Discipline, Institution, InstitutionKind
-from portal.spreadsheets import (
+from portal.blocks.spreadsheets import (
     DecimalWidget,
     LabelledChoiceWidget,
     SpreadsheetResource,

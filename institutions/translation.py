@@ -1,5 +1,5 @@
 from institutions.models import Discipline, Institution
-from portal.publishing import register_content
+from portal.blocks.content import register_content
 
 register_content(Discipline, ["name"])
 register_content(Institution, ["name", "address", "summary", "description", "image_alt"])

@@ -1,33 +1,32 @@
-import functools
-
 from django.db.models import F
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
 from events.models import Event
 from institutions.filters import InstitutionFilter, city_suggestions
-from institutions.models import Institution, InstitutionKind
+from institutions.models import Discipline, Institution, InstitutionKind
 from institutions.presentation import map_points, map_settings, organization_data
-from portal.cache import remember
-from portal.listing import FilteredListView
-from portal.publishing import PublishedDetailMixin
+from portal.blocks.caching import cached_page, links
+from portal.blocks.listing import FilteredListView
+from portal.blocks.publishing import PublishedDetailMixin
 
 # The institution page lists this many of the events it hosts or organises.
 EVENTS_ON_DETAIL = 20
 
 
+# The city suggestions list the cities that have a published institution.
+@cached_page(params=[InstitutionFilter, "page"], free_text=["q", "city"],
+             depends_on=[Institution, Discipline, "m:cities.city"])
 class InstitutionListView(FilteredListView):
     filterset_class = InstitutionFilter
     template_name = "institutions/institution_list.html"
-    results_template_name = "institutions/_results.html"
 
     def get_queryset(self):
         return Institution.objects.published().for_listing().by_name()
 
     @cached_property
     def kind_counts(self):
-        # Remembered like the list's total: the counts change only with content.
-        return remember(f"kind-counts:{self.list_key()}", self.filterset.kind_counts)
+        return self.filterset.kind_counts()
 
     def total_from_facets(self):
         return self.facet_total(self.kind_counts, "kind")
@@ -45,30 +44,28 @@ class InstitutionListView(FilteredListView):
         # Called by the template only where it shows them.
         context["city_suggestions"] = city_suggestions
         page = context.get("page_obj")
-        # Made with the results, which are kept per address (FilteredListView).
         context["map_points"] = map_points(page.object_list) if page else []
         context["map"] = map_settings()
         return context
 
 
+# The page lists the events held at or organised by the institution.
+@cached_page(depends_on=[lambda view: [links(view.object)]])
 class InstitutionDetailView(PublishedDetailMixin, DetailView):
     model = Institution
     template_name = "institutions/institution_detail.html"
 
     def get_queryset(self):
-        # Remembered with the row for the public (PublishedDetailMixin): the page and
-        # its structured data both name the disciplines.
+        # The page and its structured data both name the disciplines.
         return super().get_queryset().select_related("city").prefetch_related("disciplines")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         institution = self.object
-        # Called only when the page's fragment is made (building a query costs too).
-        context["events"] = functools.cache(lambda: list(
+        context["events"] = (
             Event.objects.published().at_or_by(institution).for_listing()
-            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:EVENTS_ON_DETAIL]))
+            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:EVENTS_ON_DETAIL])
         context["map_points"] = map_points([institution])
         context["map"] = map_settings()
-        # Called only when the page's head fragment is made.
-        context["structured_data"] = lambda: organization_data(institution, self.request)
+        context["structured_data"] = organization_data(institution, self.request)
         return context

@@ -1,7 +1,8 @@
 """What needs a staff member's attention, for the admin index page.
 
 The "missing English" and "missing alt text" checks are also the admin's "needs
-attention" list filter (``portal.admin.AttentionFilter``), so a count on the dashboard
+attention" list filter (``portal.blocks.admin.AttentionFilter``; the checks are in
+``portal.blocks.attention``), so a count on the dashboard
 and the list it links to are the same query.
 """
 
@@ -10,25 +11,21 @@ from heapq import nlargest
 
 from django.apps import apps
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from modeltranslation import settings as mt_settings
-from modeltranslation.translator import NotRegistered, translator
 
-from portal.publishing import Publishable
-from portal.roles import CONTENT_MODELS
+from portal.blocks.attention import (
+    ATTENTION,
+    MISSING_ALT,
+    MISSING_ENGLISH,
+    NEEDS_ATTENTION,
+    deleted_records,
+)
+from portal.blocks.content import content_models
+from portal.blocks.publishing import Publishable
 
 LIMIT = 10
-# The query-string parameter of the admin's "needs attention" list filter.
-ATTENTION = "attention"
-MISSING_ENGLISH = "missing_en"
-MISSING_ALT = "missing_alt"
-
-
-def content_models():
-    return [apps.get_model(label) for label in CONTENT_MODELS]
 
 
 def _admin_url(model, name, *args):
@@ -42,55 +39,6 @@ def _admin_url(model, name, *args):
 def _entry(model, obj, **extra):
     return {"model": model._meta.verbose_name, "label": str(obj),
             "url": _admin_url(model, "change", obj.pk), **extra}
-
-
-def title_field(model):
-    names = {f.name for f in model._meta.get_fields()}
-    return "title" if "title" in names else "name"
-
-
-def _empty(name):
-    return Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
-
-
-def missing_english(model):
-    """Records with a translated field (any registered with modeltranslation) written in
-    the default language but empty in English; ``None`` for a model with none."""
-    try:
-        options = translator.get_options_for_model(model)
-    except NotRegistered:
-        return None
-    source = mt_settings.DEFAULT_LANGUAGE
-    condition = None
-    for translation_fields in options.all_fields.values():
-        by_language = {field.language: field.name for field in translation_fields}
-        if "en" not in by_language or source == "en":
-            continue
-        # A field empty in both languages (an optional description) lacks nothing.
-        missing = _empty(by_language["en"]) & Q(**{f"{by_language[source]}__gt": ""})
-        condition = missing if condition is None else condition | missing
-    return condition
-
-
-def missing_alt_text(model):
-    """Records with an image but no description of it in one of the languages."""
-    names = {f.name for f in model._meta.get_fields()}
-    if not {"image", "image_alt_ko", "image_alt_en"} <= names:
-        return None
-    return ~Q(image="") & (_empty("image_alt_ko") | _empty("image_alt_en"))
-
-
-NEEDS_ATTENTION = {MISSING_ENGLISH: missing_english, MISSING_ALT: missing_alt_text}
-
-
-def deleted_records(model):
-    """The deletion records of ``model``'s records that are still deleted: the latest
-    version of each is its deletion, and nothing has the primary key now."""
-    history = model.history.model
-    later = history.objects.filter(id=OuterRef("id"), history_date__gt=OuterRef("history_date"))
-    return (history.objects.filter(history_type="-")
-            .exclude(Exists(later))
-            .exclude(id__in=model._default_manager.values("pk")))
 
 
 def _attention_counts(model, model_admin, kind):

@@ -8,9 +8,9 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from portal.blocks.publishing import PublicationStatus
+from portal.blocks.roles import EDITOR, PUBLISHER
 from portal.models import News, Page
-from portal.publishing import PublicationStatus
-from portal.roles import EDITOR, PUBLISHER
 
 D = datetime.date
 

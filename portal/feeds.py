@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from portal.markdown import render_markdown
+from portal.blocks.markdown import render_markdown
+from portal.blocks.translation_status import localized
 from portal.models import News
-from portal.translation_status import localized
 
 FEED_LENGTH = 20
 

@@ -3,8 +3,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.images import Illustrated
-from portal.publishing import Publishable, PublishableQuerySet
+from portal.blocks.images import Illustrated
+from portal.blocks.publishing import Publishable, PublishableQuerySet
 
 
 class NewsQuerySet(PublishableQuerySet):
@@ -50,6 +50,14 @@ class News(Illustrated, Publishable):
         return reverse("portal:news-detail", kwargs={"slug": self.slug})
 
 
+class PageQuerySet(PublishableQuerySet):
+    def in_footer(self):
+        """The published pages linked in the footer, in footer order."""
+        return (self.published().filter(in_footer=True)
+                .only("slug", "title", "title_ko", "title_en", "status", "publish_at")
+                .order_by("footer_order", "slug"))
+
+
 class Page(Publishable):
     """A simple page staff edit: about the program, the network's objectives, use of the
     logo, the accessibility statement. Pages marked for the footer are linked there."""
@@ -59,6 +67,8 @@ class Page(Publishable):
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     in_footer = models.BooleanField(_("link in the footer"), default=True)
     footer_order = models.PositiveSmallIntegerField(_("footer order"), default=0)
+
+    objects = PageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("page")

@@ -12,7 +12,15 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import database_from_url, env_bool, env_int, env_list, env_str
+from portal.blocks.env import (
+    database_from_url,
+    default_cache_dir,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -82,7 +90,7 @@ MIDDLEWARE = [
     # ETags for every page, cached or not, so a revisit can be answered with a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions: a cached anonymous page is served without touching the database.
-    "portal.cache.AnonymousPageCacheMiddleware",
+    "portal.blocks.caching.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
             ],
+            "libraries": {"caching": "portal.blocks.caching.regions"},
         },
     },
 ]
@@ -133,26 +142,52 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Cache ------------------------------------------------------------------------
-# https://docs.djangoproject.com/en/5.2/topics/cache/
+# https://docs.djangoproject.com/en/5.2/topics/cache/ and docs/caching.md. Every backend
+# is fail-safe (portal.blocks.caching.backends): a cache that is down, slow or full
+# makes pages slower, never broken. The cache must be shared by every process that
+# serves or edits the site, so that an edit shows on the next request everywhere:
+# Redis (REDIS_URL) for one or more servers; without it, files in CACHE_DIR, shared by
+# the processes of one server.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.blocks.caching.backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
+            # A slow server counts as a failed one (seconds).
+            "OPTIONS": {"socket_timeout": env_float("REDIS_TIMEOUT", 0.25),
+                        "socket_connect_timeout": env_float("REDIS_TIMEOUT", 0.25)},
         }
     }
 else:
-    # Per process, for one server. Django's default of 300 entries is too few: a
-    # calendar feed remembers one entry per event, and a full cache evicts a third of
-    # itself at once (the content generation with it, which empties the rest).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_MAX_ENTRIES", 3000)},
+            "BACKEND": "portal.blocks.caching.backends.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIR", default_cache_dir(BASE_DIR)),
+            # Culled (a third at random) past this many pages, regions and versions.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
         }
     }
+# How long a stored page may be kept at most, although it is forgotten as soon as what
+# it shows changes: a bound on what a change lost with a failed cache could cost.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
+# Pages whose address holds typed text (a search), kept per process, outside the shared
+# cache, so that visitors' searches cannot fill it.
+PAGE_CACHE_FREE_TEXT_PAGES = env_int("PAGE_CACHE_FREE_TEXT_PAGES", 256)
+# Cache-Control of public pages: browsers revalidate (ETag) after this; shared caches
+# (a CDN) keep a page this long, serve it stale while they refresh it and while the
+# site is down. Raise PAGE_CACHE_SHARED_SECONDS when a CDN is purged on change.
+PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 0)
+PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 300)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 60)
+PAGE_CACHE_STALE_IF_ERROR_SECONDS = env_int("PAGE_CACHE_STALE_IF_ERROR_SECONDS", 86400)
+# The response header that names what a page depends on, for a CDN's purge by tag
+# (Cache-Tag for Cloudflare; Surrogate-Key for Fastly); empty for none.
+PAGE_CACHE_TAG_HEADER = env_str("PAGE_CACHE_TAG_HEADER", "Cache-Tag")
+# A function called with the tags of every committed change, e.g.
+# "portal.blocks.caching.purge.cloudflare"; empty for none.
+PAGE_CACHE_PURGE = env_str("PAGE_CACHE_PURGE", "")
 
 # --- Authentication and sessions ----------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -227,7 +262,7 @@ STORAGES = {
     },
 }
 
-# Image uploads (portal.images): only real JPEG, PNG and WebP within these limits.
+# Image uploads (portal.blocks.images): only real JPEG, PNG and WebP within these limits.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (400, 800, 1600)

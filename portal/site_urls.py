@@ -3,14 +3,16 @@
 from django.urls import path
 
 from portal import views
+from portal.blocks.caching import cached_page
 from portal.feeds import NewsFeed
+from portal.models import News
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("news/", views.NewsListView.as_view(), name="news-list"),
-    path("news/feed/", NewsFeed(), name="news-feed"),
+    path("news/feed/", cached_page(depends_on=[News])(NewsFeed()), name="news-feed"),
     path("news/<slug:slug>/", views.NewsDetailView.as_view(), name="news-detail"),
     path("pages/<slug:slug>/", views.PageView.as_view(), name="page"),
 ]

@@ -1,5 +1,5 @@
+from portal.blocks.content import register_content
 from portal.models import News, Page
-from portal.publishing import register_content
 
 register_content(News, ["title", "summary", "body", "image_alt"])
 register_content(Page, ["title", "body"])

@@ -1,5 +1,3 @@
-import functools
-
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
@@ -10,51 +8,51 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from cities.models import City
+from cities.models import City, Milestone, Partnership
 from cities.views import HomeCity
 from events.models import Event
 from institutions.models import Institution
+from portal.blocks import caching
+from portal.blocks.caching import cached_page
+from portal.blocks.caching.schedule import NEW_DAY
+from portal.blocks.pagination import KeysFirstPaginator, rows_in_range
+from portal.blocks.publishing import PublishedDetailMixin
 from portal.models import News, Page
-from portal.pagination import KeysFirstPaginator, first_rows
-from portal.publishing import PublishedDetailMixin
 
 HOME_NEWS_COUNT = 3
 HOME_EVENTS_COUNT = 6
 HOME_INSTITUTIONS_COUNT = 6
 
 
+# The home page lists the home city's partners and journey, what is on now and next,
+# the latest institutions and news.
+@cached_page(depends_on=[City, Partnership, Milestone, Event, Institution, News, NEW_DAY])
 class HomeView(TemplateView):
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The home city with its partners and journey, what is on now and next, the
-        # latest institutions and news: functions the template calls only when it makes
-        # the page's title or body, which are kept until content changes (the cards are
-        # shared with the lists).
-        context["home"] = functools.cache(HomeCity.read)
-        context["home_events"] = functools.cache(lambda: first_rows(
-            Event.objects.published().now_and_next(), HOME_EVENTS_COUNT))
-        context["home_institutions"] = functools.cache(lambda: first_rows(
-            Institution.objects.published().for_home(), HOME_INSTITUTIONS_COUNT))
-        context["home_news"] = functools.cache(lambda: first_rows(
-            News.objects.published().for_listing(), HOME_NEWS_COUNT))
+        context["home"] = HomeCity.read()
+        context["home_events"] = rows_in_range(
+            Event.objects.published().now_and_next(), 0, HOME_EVENTS_COUNT)
+        context["home_institutions"] = rows_in_range(
+            Institution.objects.published().for_home(), 0, HOME_INSTITUTIONS_COUNT)
+        context["home_news"] = rows_in_range(
+            News.objects.published().for_listing(), 0, HOME_NEWS_COUNT)
         return context
 
 
+@cached_page(params=["page"], depends_on=[News])
 class NewsListView(ListView):
     template_name = "portal/news_list.html"
     paginate_by = 20
     paginator_class = KeysFirstPaginator
 
-    def get_paginator(self, *args, **kwargs):
-        # The total and each page's keys remembered until content changes.
-        return super().get_paginator(*args, count_key="news", **kwargs)
-
     def get_queryset(self):
         return News.objects.published().for_listing()
 
 
+@cached_page()
 class NewsDetailView(PublishedDetailMixin, DetailView):
     model = News
     template_name = "portal/news_detail.html"
@@ -68,6 +66,7 @@ class NewsDetailView(PublishedDetailMixin, DetailView):
         )
 
 
+@cached_page()
 class PageView(PublishedDetailMixin, DetailView):
     model = Page
     template_name = "portal/page.html"
@@ -92,11 +91,12 @@ def staff_site_elsewhere(request):
 
 @never_cache
 def healthz(request):
-    """For load balancers: 200 when this app server can reach its database, else 503."""
+    """For load balancers: 200 when this app server can reach its database, else 503.
+    The cache is reported too, but a cache that is down only makes pages slower."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    return HttpResponse(f"ok\ncache: {caching.health()}\n", content_type="text/plain")

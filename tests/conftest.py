@@ -39,5 +39,5 @@ def page_cache_off(request, settings):
     repeated request without running the view (and without a template context).
     The cache has its own tests, marked `page_cache`, which keep it on."""
     if request.node.get_closest_marker("page_cache") is None:
-        page_cache = "portal.cache.AnonymousPageCacheMiddleware"
+        page_cache = "portal.blocks.caching.pages.PageCacheMiddleware"
         settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != page_cache]

@@ -12,8 +12,8 @@ from django.utils import timezone
 from cities.models import City, CreativeField, Milestone, Partnership, PartnershipKind, Region
 from events.models import Event, EventKind, EventSeries
 from institutions.models import Discipline, Institution, InstitutionKind
+from portal.blocks.publishing import PublicationStatus
 from portal.models import News, Page
-from portal.publishing import PublicationStatus
 
 
 class PublishedFactory(factory.django.DjangoModelFactory):
@@ -128,7 +128,7 @@ class PageFactory(PublishedFactory):
 
 
 class StaffFactory(factory.django.DjangoModelFactory):
-    """A staff member in a role of portal.roles: ``StaffFactory(role=EDITOR)``."""
+    """A staff member in a role of portal.blocks.roles: ``StaffFactory(role=EDITOR)``."""
 
     username = factory.Sequence(lambda n: f"staff-{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")

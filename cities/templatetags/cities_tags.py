@@ -1,6 +1,6 @@
 from django import template
 
-from portal.translation_status import localized
+from portal.blocks.translation_status import localized
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ import django.db.models.deletion
 import simple_history.models
 from django.db import migrations, models
 
-from portal.publishing import backfill_link_history
+from portal.blocks.publishing import backfill_link_history
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from portal.dates import EN_DASH, format_date_range, format_partial_date
+from portal.blocks.dates import EN_DASH, format_date_range, format_partial_date
 
 register = template.Library()
 

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import phonenumber_field.modelfields
-import portal.images
+import portal.blocks.images
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
             name='Institution',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', portal.images.SafeImageField(blank=True, height_field='image_height', help_text='JPEG, PNG or WebP, up to 10 MB. Location data and other metadata are removed when it is saved.', max_length=200, upload_to=portal.images.upload_to, verbose_name='image', width_field='image_width')),
+                ('image', portal.blocks.images.SafeImageField(blank=True, height_field='image_height', help_text='JPEG, PNG or WebP, up to 10 MB. Location data and other metadata are removed when it is saved.', max_length=200, upload_to=portal.blocks.images.upload_to, verbose_name='image', width_field='image_width')),
                 ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('image_alt', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=250, verbose_name='image description (alt text)')),

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from portal.roles import sync_roles
+    from portal.blocks.roles import sync_roles
 
     sync_roles(apps)
 

@@ -3,11 +3,10 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from portal.cards import render_cards
-from portal.dates import format_date_range, format_partial_date
-from portal.images import responsive_image
-from portal.markdown import render_markdown
-from portal.translation_status import localized
+from portal.blocks.dates import format_date_range, format_partial_date
+from portal.blocks.images import responsive_image
+from portal.blocks.markdown import render_markdown
+from portal.blocks.translation_status import localized
 
 register = template.Library()
 
@@ -79,9 +78,3 @@ def partial_date(value, precision="day"):
 def date_range(start, end):
     """{% date_range event.start_date event.end_date %}"""
     return format_date_range(start, end)
-
-
-@register.simple_tag(takes_context=True)
-def cards(context, rows, template_name, **options):
-    """The list cards of ``rows``, each kept until content changes (``portal.cards``)."""
-    return render_cards(context, rows, template_name, **options)

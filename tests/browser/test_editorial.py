@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.models import Event
+from portal.blocks.roles import EDITOR, PUBLISHER, sync_roles
 from portal.models import News
-from portal.roles import EDITOR, PUBLISHER, sync_roles
 from tests.factories import PageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

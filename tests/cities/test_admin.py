@@ -13,9 +13,9 @@ from django.utils.html import escape
 
 from cities.models import City, CreativeField, Region
 from cities.resources import CityResource
-from portal.publishing import PublicationStatus
-from portal.roles import EDITOR, PUBLISHER
-from portal.spreadsheets import SpreadsheetCSV
+from portal.blocks.publishing import PublicationStatus
+from portal.blocks.roles import EDITOR, PUBLISHER
+from portal.blocks.spreadsheets import SpreadsheetCSV
 from tests.factories import CityFactory, MilestoneFactory, PartnershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from cities import demo
 from cities.models import City, Milestone, Partnership
-from portal.fields import DatePrecision
+from portal.blocks.fields import DatePrecision
 
 pytestmark = pytest.mark.django_db
 

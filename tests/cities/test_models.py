@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from cities.models import City, CreativeField, Partnership
-from portal.fields import DatePrecision
+from portal.blocks.fields import DatePrecision
 from tests.factories import CityFactory, MilestoneFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db

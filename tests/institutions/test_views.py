@@ -192,16 +192,11 @@ def test_pagination_keeps_the_filters(client, directory):
     assert client.get(url(), {"kind": "school", "page": 2}).status_code == 200
 
 
-def test_city_suggestions_are_a_cached_datalist_not_a_select(client, directory):
+def test_city_suggestions_are_a_datalist_not_a_select(client, directory):
     response = client.get(url())
     assert 'list="city-suggestions"' in response.text
     assert '<option value="icheon">이천</option>' in response.text
     assert 'name="city"' in response.text and '<select name="city"' not in response.text
-    # The suggestions are remembered for every address, but only until content
-    # changes: a city added later is suggested on the very next request.
-    with CaptureQueriesContext(connection) as other_address:
-        client.get(url(), {"kind": "museum"})
-    assert not any("EXISTS" in query["sql"] for query in other_address.captured_queries)
     InstitutionFactory(city=CityFactory(slug="jinju"))
     assert 'value="jinju"' in client.get(url()).text
 
@@ -237,9 +232,8 @@ def test_map_links_on_each_entry(client, directory):
 
 
 def _queries(client, path, *, cold):
-    """Queries for one request: with cold caches (the first visitor after a deploy) or
-    warm (the steady state: the discipline choices, the city suggestions and the site's
-    footer are cached)."""
+    """Queries for one request: with a cold cache (the first visitor after a deploy) or
+    warm (the site's navigation and footer regions are kept)."""
     if cold:
         cache.clear()
     else:
@@ -273,8 +267,7 @@ def test_list_queries_do_not_grow_with_the_directory(client, directory,
     with django_assert_num_queries(small_warm):
         response = client.get(path)
     assert "기관 496곳" in response.text  # 500 less the fixture's 4
-    # the results (form, counts, keys, cards, map) are remembered until content changes
-    assert small_warm == 0
+    assert small_warm <= 6
 
 
 def test_unfiltered_list_queries_do_not_grow(client, directory, django_assert_num_queries):
@@ -298,9 +291,7 @@ def test_detail_queries_do_not_grow(client, directory, django_assert_num_queries
     client.get(path)
     with django_assert_num_queries(small):
         client.get(path)
-    # The institution, its city and disciplines are remembered until content changes,
-    # and so are the page's fragments (which read its events).
-    assert small == 0
+    assert small <= 6
     cache.clear()
     with CaptureQueriesContext(connection) as cold:
         client.get(path)
@@ -342,7 +333,7 @@ def test_detail_lists_events_hosted_and_organised(client, directory):
     EventFactory(title_en="Draft event", venue=foundation, status="draft")
     EventFactory(title_en="Someone else's event")
     response = client.get(url("institutions:detail", lang="en", slug=foundation.slug))
-    assert set(response.context["events"]()) == {hosted, organised}
+    assert set(response.context["events"]) == {hosted, organised}
     assert "Icheon Ceramic Festival" in response.text and "Ceramic Biennale" in response.text
     assert "Draft event" not in response.text and "Someone else" not in response.text
 

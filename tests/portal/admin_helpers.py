@@ -18,7 +18,7 @@ from tests.factories import (
     PartnershipFactory,
 )
 
-# One factory for each model in portal.roles.CONTENT_MODELS (test_permissions checks
+# One factory for each registered content model (portal.blocks.content; test_permissions checks
 # that the two agree).
 CONTENT_FACTORIES = {
     "cities.city": CityFactory,

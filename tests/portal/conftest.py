@@ -1,6 +1,6 @@
 import pytest
 
-from portal.roles import EDITOR, PUBLISHER
+from portal.blocks.roles import EDITOR, PUBLISHER
 from tests.portal.admin_helpers import make_staff_user
 
 

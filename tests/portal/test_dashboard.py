@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cities.models import City
-from portal.dashboard import dashboard, missing_english
+from portal.blocks.attention import missing_english
+from portal.blocks.publishing import PublicationStatus
+from portal.dashboard import dashboard
 from portal.models import News
-from portal.publishing import PublicationStatus
 from tests.factories import CityFactory, DisciplineFactory, EventFactory, NewsFactory
 
 pytestmark = pytest.mark.django_db

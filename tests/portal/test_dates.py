@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from portal.dates import format_date_range, format_partial_date
+from portal.blocks.dates import format_date_range, format_partial_date
 
 D = datetime.date
 

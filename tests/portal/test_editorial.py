@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from modeltranslation.translator import translator
 
+from portal.blocks.publishing import PublicationStatus
+from portal.blocks.roles import EDITOR, PUBLISHER
 from portal.feeds import FEED_LENGTH
 from portal.models import News
-from portal.publishing import PublicationStatus
-from portal.roles import EDITOR, PUBLISHER
 from tests.factories import (
     CityFactory,
     EventFactory,

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import database_from_url, env_bool, env_list
+from portal.blocks.env import database_from_url, env_bool, env_list
 
 BASE = Path("/srv/portal")
 

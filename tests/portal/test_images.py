@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
-from portal.images import (
+from portal.blocks.images import (
     SafeImageFieldFile,
     rendition_name,
     rendition_widths,

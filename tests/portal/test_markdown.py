@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.markdown import render_markdown
+from portal.blocks.markdown import render_markdown
 
 
 def test_renders_markdown():

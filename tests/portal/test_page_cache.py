@@ -1,13 +1,21 @@
+"""The page cache (portal.blocks.caching): what is stored under which address, what a
+change makes out of date, and the headers a CDN in front would follow."""
+
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal.publishing import PublicationStatus
-from tests.factories import EventFactory, NewsFactory, PageFactory
+from portal.blocks.caching import tags as cache_tags
+from portal.blocks.caching.pages import PageCacheMiddleware
+from portal.blocks.publishing import PublicationStatus
+from tests.factories import EventFactory, InstitutionFactory, NewsFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+# Transactions commit in these tests, as on a site: invalidation runs on commit.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.page_cache]
 
 
 def news_list_url(lang="ko"):
@@ -82,64 +90,13 @@ def test_the_page_cache_is_installed_before_sessions():
     from django.conf import settings as django_settings  # the project's, not the fixture's
 
     middleware = django_settings.MIDDLEWARE
-    assert middleware.index("portal.cache.AnonymousPageCacheMiddleware") < middleware.index(
+    assert middleware.index("portal.blocks.caching.pages.PageCacheMiddleware") < middleware.index(
         "django.contrib.sessions.middleware.SessionMiddleware")
 
 
-def test_remembered_values_last_until_content_changes():
-    from portal.cache import remember
-
-    built = []
-
-    def build():
-        built.append(1)
-        return len(built)
-
-    assert remember("answer", build) == 1
-    assert remember("answer", build) == 1
-    NewsFactory()  # any content save starts a new generation
-    assert remember("answer", build) == 2
-    with translation.override("en"):  # one value per language
-        assert remember("answer", build) == 3
-
-
-def test_the_next_change_and_the_footer_are_read_in_one_query(django_assert_num_queries):
-    from portal.cache import generation, site_state
-
-    soon = timezone.now() + datetime.timedelta(minutes=7)
-    NewsFactory(publish_at=soon)
-    EventFactory(publish_at=soon + datetime.timedelta(minutes=1))
-    PageFactory(slug="privacy", title_ko="개인정보", title_en="Privacy", footer_order=2)
-    PageFactory(slug="about", title_ko="소개", title_en="", footer_order=1)
-    PageFactory(slug="logo", in_footer=False)
-    PageFactory(slug="later", publish_at=soon)  # its time counts; its link not yet
-    with django_assert_num_queries(1):
-        state = site_state(generation())
-    assert state.change_at == soon
-    assert [(page.slug, page.title_ko, page.title_en) for page in state.footer_pages] == [
-        ("about", "소개", ""), ("privacy", "개인정보", "Privacy")]
-
-
-def test_remember_each_builds_only_what_is_missing():
-    from portal.cache import remember_each
-
-    asked = []
-
-    def build(names):
-        asked.append(sorted(names))
-        return {name: name.upper() for name in names}
-
-    assert remember_each(["a", "b"], build) == {"a": "A", "b": "B"}
-    assert remember_each(["a", "b", "c"], build) == {"a": "A", "b": "B", "c": "C"}
-    assert asked == [["a", "b"], ["c"]]
-    NewsFactory()  # a content save forgets them all
-    remember_each(["a"], build)
-    assert asked[-1] == ["a"]
-
-
 def test_remembered_parts_of_pages_show_an_edit_on_the_next_request(client):
-    """The home page's lists and the cards of every list are remembered as well as the
-    pages, but an edit of the record shows at once."""
+    """Every page that shows a record shows its edit at once: the home page's lists,
+    the directories, leaving a list when withdrawn."""
     from tests.factories import EventFactory, InstitutionFactory
 
     today = timezone.localdate()
@@ -159,7 +116,6 @@ def test_remembered_parts_of_pages_show_an_edit_on_the_next_request(client):
     for url in (home, institutions):
         text = client.get(url).text
         assert "한국공예재단" in text and "한국도자재단" not in text
-    # A list's page keys are remembered too: a record that leaves the list leaves it now.
     institution.status = PublicationStatus.DRAFT
     institution.save()
     for url in (home, institutions):
@@ -198,3 +154,191 @@ def test_a_cached_page_keeps_its_etag_and_answers_304(client):
     second = client.get(news_list_url())
     assert second["X-Page-Cache"] == "hit" and second["ETag"] == first["ETag"]
     assert client.get(news_list_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+# --- Addresses ----------------------------------------------------------------------
+
+def test_only_the_parameters_a_page_reads_make_its_address(client):
+    InstitutionFactory(kind="museum")
+    with translation.override("en"):
+        url = reverse("institutions:list")
+    assert client.get(url, {"kind": "museum"})["X-Page-Cache"] == "miss"
+    # Unknown parameters, another order and empty values are the same page.
+    for query in ("?kind=museum&utm_source=mail", "?q=&kind=museum&fbclid=x",
+                  "?kind=museum&page=", "?page=1&kind=museum"):
+        response = client.get(url + query)
+        assert response.status_code == 200
+        if "page=1" not in query:
+            assert response["X-Page-Cache"] == "hit", query
+    # The page is made from what its address says: no stray parameter in its links.
+    assert "utm_source" not in client.get(url + "?kind=museum&utm_source=mail").text
+
+
+def test_invalid_filters_and_missing_pages_are_never_stored(client):
+    InstitutionFactory()
+    with translation.override("en"):
+        url = reverse("institutions:list")
+    for _ in range(2):
+        response = client.get(url, {"kind": "no-such-kind"})
+        assert response.status_code == 200 and "X-Page-Cache" not in response
+        assert "no-store" in response["Cache-Control"]
+        assert client.get(url, {"page": "99"}).status_code == 404
+
+
+def test_typed_searches_stay_in_a_small_memory_of_their_own(client, settings):
+    """Visitors' free text cannot fill the shared cache: searches are kept per process,
+    a bounded number of them."""
+    NewsFactory()
+    InstitutionFactory(name_en="Kiln Studio")
+    with translation.override("en"):
+        url = reverse("institutions:list")
+    middleware = PageCacheMiddleware(lambda request: None)
+    addresses = [f"{url}?q=kiln{n}" for n in range(40)]
+    for address in addresses:
+        assert client.get(address).status_code == 200
+    for address in addresses:
+        key = middleware.key(client.get(address).wsgi_request)
+        assert cache.get(key) is None
+    response = client.get(addresses[-1])
+    assert response["X-Page-Cache"] == "hit"
+
+
+# --- What a change makes out of date -------------------------------------------------
+
+def test_a_save_drops_only_the_pages_that_show_what_changed(client):
+    kiln = InstitutionFactory(name_en="Kiln Studio")
+    museum = InstitutionFactory(name_en="Clay Museum")
+    concert = EventFactory(title_en="Concert", venue=kiln)
+    other = EventFactory(title_en="Lecture", venue=museum)
+    news = NewsFactory(title_en="News")
+    with translation.override("en"):
+        pages = {
+            "kiln": kiln.get_absolute_url(), "museum": museum.get_absolute_url(),
+            "concert": concert.get_absolute_url(), "lecture": other.get_absolute_url(),
+            "news": news.get_absolute_url(), "institutions": reverse("institutions:list"),
+            "events": reverse("events:list"),
+        }
+
+    def stored():
+        return {name: client.get(url)["X-Page-Cache"] == "hit" for name, url in pages.items()}
+
+    stored()
+    news.title_en = "Edited news"
+    news.save()
+    assert stored() == {**dict.fromkeys(pages, True), "news": False}
+    kiln.name_en = "Kiln and Glaze Studio"
+    kiln.save()
+    # The institution's page, the lists, and the event held there (it names the venue).
+    assert stored() == {"kiln": False, "museum": True, "concert": False, "lecture": True,
+                        "news": True, "institutions": False, "events": False}
+    assert "Kiln and Glaze Studio" in client.get(pages["concert"]).text
+
+
+def test_a_new_event_shows_on_its_venues_page(client):
+    """A page lists what points at its record: a record saved with a link to it, or
+    linked to it later, or unlinked, changes it."""
+    kiln = InstitutionFactory(name_en="Kiln Studio")
+    url = kiln.get_absolute_url()
+    client.get(url)
+    event = EventFactory(title_en="Firing day", venue=kiln)
+    assert "Firing day" in client.get(url).text
+    event.venue = None
+    event.save()
+    assert "Firing day" not in client.get(url).text
+    event.organisers.add(kiln)
+    assert "Firing day" in client.get(url).text
+    event.organisers.clear()
+    assert "Firing day" not in client.get(url).text
+
+
+def test_changes_are_written_when_their_transaction_commits():
+    news = NewsFactory()
+    tag = cache_tags.VERSION + cache_tags.model_tag(type(news))
+    before = cache.get(tag)
+    with transaction.atomic():
+        news.title_en = "Inside a transaction"
+        news.save()
+        assert cache.get(tag) == before  # a page made now would read the old row
+    after = cache.get(tag)
+    assert after > before
+    with pytest.raises(RuntimeError), transaction.atomic():
+        news.save()
+        raise RuntimeError("rolled back")
+    assert cache.get(tag) == after
+
+
+def test_a_change_committed_while_a_page_is_made_leaves_it_out_of_date():
+    """A page is stored with the counter as it was before it read anything: a change
+    that commits in between makes it out of date."""
+    tags = ["m:portal.news"]
+    since = cache_tags.counter()
+    cache_tags.bump(tags)
+    assert not cache_tags.mark_unchanged(tags, since)
+    assert cache_tags.mark_unchanged(tags, cache_tags.counter())
+
+
+def test_a_lost_version_counts_as_a_change(client):
+    NewsFactory()
+    client.get(news_list_url())
+    cache.delete(cache_tags.VERSION + "m:portal.news")
+    assert client.get(news_list_url())["X-Page-Cache"] == "miss"
+    assert client.get(news_list_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_lost_schedule_starts_afresh(client):
+    """Without its schedule the cache cannot know what changed on its own meanwhile:
+    every stored page is made again."""
+    from portal.blocks.caching.schedule import SCHEDULE
+
+    NewsFactory()
+    client.get(news_list_url())
+    cache.delete(SCHEDULE)
+    assert client.get(news_list_url())["X-Page-Cache"] == "miss"
+
+
+def test_an_event_becomes_past_at_midnight_without_a_save(client, monkeypatch):
+    today = timezone.localdate()
+    EventFactory(title_ko="오늘의 장터", start_date=today, end_date=today)
+    url = reverse("events:list")
+    assert "오늘의 장터" in client.get(url).text
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    assert "오늘의 장터" not in client.get(url).text
+
+
+# --- Headers for a CDN ----------------------------------------------------------------
+
+def test_public_pages_tell_a_shared_cache_how_long_and_what_they_show(client, settings):
+    venue = InstitutionFactory()
+    event = EventFactory(venue=venue)
+    response = client.get(event.get_absolute_url())
+    control = response["Cache-Control"]
+    for part in ("public", f"s-maxage={settings.PAGE_CACHE_SHARED_SECONDS}",
+                 "stale-while-revalidate=", "stale-if-error="):
+        assert part in control
+    tags = response["Cache-Tag"].split(",")
+    assert f"r:events.event:{event.pk}" in tags and f"l:events.event:{event.pk}" in tags
+    assert f"r:institutions.institution:{venue.pk}" in tags
+    assert "m:events.event" in client.get(reverse("events:list"))["Cache-Tag"].split(",")
+    assert client.get(reverse("events:list"))["Cache-Control"] == control
+
+
+def test_staff_pages_are_private(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get(news_list_url())
+    assert "private" in response["Cache-Control"] and "Cache-Tag" not in response
+
+
+PURGED = []
+
+
+def record_purge(tags):
+    PURGED.append(tags)
+
+
+def test_a_change_calls_the_purge_hook_with_its_tags(settings):
+    settings.PAGE_CACHE_PURGE = "tests.portal.test_page_cache.record_purge"
+    PURGED.clear()
+    news = NewsFactory()
+    assert [f"r:portal.news:{news.pk}" in tags and "m:portal.news" in tags
+            for tags in PURGED] == [True]

@@ -5,11 +5,14 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from portal.publishing import PublicationStatus, Publishable
-from portal.roles import CONTENT_MODELS, EDITOR, PUBLISHER
+from portal.blocks.content import content_models
+from portal.blocks.publishing import PublicationStatus, Publishable
+from portal.blocks.roles import EDITOR, PUBLISHER
 from tests.portal.admin_helpers import CONTENT_FACTORIES, content_model
 
 pytestmark = pytest.mark.django_db
+
+CONTENT_MODELS = [model._meta.label_lower for model in content_models()]
 
 # role (None: staff without a role) → may add, change, delete, publish
 EXPECTED = {

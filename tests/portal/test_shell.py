@@ -8,7 +8,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from portal.compile_catalogs import LOCALE_DIR, compiled_bytes
+from portal.blocks.compile_catalogs import LOCALE_DIR, compiled_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -139,7 +139,7 @@ def test_no_inline_script_or_style_in_templates():
 def test_healthz_round_trips_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.text == "ok\n"
+    assert response.text == "ok\ncache: ok\n"
 
 
 @pytest.mark.django_db

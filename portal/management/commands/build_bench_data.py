@@ -31,8 +31,8 @@ from django.utils import timezone
 from cities.models import City, CreativeField, Milestone, Partnership, PartnershipKind
 from events.models import Attendance, Event, EventKind, EventSeries, EventStatus
 from institutions.models import Discipline, Institution, InstitutionKind
-from portal.fields import DatePrecision
-from portal.publishing import PublicationStatus, Publishable
+from portal.blocks.fields import DatePrecision
+from portal.blocks.publishing import PublicationStatus, Publishable
 
 PREFIX = "bench-"
 

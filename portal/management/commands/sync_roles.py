@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.roles import sync_roles
+from portal.blocks.roles import sync_roles
 
 
 class Command(BaseCommand):

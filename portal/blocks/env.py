@@ -4,7 +4,9 @@ Small on purpose: the project needs booleans, lists, integers and one database U
 which is not worth a dependency.
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -38,6 +40,23 @@ def env_int(name, default):
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def env_float(name, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from None
+
+
+def default_cache_dir(base_dir: Path):
+    """A folder in the system's temporary space for this checkout's cache, the same for
+    every process that runs from it (so that all of them share one cache)."""
+    digest = hashlib.sha256(str(base_dir.resolve()).encode()).hexdigest()[:12]
+    return str(Path(tempfile.gettempdir()) / f"portal-cache-{digest}")
 
 
 def env_list(name, default=()):

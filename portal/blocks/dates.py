@@ -7,7 +7,7 @@ what both ends share: "4 Sep – 2 Nov 2025" / "2025년 9월 4일 – 11월 2일
 
 from django.utils.translation import get_language
 
-from portal.fields import DatePrecision
+from portal.blocks.fields import DatePrecision
 
 EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 EN_DASH = "\u2013"

@@ -6,15 +6,11 @@ A record is public when its status is *published* and its publication time has c
 them (``PublishedDetailMixin``); everybody else gets a 404.
 """
 
-import simple_history
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.translator import TranslationOptions, translator
 from simple_history.models import HistoricalRecords
-
-from portal.cache import remember
 
 
 class PublicationStatus(models.TextChoices):
@@ -32,10 +28,6 @@ class PublishableQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=PublicationStatus.PUBLISHED, publish_at__gt=timezone.now())
 
-    def next_publication(self):
-        """When the next scheduled record goes live (``first_value``)."""
-        return first_value(self.scheduled(), "publish_at")
-
     def previewable_by(self, user):
         """What ``user`` may open on the public site: staff preview everything."""
         if sees_previews(user):
@@ -46,13 +38,6 @@ class PublishableQuerySet(models.QuerySet):
 def sees_previews(user):
     """Staff open drafts and scheduled records on their public URL."""
     return user.is_active and user.is_staff
-
-
-def first_value(queryset, field):
-    """The smallest ``field`` in ``queryset``, as a queryset of one row (none when it is
-    empty) that ``union`` can ask for in one query with others of its kind."""
-    return (queryset.order_by().values("status").annotate(first=models.Min(field))
-            .values_list("first", flat=True))
 
 
 class Publishable(models.Model):
@@ -189,52 +174,12 @@ class ContentHistory(HistoricalRecords):
             self.create_historical_record(obj, "~")
 
 
-def register_content(model, fields):
-    """Register ``model``'s person-facing ``fields`` for Korean and English and give the
-    model an edit history.
-
-    The order matters: modeltranslation adds ``<field>_ko``/``<field>_en`` when it
-    registers, and simple-history copies the fields it sees when it registers, so the
-    history must come second and only once (django-simple-history #929).
-
-    Every many-to-many field of the model is part of its history (``ContentHistory``),
-    so that a revert or a restore brings the links back too.
-    """
-    options = type(f"{model.__name__}TranslationOptions", (TranslationOptions,), {
-        "fields": tuple(fields)
-    })
-    translator.register(model, options)
-    # The "updated" stamp changes on every save and says nothing a version needs. Only
-    # a field the model has may be excluded: simple-history reads excluded fields back
-    # from the live record when it rebuilds a version (``.instance``), and fails on a
-    # missing one (disciplines have no stamps).
-    names = {field.name for field in model._meta.fields}
-    simple_history.register(
-        model,
-        records_class=ContentHistory,
-        excluded_fields=[name for name in ("updated_at",) if name in names],
-        m2m_fields=[field.name for field in model._meta.local_many_to_many],
-    )
-
-
 class PublishedDetailMixin:
     """For detail views of publishable content: the public sees published records only,
-    staff also see drafts and scheduled records, marked as a preview.
-
-    The public's record is remembered until content changes (``portal.cache.remember``,
-    per address): every visitor gets the same published row, so a page whose parts are
-    remembered too runs no query. Staff read it afresh, drafts included. A record that
-    is not found is not remembered (an unknown address costs its one query)."""
+    staff also see drafts and scheduled records, marked as a preview."""
 
     def get_queryset(self):
         return super().get_queryset().previewable_by(self.request.user)
-
-    def get_object(self, queryset=None):
-        if queryset is not None or sees_previews(self.request.user):
-            return super().get_object(queryset)
-        address = ":".join(f"{name}={value}" for name, value in sorted(self.kwargs.items()))
-        return remember(f"page-object:{self.model._meta.label_lower}:{address}",
-                        super().get_object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

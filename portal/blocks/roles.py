@@ -1,23 +1,18 @@
 """Staff roles: Editors write, Publishers also publish, withdraw and delete.
 
 ``sync_roles`` creates the two groups with their permissions. A data migration runs it
-so every install has the roles; run ``python manage.py sync_roles`` after adding a
-content model (or add a migration that calls it).
+so every install has the roles; run ``python manage.py sync_roles`` after registering
+a content model (``portal.blocks.content``), or add a migration that calls it.
 """
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
+from portal.blocks.content import content_models
+
 EDITOR = "Editor"
 PUBLISHER = "Publisher"
 
-# Every model staff edit through the admin, as app_label.model_name.
-CONTENT_MODELS = [
-    "cities.city", "cities.partnership", "cities.milestone",
-    "institutions.institution", "institutions.discipline",
-    "events.eventseries", "events.event",
-    "portal.news", "portal.page",
-]
 PUBLISH_PERMISSION = "portal.publish_content"
 
 ROLE_ACTIONS = {
@@ -40,8 +35,8 @@ def sync_roles(apps=global_apps):
     for role, actions in ROLE_ACTIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         wanted = []
-        for label in CONTENT_MODELS:
-            app_label, model_name = label.split(".")
+        for model in content_models():
+            app_label, model_name = model._meta.app_label, model._meta.model_name
             for action in actions:
                 wanted.append((app_label, f"{action}_{model_name}"))
                 # The edit history of each model (simple-history's Historical<Model>).

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
-from portal.roles import can_publish
+from portal.blocks.roles import can_publish
 
 # A cell starting with one of these is a formula to a spreadsheet program (OWASP "CSV
 # injection"); a leading apostrophe makes it text.
@@ -109,7 +109,7 @@ class LabelledChoiceWidget(widgets.Widget):
 
 class YearWidget(widgets.Widget):
     """A year, between ``first`` and ``last`` (by default the range of
-    ``portal.fields.year_field``)."""
+    ``portal.blocks.fields.year_field``)."""
 
     def __init__(self, first=1000, last=2100, **kwargs):
         super().__init__(**kwargs)

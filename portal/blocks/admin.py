@@ -1,0 +1,228 @@
+"""Admin building blocks shared by every content app: the content admin base with its
+edit guard, publication permissions and "needs attention" filter."""
+
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+
+from portal.blocks.attention import ATTENTION, MISSING_ALT, MISSING_ENGLISH, NEEDS_ATTENTION
+from portal.blocks.publishing import PublicationStatus
+from portal.blocks.roles import can_publish
+
+# Staff paste bare addresses ("www.example.org"); today's sites are https.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+PUBLICATION_FIELDSET = (
+    _("Publication"),
+    {"fields": ("status", "publish_at", "created_at", "updated_at")},
+)
+VERSION_FIELD = "loaded_version"
+
+
+def version_of(instance):
+    return instance.updated_at.isoformat() if getattr(instance, "updated_at", None) else ""
+
+
+class EditGuardForm(forms.ModelForm):
+    """Refuses to save over a change someone else saved after this form was opened.
+
+    The form carries the record's ``updated_at`` as it was when the page was loaded;
+    if the record in the database is newer, the save is refused and the message says
+    who changed which fields, so nothing is silently overwritten.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields[VERSION_FIELD].initial = version_of(self.instance)
+        record = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if record is not None and not self.is_bound:
+            self._initial_links_from(record)
+
+    def _initial_links_from(self, record):
+        """On simple-history's revert form, show the links of that version.
+
+        The form is built on ``record.instance``, which carries the version's own
+        fields; a many-to-many field would show the record's *current* links (read
+        from the database), so saving the revert would keep them, and restoring a
+        deleted record would drop them. The version's links are in its history.
+        """
+        for field in getattr(record, "_history_m2m_fields", ()):
+            if field.name not in self.fields:
+                continue
+            target = field.m2m_reverse_field_name()
+            links = getattr(record, field.name).values_list(f"{target}_id", flat=True)
+            self.initial[field.name] = list(links)
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get(VERSION_FIELD)
+        current = version_of(self.instance) if self.instance.pk else ""
+        if loaded and current and loaded != current:
+            raise ValidationError(self._conflict_message(loaded), code="edit_conflict")
+        return cleaned
+
+    def _conflict_message(self, loaded):
+        history = getattr(type(self.instance), "history", None)
+        changes, who = [], set()
+        if history is not None:
+            records = list(history.filter(id=self.instance.pk).order_by("-history_date")[:20])
+            newer = [r for r in records if r.history_date.isoformat() > loaded]
+            for record in newer:
+                who.add(str(record.history_user or _("someone")))
+                if record.prev_record:
+                    for change in record.diff_against(record.prev_record).changes:
+                        field = type(self.instance)._meta.get_field(change.field)
+                        changes.append(str(field.verbose_name))
+        when = date_format(localtime(self.instance.updated_at), "DATETIME_FORMAT")
+        return _(
+            "%(who)s saved this record at %(when)s, after you opened it (changed: "
+            "%(fields)s). Your changes were not saved. Open the record again to see the "
+            "current version, then make your changes there."
+        ) % {
+            "who": ", ".join(sorted(who)) or _("Someone"),
+            "when": when,
+            "fields": ", ".join(dict.fromkeys(changes)) or _("unknown fields"),
+        }
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    """Records missing an English translation or an image description: the lists the
+    dashboard's counts link to (the checks are in ``portal.blocks.attention``)."""
+
+    title = _("needs attention")
+    parameter_name = ATTENTION
+
+    def lookups(self, request, model_admin):
+        labels = {MISSING_ENGLISH: _("Missing an English translation"),
+                  MISSING_ALT: _("Image without a description (alt text)")}
+        return [(kind, label) for kind, label in labels.items()
+                if NEEDS_ATTENTION[kind](model_admin.model) is not None]
+
+    def queryset(self, request, queryset):
+        check = NEEDS_ATTENTION.get(self.value())
+        condition = check(queryset.model) if check else None
+        return queryset if condition is None else queryset.filter(condition)
+
+
+class PublicationGuard:
+    """For admins and inlines of publishable content: only Publishers may set the status
+    or the publication time (an Editor's new records stay drafts)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request.user):
+            readonly += [f for f in ("status", "publish_at") if f not in readonly]
+        return readonly
+
+
+class ContentAdmin(PublicationGuard, SimpleHistoryAdmin, TranslationAdmin):
+    """Base admin for publishable, translated content with edit history.
+
+    Editors may create and change; only Publishers (``portal.publish_content``) may
+    publish, schedule, withdraw or revert. Every change, including the actions below,
+    goes through ``save()`` so that the history records it (``.update()`` would not).
+    """
+
+    form = EditGuardForm
+    formfield_overrides = HTTPS_URLS
+    readonly_fields = ("created_at", "updated_at")
+    actions = ["publish_selected", "unpublish_selected"]
+    list_per_page = 50
+    save_on_top = True
+    attention_filter = AttentionFilter
+
+    def get_list_filter(self, request):
+        # Added here rather than in each admin's list_filter, so every content model
+        # has it and the dashboard can link to it.
+        return [*super().get_list_filter(request), self.attention_filter]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        named = {f for _name, options in fieldsets for f in options.get("fields", ())}
+        if VERSION_FIELD not in named:
+            fieldsets.append((None, {"fields": (VERSION_FIELD,), "classes": ("hidden",)}))
+        return fieldsets
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def revert_disabled(self, request, obj=None):
+        return not can_publish(request.user) or super().revert_disabled(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not can_publish(request.user):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.action(description=_("Publish the selected records"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._set_status(request, queryset, PublicationStatus.PUBLISHED)
+
+    @admin.action(description=_("Withdraw the selected records (back to draft)"),
+                  permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._set_status(request, queryset, PublicationStatus.DRAFT)
+
+    def _set_status(self, request, queryset, status):
+        publish = status == PublicationStatus.PUBLISHED
+        now = timezone.now()
+        changed = was_scheduled = unchanged = 0
+        for obj in queryset:
+            if (obj.is_live if publish else obj.status == status):
+                unchanged += 1
+                continue
+            if publish:
+                # "Publish" means now. A record scheduled for later would otherwise
+                # stay hidden while the message said it was published; scheduling is
+                # done in the form, by setting "publish from".
+                was_scheduled += obj.publish_at is not None and obj.publish_at > now
+                obj.publish_at = now
+            obj.status = status
+            obj._change_reason = f"status → {status}"
+            obj._history_user = request.user
+            obj.save()
+            changed += 1
+        if changed:
+            message = (
+                ngettext("%(count)d record published: it is on the site now.",
+                         "%(count)d records published: they are on the site now.", changed)
+                if publish else
+                ngettext("%(count)d record withdrawn: it is a draft again and no longer on "
+                         "the site.",
+                         "%(count)d records withdrawn: they are drafts again and no longer "
+                         "on the site.", changed))
+            self.message_user(request, message % {"count": changed}, messages.SUCCESS)
+        if was_scheduled:
+            self.message_user(request, ngettext(
+                "%(count)d of them had been scheduled for a later time; it was published "
+                "now instead.",
+                "%(count)d of them had been scheduled for a later time; they were published "
+                "now instead.", was_scheduled) % {"count": was_scheduled}, messages.WARNING)
+        if unchanged:
+            message = (ngettext("%(count)d record was already on the site and was left as "
+                                "it was.",
+                                "%(count)d records were already on the site and were left "
+                                "as they were.", unchanged)
+                       if publish else
+                       ngettext("%(count)d record was already a draft.",
+                                "%(count)d records were already drafts.", unchanged))
+            self.message_user(request, message % {"count": unchanged}, messages.INFO)
+
+    @admin.display(description=_("status"), ordering="status")
+    def publication_state(self, obj):
+        if obj.is_scheduled:
+            return _("Scheduled")
+        return obj.get_status_display()

@@ -1,0 +1,149 @@
+"""Cache backends that never raise: a cache that is down, slow or full makes the site
+slower, never broken.
+
+Every call is guarded. A failure is logged (once a minute at most, with how many were
+passed over), the call answers as a cache that holds nothing would (``get`` gives the
+default, ``add`` and ``set`` store nothing), and after a lost connection the backend is
+not asked again for ``RETRY_AFTER`` seconds, so that a dead server costs one timeout a
+few seconds, not one a request. A refused write (Redis full under its default
+``noeviction`` policy) fails that write alone.
+
+``incr`` keeps Django's contract (``ValueError`` for a missing key) and gives ``None``
+when the cache cannot answer.
+"""
+
+import fcntl
+import logging
+import os
+import time
+
+from django.core.cache.backends import filebased, locmem, redis
+
+logger = logging.getLogger("portal.cache")
+
+RETRY_AFTER = 5.0
+LOG_EVERY = 60.0
+
+# The calls guarded, with what each answers when the cache cannot.
+FALLBACKS = {
+    "get": lambda args, kwargs: kwargs.get("default", args[1] if len(args) > 1 else None),
+    "get_many": lambda args, kwargs: {},
+    "set": lambda args, kwargs: None,
+    "set_many": lambda args, kwargs: list(args[0]) if args else [],
+    "add": lambda args, kwargs: False,
+    "touch": lambda args, kwargs: False,
+    "delete": lambda args, kwargs: False,
+    "delete_many": lambda args, kwargs: None,
+    "has_key": lambda args, kwargs: False,
+    "incr": lambda args, kwargs: None,
+    "clear": lambda args, kwargs: None,
+}
+
+
+class FailSafe:
+    """Mixed into a Django cache backend (first in the bases)."""
+
+    # Errors after which the server is left alone for RETRY_AFTER seconds.
+    connection_errors = (ConnectionError, TimeoutError)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._down_until = 0.0
+        self._logged_at = float("-inf")
+        self._passed_over = 0
+
+    @property
+    def available(self):
+        """False while the backend is left alone after a lost connection."""
+        return time.monotonic() >= self._down_until
+
+    def _failed(self, name, error):
+        now = time.monotonic()
+        if isinstance(error, self.connection_errors):
+            self._down_until = now + RETRY_AFTER
+        if now - self._logged_at >= LOG_EVERY:
+            logger.warning(
+                "Cache %s failed (%s: %s); pages are served without it%s.", name,
+                type(error).__name__, error,
+                f" ({self._passed_over} more failures since the last message)"
+                if self._passed_over else "")
+            self._logged_at, self._passed_over = now, 0
+        else:
+            self._passed_over += 1
+
+
+def _guarded(name):
+    fallback = FALLBACKS[name]
+
+    def call(self, *args, **kwargs):
+        if not self.available:
+            return fallback(args, kwargs)
+        try:
+            return getattr(super(FailSafe, self), name)(*args, **kwargs)
+        except Exception as error:
+            if name == "incr" and type(error) is ValueError:
+                raise  # a missing key, as Django's API says
+            self._failed(name, error)
+            return fallback(args, kwargs)
+
+    call.__name__ = name
+    return call
+
+
+for _name in FALLBACKS:
+    setattr(FailSafe, _name, _guarded(_name))
+
+
+class RedisCache(FailSafe, redis.RedisCache):
+    """Django's Redis backend, fail-safe. Set ``socket_timeout`` and
+    ``socket_connect_timeout`` in OPTIONS (settings do) so that a slow server is a
+    failure, not a hung worker."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        import redis as redis_client
+
+        self.connection_errors = (ConnectionError, TimeoutError,
+                                  redis_client.ConnectionError, redis_client.TimeoutError)
+
+
+class FileBasedCache(FailSafe, filebased.FileBasedCache):
+    """Django's file-based backend, fail-safe, shared by every process of one machine:
+    the default when there is no Redis.
+
+    ``incr`` is atomic across processes (a lock file), since invalidation counts on it;
+    and the directory is culled once every ``CULL_EVERY`` writes of a process, not on
+    every write (Django's lists the whole directory each time)."""
+
+    CULL_EVERY = 200
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._writes = 0
+
+    def _cull(self):
+        self._writes += 1
+        if self._writes % self.CULL_EVERY == 1:
+            super()._cull()
+
+    def incr(self, key, delta=1, version=None):
+        if not self.available:
+            return None
+        try:
+            self._createdir()
+            with open(os.path.join(self._dir, ".incr.lock"), "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    return filebased.FileBasedCache.incr(self, key, delta, version)
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+        except ValueError:
+            raise
+        except Exception as error:
+            self._failed("incr", error)
+            return None
+
+
+class LocMemCache(FailSafe, locmem.LocMemCache):
+    """Django's per-process memory backend, fail-safe: for a single process (tests, a
+    development server), never for several workers."""

@@ -1,0 +1,231 @@
+"""Whole public pages, stored for anonymous visitors and served until what they show
+changes.
+
+A view declares itself cacheable with ``@cached_page(...)``: which query-string
+parameters it reads (``params``; a FilterSet class stands for its filters), which of
+them are free text (``free_text``), and what it depends on beyond the records it loads
+(``depends_on``: models, for the lists it shows; tag names; or functions of the view,
+such as ``lambda view: [links(view.object)]`` for the records that point at its
+object). ``PageCacheMiddleware`` does the rest.
+
+Only what the page reads is part of its address: unknown parameters are dropped before
+the view runs, the known ones are put in one order, empty ones left out. A page with
+free text in its address is kept in a small memory of each process
+(``PAGE_CACHE_FREE_TEXT_PAGES`` pages), so that typed searches cannot crowd the shared
+cache. Only a ``200`` without cookies, ``private`` or ``no-store`` is stored: a view
+sends ``no-store`` for invalid filters, and a 404 is never stored.
+
+Every cacheable response carries ``Cache-Control: public`` with a lifetime for shared
+caches, ``stale-while-revalidate`` and ``stale-if-error``, and its tags in
+``PAGE_CACHE_TAG_HEADER`` (``Cache-Tag``), so that a CDN in front can keep it and purge
+it by tag (``PAGE_CACHE_PURGE``, called with the tags of every change on commit).
+"""
+
+import functools
+import hashlib
+import pickle
+from collections import OrderedDict
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import QueryDict
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, set_response_etag
+
+from portal.blocks.caching import schedule
+from portal.blocks.caching import tags as cache_tags
+
+HIT_HEADER = "X-Page-Cache"
+PAGE = "cc:page:"
+
+
+class Entry(NamedTuple):
+    epoch: str
+    since: int
+    tags: tuple
+    value: object
+
+
+class PagePolicy:
+    def __init__(self, params=(), free_text=(), depends_on=()):
+        self.params = set()
+        for param in params:
+            self.params.update([param] if isinstance(param, str) else param.base_filters)
+        self.free_text = frozenset(free_text)
+        self.static_tags = [cache_tags.model_tag(item) if isinstance(item, type) else item
+                            for item in depends_on if isinstance(item, (type, str))]
+        self.view_tags = [item for item in depends_on if not isinstance(item, (type, str))]
+
+    def record(self, view):
+        cache_tags.depends_on(*self.static_tags)
+        for tags_of in self.view_tags:
+            cache_tags.depends_on(*tags_of(view))
+
+    def normalised(self, query):
+        """``query`` (a QueryDict) with only this page's parameters, in one order, empty
+        values left out, page numbers as plain numbers."""
+        kept = QueryDict(mutable=True)
+        for name in sorted(self.params & set(query)):
+            values = [value for value in query.getlist(name) if value != ""]
+            if name == "page":
+                values = [str(int(value)) if value.isdigit() and len(value) < 10 else value
+                          for value in values]
+            if values:
+                kept.setlist(name, values)
+        kept._mutable = False
+        return kept
+
+    def has_free_text(self, query):
+        return any(query.get(name) for name in self.free_text)
+
+
+def cached_page(*, params=(), free_text=(), depends_on=()):
+    """Declare a view (class or function) cacheable; see the module's docstring."""
+    policy = PagePolicy(params, free_text, depends_on)
+
+    def decorate(view):
+        if isinstance(view, type):
+            dispatch = view.dispatch
+
+            @functools.wraps(dispatch)
+            def recorded_dispatch(self, request, *args, **kwargs):
+                response = dispatch(self, request, *args, **kwargs)
+                policy.record(self)
+                return response
+
+            view.dispatch = recorded_dispatch
+            view.page_cache = policy
+            return view
+
+        @functools.wraps(view)
+        def recorded_view(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            policy.record(view)
+            return response
+
+        recorded_view.page_cache = policy
+        return recorded_view
+
+    return decorate
+
+
+def policy_of(view):
+    return getattr(getattr(view, "view_class", view), "page_cache", None)
+
+
+class LocalPages:
+    """A process's own small store, least recently used out first, for pages whose
+    address holds free text."""
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = OrderedDict()
+
+    def get(self, key):
+        data = self.entries.get(key)
+        if data is None:
+            return None
+        self.entries.move_to_end(key)
+        return pickle.loads(data)  # noqa: S301 - pickled by this process
+
+    def set(self, key, entry):
+        self.entries[key] = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+def public_headers(response, tags):
+    patch_cache_control(
+        response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS,
+        s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+        stale_if_error=settings.PAGE_CACHE_STALE_IF_ERROR_SECONDS)
+    if settings.PAGE_CACHE_TAG_HEADER:
+        response[settings.PAGE_CACHE_TAG_HEADER] = ",".join(tags)
+
+
+def storable(response):
+    control = response.get("Cache-Control", "")
+    return (response.status_code == 200 and not response.cookies and not response.streaming
+            and "private" not in control and "no-store" not in control)
+
+
+class PageCacheMiddleware:
+    """Serves and stores the pages of views declared with ``cached_page``, for
+    visitors without a session (staff bypass it and see live pages, previews
+    included). Placed before the session middleware: a stored page is answered without
+    a session, a user or a database query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.local = LocalPages(settings.PAGE_CACHE_FREE_TEXT_PAGES)
+
+    def __call__(self, request):
+        policy = self.policy_for(request)
+        if policy is None:
+            return self.get_response(request)
+        request.GET = policy.normalised(request.GET)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            response = self.get_response(request)
+            patch_cache_control(response, private=True)
+            return response
+        if not cache_tags.enabled():
+            return self.made(request, None, None, None)
+        free = policy.has_free_text(request.GET)
+        key = self.key(request)
+        found = cache.get_many([schedule.SCHEDULE] if free else [schedule.SCHEDULE, key])
+        state = schedule.now_state(found.get(schedule.SCHEDULE), timezone.now())
+        entry = self.local.get(key) if free else found.get(key)
+        if (isinstance(entry, Entry) and entry.epoch == state.epoch
+                and cache_tags.current(entry.tags, entry.since)):
+            response = entry.value
+            response[HIT_HEADER] = "hit"
+            return response
+        return self.made(request, key, state, self.local if free else None)
+
+    def made(self, request, key, state, local):
+        """The response of the view, stored under ``key`` when it may be (in ``local``
+        if given, else in the shared cache)."""
+        since = cache_tags.counter() if key else None
+        with cache_tags.recording() as recorded:
+            response = self.get_response(request)
+        if not storable(response):
+            return response
+        tags = cache_tags.minimal(recorded)
+        public_headers(response, tags)
+        if key and cache_tags.mark_unchanged(tags, since):
+            if not response.has_header("ETag"):
+                # Stored with it, so that a hit is not hashed again.
+                set_response_etag(response)
+            entry = Entry(state.epoch, since, tuple(tags), response)
+            if local is not None:
+                local.set(key, entry)
+            else:
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            response[HIT_HEADER] = "miss"
+        return response
+
+    @staticmethod
+    def policy_for(request):
+        """The cache policy of the view a public GET asks for, or None."""
+        if request.method not in ("GET", "HEAD"):
+            return None
+        language = translation.get_language_from_path(request.path_info)
+        if language is None:
+            return None
+        try:
+            with translation.override(language):
+                match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        return policy_of(match.func)
+
+    @staticmethod
+    def key(request):
+        # Scheme and host are part of it: feeds and calendars carry absolute links.
+        address = (f"{request.scheme}://{request.get_host()}{request.path}"
+                   f"?{request.GET.urlencode()}")
+        return PAGE + hashlib.sha256(address.encode()).hexdigest()

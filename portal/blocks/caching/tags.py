@@ -1,0 +1,330 @@
+"""What a cached page depends on (tags), and how a change makes it out of date.
+
+Three kinds of tag name what a page may show:
+
+- ``m:<app.model>``: any record of a model, for lists and counts (a new, deleted or
+  re-ordered record changes them);
+- ``r:<app.model>:<pk>``: one record's own fields, wherever it is shown;
+- ``l:<app.model>:<pk>``: what points at one record (an institution's events, a city's
+  partnerships): changed by a save of any record whose foreign key or many-to-many link
+  names it, before or after the save.
+
+A page records its tags while it is made: every record of a watched model loaded from
+the database records its ``r:`` tag by itself; a view and a region declare the rest.
+
+Versions: a change, once its transaction commits, takes the next number of a shared
+counter and writes it as the version of each of its tags. A page stored with the counter
+as it was *before* it read anything is current while none of its tags has a higher
+version, and a tag whose version the cache no longer holds counts as changed. So a save
+that commits while a page is being made can never leave that page stored as current.
+"""
+
+import contextvars
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.db import transaction
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_save,
+    pre_delete,
+    pre_save,
+)
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+COUNTER = "cc:counter"
+# The schedule's record (``schedule``); kept here, where a failed change forgets it.
+SCHEDULE = "cc:schedule"
+VERSION = "cc:v:"
+PENDING = "_page_cache_pending"
+
+_recording = contextvars.ContextVar("page_cache_tags", default=None)
+
+
+
+def model_tag(model):
+    return f"m:{model._meta.label_lower}"
+
+
+def record_tag(model, pk):
+    return f"r:{model._meta.label_lower}:{pk}"
+
+
+def links_tag(model, pk):
+    return f"l:{model._meta.label_lower}:{pk}"
+
+
+def links(obj):
+    """The tag of what points at ``obj`` (None for no object), for a page that lists it."""
+    return None if obj is None else links_tag(type(obj), obj.pk)
+
+
+def enabled():
+    """Whether there is a cache to keep pages in (not Django's dummy backend)."""
+    return not isinstance(caches[DEFAULT_CACHE_ALIAS], DummyCache)
+
+
+@contextmanager
+def recording():
+    """Collects the tags recorded while the block runs (a set)."""
+    tags = set()
+    token = _recording.set(tags)
+    try:
+        yield tags
+    finally:
+        _recording.reset(token)
+
+
+def depends_on(*tags):
+    """Record ``tags`` for the page (and region) being made, if one is."""
+    current = _recording.get()
+    if current is not None:
+        current.update(tag for tag in tags if tag)
+
+
+def minimal(tags):
+    """``tags`` without the record tags that a model tag in them already covers (every
+    change of a record changes its model's tag too)."""
+    models = {tag[2:] for tag in tags if tag.startswith("m:")}
+    return sorted(tag for tag in tags
+                  if not (tag.startswith("r:") and tag[2:].rsplit(":", 1)[0] in models))
+
+
+# --- Versions ---------------------------------------------------------------------
+
+def _seed():
+    # A restarted or emptied cache starts its counter above every number it gave before.
+    return int(time.time() * 1000)
+
+
+def counter():
+    """The shared counter now, or None when the cache cannot say."""
+    value = cache.get(COUNTER)
+    if value is None:
+        cache.add(COUNTER, _seed(), None)
+        value = cache.get(COUNTER)
+    return value
+
+
+def _next_counter():
+    try:
+        return cache.incr(COUNTER)
+    except ValueError:
+        cache.add(COUNTER, _seed(), None)
+        try:
+            return cache.incr(COUNTER)
+        except ValueError:
+            return None
+
+
+def current(tags, since):
+    """Whether nothing named by ``tags`` has changed since the counter read ``since``."""
+    if since is None:
+        return False
+    keys = [VERSION + tag for tag in tags]
+    versions = cache.get_many(keys)
+    return len(versions) == len(keys) and all(v <= since for v in versions.values())
+
+
+def mark_unchanged(tags, since):
+    """Before a page made from the counter ``since`` is stored: give the tags the cache
+    holds no version of the version ``since`` (with ``add``, so that a change written
+    meanwhile wins), and say whether the page is still current."""
+    if since is None:
+        return False
+    keys = [VERSION + tag for tag in tags]
+    versions = cache.get_many(keys)
+    missing = [key for key in keys if key not in versions]
+    for key in missing:
+        cache.add(key, since, None)
+    if missing:
+        versions = cache.get_many(keys)
+    return len(versions) == len(keys) and all(v <= since for v in versions.values())
+
+
+def bump(tags):
+    """Make every page that depends on ``tags`` out of date, now."""
+    tags = sorted(set(tags))
+    if not tags:
+        return
+    number = _next_counter()
+    failed = number is None or cache.set_many({VERSION + tag: number for tag in tags}, None)
+    if failed:
+        # The change could not be written (the cache is full or unreachable): forget
+        # the schedule, so that no page stored before is trusted again (a delete is
+        # allowed in a full Redis).
+        cache.delete(SCHEDULE)
+    if settings.PAGE_CACHE_PURGE:
+        import_string(settings.PAGE_CACHE_PURGE)(tags)
+
+
+# --- Invalidation on commit ---------------------------------------------------------
+
+def invalidate(tags, using=None, soonest=None):
+    """``bump(tags)`` once the current transaction commits (at once outside one). The
+    changes of one transaction are written together. ``soonest``: the earliest time
+    after now at which a changed record changes again on its own (a scheduled
+    publication), for the schedule."""
+    from portal.blocks.caching import schedule
+
+    connection = transaction.get_connection(using)
+    pending = getattr(connection, PENDING, None)
+    # A rolled-back block drops its on-commit callbacks: then start a new batch.
+    if pending is None or not any(
+            entry[1] is pending["flush"] for entry in connection.run_on_commit):
+        pending = {"tags": set(), "soonest": None}
+
+        def flush():
+            setattr(connection, PENDING, None)
+            bump(pending["tags"])
+            if pending["soonest"] is not None:
+                schedule.expect(pending["soonest"])
+
+        pending["flush"] = flush
+        setattr(connection, PENDING, pending)
+        pending["tags"].update(tags)
+        pending["soonest"] = soonest
+        transaction.on_commit(flush, using=using)
+        return
+    pending["tags"].update(tags)
+    if soonest is not None and (pending["soonest"] is None or soonest < pending["soonest"]):
+        pending["soonest"] = soonest
+
+
+def link_fields(model):
+    """The foreign keys of ``model`` (what its records point at)."""
+    return [field for field in model._meta.concrete_fields
+            if field.is_relation and (field.many_to_one or field.one_to_one)]
+
+
+def change_tags(model, pk, *states):
+    """What a change of the record ``pk`` of ``model`` changes: its record, its model,
+    and what points at each record that its links name in any of ``states`` (mappings
+    of a foreign key's attname to its value: as saved, as it was before)."""
+    tags = {model_tag(model), record_tag(model, pk)}
+    for field in link_fields(model):
+        for state in states:
+            value = (state or {}).get(field.attname)
+            if value is not None:
+                tags.add(links_tag(field.related_model, value))
+    return tags
+
+
+def _state(instance, fields):
+    return {field.attname: getattr(instance, field.attname) for field in fields}
+
+
+def link_tables(model):
+    """(table, column naming a record of ``model``, column naming the other record,
+    the other model) for each many-to-many relation of ``model``, either side."""
+    tables = []
+    fields = [*model._meta.local_many_to_many,
+              *(rel.field for rel in model._meta.related_objects if rel.many_to_many)]
+    for field in fields:
+        through = field.remote_field.through
+        if field.model is model:
+            own, other = field.m2m_column_name(), field.m2m_reverse_name()
+            other_model = field.related_model
+        else:
+            own, other = field.m2m_reverse_name(), field.m2m_column_name()
+            other_model = field.model
+        tables.append((through, own, other, other_model))
+    return tables
+
+
+def linked_tags(model, pk):
+    """What points at each record linked to the record ``pk`` of ``model`` by a
+    many-to-many relation: a query per relation."""
+    tags = set()
+    for through, own, other, other_model in link_tables(model):
+        for other_pk in through.objects.filter(**{own: pk}).values_list(other, flat=True):
+            tags.add(links_tag(other_model, other_pk))
+    return tags
+
+
+def _soonest(instance, fields):
+    now = timezone.now()
+    times = [getattr(instance, name, None) for name in fields]
+    later = [t for t in times if isinstance(t, type(now)) and t > now]
+    return min(later) if later else None
+
+
+def watch(model, times=()):
+    """Invalidate what depends on ``model``'s records whenever one changes, and record
+    the ``r:`` tag of each record loaded while a page is made. ``times``: the model's
+    datetime fields at which a record changes on its own (for the schedule's
+    ``soonest``)."""
+    label = model._meta.label_lower
+    fields = link_fields(model)
+
+    def before_save(sender, instance, raw=False, **kwargs):
+        if raw or instance._state.adding or instance.pk is None or not fields:
+            return
+        instance.__dict__["_links_before"] = model._base_manager.filter(
+            pk=instance.pk).values(*[f.attname for f in fields]).first()
+
+    def saved(sender, instance, raw=False, using=None, created=False, **kwargs):
+        if raw:
+            return
+        before = instance.__dict__.pop("_links_before", None)
+        tags = change_tags(model, instance.pk, _state(instance, fields), before)
+        if not created:  # a new record has no many-to-many links yet
+            tags |= linked_tags(model, instance.pk)
+        invalidate(tags, using, _soonest(instance, times))
+
+    def before_delete(sender, instance, **kwargs):
+        # Django removes the many-to-many rows before post_delete.
+        instance.__dict__["_linked_before"] = linked_tags(model, instance.pk)
+
+    def deleted(sender, instance, using=None, **kwargs):
+        tags = change_tags(model, instance.pk, _state(instance, fields))
+        invalidate(tags | instance.__dict__.pop("_linked_before", set()), using)
+
+    def loaded(sender, instance, **kwargs):
+        current = _recording.get()
+        if current is not None and instance.pk is not None:
+            current.add(f"r:{label}:{instance.pk}")
+
+    def links_changed(sender, instance, action, model, pk_set, using=None, **kwargs):
+        if action == "pre_clear":
+            instance.__dict__[f"_cleared_{sender._meta.label_lower}"] = set(
+                sender.objects.filter(**{
+                    _side(sender, type(instance)): instance.pk}).values_list(
+                    _side(sender, model), flat=True))
+            return
+        if action == "post_clear":
+            pk_set = instance.__dict__.pop(f"_cleared_{sender._meta.label_lower}", set())
+        elif action not in ("post_add", "post_remove"):
+            return
+        tags = {model_tag(type(instance)), record_tag(type(instance), instance.pk),
+                links_tag(type(instance), instance.pk)}
+        if pk_set:
+            tags.add(model_tag(model))
+            for pk in pk_set:
+                tags.update((record_tag(model, pk), links_tag(model, pk)))
+        invalidate(tags, using)
+
+    uid = f"page-cache:{label}"
+    pre_save.connect(before_save, sender=model, weak=False, dispatch_uid=f"{uid}:pre")
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}:save")
+    pre_delete.connect(before_delete, sender=model, weak=False, dispatch_uid=f"{uid}:pre-del")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+    post_init.connect(loaded, sender=model, weak=False, dispatch_uid=f"{uid}:load")
+    for field in model._meta.local_many_to_many:
+        through = field.remote_field.through
+        m2m_changed.connect(links_changed, sender=through, weak=False,
+                            dispatch_uid=f"{uid}:links:{through._meta.label_lower}")
+
+
+def _side(through, model):
+    """The column of ``through`` (a many-to-many table) that points at ``model``."""
+    for field in through._meta.concrete_fields:
+        if field.is_relation and field.related_model is model:
+            return field.attname
+    raise LookupError(f"{through} has no link to {model}")

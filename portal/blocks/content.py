@@ -1,0 +1,56 @@
+"""The content registry: the one place a content model is declared, which gives it
+Korean and English fields, an edit history, staff roles and page-cache invalidation.
+
+Each app's ``translation.py`` (loaded by modeltranslation when the apps are ready) calls
+``register_content`` for each model staff edit; ``content_models()`` lists them for the
+roles, the dashboard and the tests (one checks that no content model is missing).
+"""
+
+import simple_history
+from modeltranslation.translator import TranslationOptions, translator
+
+from portal.blocks import caching
+from portal.blocks.publishing import ContentHistory, Publishable
+
+_registered = []
+
+
+def register_content(model, fields, *, changes_at=(), changes_on=()):
+    """Register ``model`` with its person-facing ``fields`` (translated into Korean and
+    English).
+
+    ``changes_at``: the model's datetime fields at which a record's pages change with no
+    save (a publishable model's ``publish_at`` is always one); ``changes_on``: its date
+    fields, for the same at midnight (an event becomes "now on", then "past").
+
+    The order matters: modeltranslation adds ``<field>_ko``/``<field>_en`` when it
+    registers, and simple-history copies the fields it sees when it registers, so the
+    history must come second and only once (django-simple-history #929). Every
+    many-to-many field of the model is part of its history (``ContentHistory``), so
+    that a revert or a restore brings the links back too.
+    """
+    options = type(f"{model.__name__}TranslationOptions", (TranslationOptions,), {
+        "fields": tuple(fields)
+    })
+    translator.register(model, options)
+    # The "updated" stamp changes on every save and says nothing a version needs. Only
+    # a field the model has may be excluded: simple-history reads excluded fields back
+    # from the live record when it rebuilds a version (``.instance``), and fails on a
+    # missing one (disciplines have no stamps).
+    names = {field.name for field in model._meta.fields}
+    simple_history.register(
+        model,
+        records_class=ContentHistory,
+        excluded_fields=[name for name in ("updated_at",) if name in names],
+        m2m_fields=[field.name for field in model._meta.local_many_to_many],
+    )
+    times = (*(("publish_at",) if issubclass(model, Publishable) else ()), *changes_at)
+    caching.watch(model, times=times)
+    if times or changes_on:
+        caching.follow(model, datetimes=times, dates=changes_on)
+    _registered.append(model)
+
+
+def content_models():
+    """Every registered content model, in the order of registration."""
+    return list(_registered)

@@ -1,0 +1,129 @@
+"""Exact invalidation across real processes: gunicorn with two workers serves the site
+while other processes (a management command, as an import would) edit it. Every edit,
+and a scheduled publication time passing, shows on the next request on every worker:
+with the default file cache and with Redis."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_DB = 13  # a database of the machine's Redis kept for this test, flushed first
+
+SEED = """
+from portal.models import News
+News.objects.create(slug="kiln", title_ko="가마 소식", title_en="Kiln news",
+                    date="2026-01-01", status="published")
+"""
+EDIT = """
+from portal.models import News
+news = News.objects.get(slug="kiln")
+news.title_en = {title!r}
+news.save()
+"""
+SCHEDULE = """
+import datetime
+from django.utils import timezone
+from portal.models import News
+News.objects.create(slug="later", title_ko="예약", title_en="Scheduled news",
+                    date="2026-01-02", status="published",
+                    publish_at=timezone.now() + datetime.timedelta(seconds={seconds}))
+"""
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def manage(env, *args, code=None):
+    command = [sys.executable, "manage.py", *args] + (["-c", code] if code else [])
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """A migrated SQLite database, made once and copied for each run."""
+    path = tmp_path_factory.mktemp("db") / "site.sqlite3"
+    manage(base_env(path, tmp_path_factory.mktemp("cache")), "migrate", "--noinput",
+           "-v", "0")
+    return path
+
+
+def base_env(database, cache_dir):
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "false",
+        "SECRET_KEY": "workers-test-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{database}", "CACHE_DIR": str(cache_dir),
+    })
+    return env
+
+
+@pytest.fixture(params=["file cache", "redis"])
+def site(request, migrated, tmp_path):
+    database = tmp_path / "site.sqlite3"
+    shutil.copy(migrated, database)
+    env = base_env(database, tmp_path / "cache")
+    if request.param == "redis":
+        redis.Redis(db=REDIS_DB).flushdb()
+        env["REDIS_URL"] = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    manage(env, "shell", code=SEED)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=5).read()  # noqa: S310
+            break
+        except OSError:
+            assert server.poll() is None, server.stderr.read().decode()[-3000:]
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+    yield base, env
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def fetch_all(base, path, times=24):
+    """The page, asked ``times`` times over new connections: both workers answer."""
+    pages = []
+    for _ in range(times):
+        with urllib.request.urlopen(base + path, timeout=10) as response:  # noqa: S310
+            pages.append((response.headers.get("X-Page-Cache"), response.read().decode()))
+    return pages
+
+
+def test_an_edit_in_another_process_shows_on_every_worker_at_once(site):
+    base, env = site
+    pages = fetch_all(base, "/en/news/")
+    assert all("Kiln news" in text for _state, text in pages)
+    assert sum(state == "hit" for state, _text in pages) >= len(pages) - 2
+    for title in ("Kiln news, edited", "Kiln news, edited again"):
+        manage(env, "shell", code=EDIT.format(title=title))
+        pages = fetch_all(base, "/en/news/")
+        assert all(title in text for _state, text in pages), title
+
+
+def test_a_publication_time_passing_shows_on_every_worker(site):
+    base, env = site
+    manage(env, "shell", code=SCHEDULE.format(seconds=4))
+    published_at = time.monotonic() + 4
+    assert not any("Scheduled news" in text for _state, text in fetch_all(base, "/en/news/"))
+    time.sleep(max(0, published_at - time.monotonic()) + 0.5)
+    assert all("Scheduled news" in text for _state, text in fetch_all(base, "/en/news/"))
