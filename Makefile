@@ -29,8 +29,11 @@ test: install
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that counts as a failure." >&2; exit 1; fi; \
 	exit $$status
 
+# Style (ruff), formatting (ruff format) and the layers (import-linter, pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -16,8 +16,16 @@ from portal.blocks.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
 class PartnershipInline(PublicationGuard, TranslationTabularInline):
     model = Partnership
     fk_name = "city"
-    fields = ("partner", "kind", "title", "start_date", "start_precision", "end_date",
-              "end_precision", "status")
+    fields = (
+        "partner",
+        "kind",
+        "title",
+        "start_date",
+        "start_precision",
+        "end_date",
+        "end_precision",
+        "status",
+    )
     autocomplete_fields = ("partner",)
     show_change_link = True
     extra = 0
@@ -39,20 +47,48 @@ class CityAdmin(ImportExportMixin, ContentAdmin):
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS
 
-    list_display = ("name_en", "name_ko", "country", "region", "creative_field",
-                    "designation_year", "is_home", "publication_state")
+    list_display = (
+        "name_en",
+        "name_ko",
+        "country",
+        "region",
+        "creative_field",
+        "designation_year",
+        "is_home",
+        "publication_state",
+    )
     list_display_links = ("name_en", "name_ko")
-    list_filter = ("creative_field", "region", ("country", CountryFilter),
-                   ("designation_year", admin.AllValuesFieldListFilter), "status", "is_home")
+    list_filter = (
+        "creative_field",
+        "region",
+        ("country", CountryFilter),
+        ("designation_year", admin.AllValuesFieldListFilter),
+        "status",
+        "is_home",
+    )
     search_fields = ("name_ko", "name_en", "slug")
     ordering = ("name_en",)
     prepopulated_fields = {"slug": ("name_en",)}
     inlines = (PartnershipInline, MilestoneInline)
     actions = [*ContentAdmin.actions, "make_home_city"]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "country", "region", "creative_field",
-                           "designation_year", "previous_field", "field_changed_year",
-                           "population", "is_home")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "country",
+                    "region",
+                    "creative_field",
+                    "designation_year",
+                    "previous_field",
+                    "field_changed_year",
+                    "population",
+                    "is_home",
+                )
+            },
+        ),
         (_("Texts"), {"fields": ("summary", "description")}),
         (_("Contact"), {"fields": ("website", "focal_point", "contact_email")}),
         (_("Image and location"), {"fields": ("image", "image_alt", "latitude", "longitude")}),
@@ -61,36 +97,55 @@ class CityAdmin(ImportExportMixin, ContentAdmin):
 
     def get_queryset(self, request):
         # The changelist shows no long text: leave descriptions out of its rows.
-        return super().get_queryset(request).defer(
-            "description", "description_ko", "description_en")
+        return (
+            super().get_queryset(request).defer("description", "description_ko", "description_en")
+        )
 
     @admin.action(description=_("Make this the home city"), permissions=["publish"])
     def make_home_city(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(
-                request, _("Select exactly one city to make it the home city."),
-                messages.ERROR)
+                request, _("Select exactly one city to make it the home city."), messages.ERROR
+            )
             return
         city = queryset.get()
         city.make_home()
         self.message_user(
-            request, _("%(city)s is now the home city.") % {"city": city}, messages.SUCCESS)
+            request, _("%(city)s is now the home city.") % {"city": city}, messages.SUCCESS
+        )
 
 
 @admin.register(Partnership)
 class PartnershipAdmin(ContentAdmin):
     list_display = ("title", "city", "partner", "kind", "start", "publication_state")
-    list_filter = ("kind", "status", ("city", admin.RelatedOnlyFieldListFilter),
-                   "partner__region")
-    search_fields = ("title_ko", "title_en", "city__name_ko", "city__name_en",
-                     "partner__name_ko", "partner__name_en")
+    list_filter = ("kind", "status", ("city", admin.RelatedOnlyFieldListFilter), "partner__region")
+    search_fields = (
+        "title_ko",
+        "title_en",
+        "city__name_ko",
+        "city__name_en",
+        "partner__name_ko",
+        "partner__name_en",
+    )
     list_select_related = ("city", "partner")
     autocomplete_fields = ("city", "partner")
     date_hierarchy = "start_date"
     fieldsets = (
-        (None, {"fields": ("city", "partner", "kind", "title",
-                           ("start_date", "start_precision"), ("end_date", "end_precision"),
-                           "description", "link")}),
+        (
+            None,
+            {
+                "fields": (
+                    "city",
+                    "partner",
+                    "kind",
+                    "title",
+                    ("start_date", "start_precision"),
+                    ("end_date", "end_precision"),
+                    "description",
+                    "link",
+                )
+            },
+        ),
         PUBLICATION_FIELDSET,
     )
 

@@ -39,10 +39,12 @@ CITY_FACTS = {
         "population": 880_000,
         "summary_en": (
             "Cheongju joined the UNESCO Creative Cities Network in Crafts and Folk Art on "
-            "31 October 2025, the only Korean city admitted that year."),
+            "31 October 2025, the only Korean city admitted that year."
+        ),
         "summary_ko": (
             "청주는 2025년 10월 31일 유네스코 창의도시 네트워크 공예·민속예술 분야에 "
-            "가입했습니다. 그해 새로 가입한 국내 유일의 도시입니다."),
+            "가입했습니다. 그해 새로 가입한 국내 유일의 도시입니다."
+        ),
         "description_en": (
             "Launched in 1999, the **Cheongju Craft Biennale** has become a cornerstone of "
             "the global craft scene. The Culture Factory turned industrial heritage into a "
@@ -52,7 +54,8 @@ CITY_FACTS = {
             "- everyday craft initiatives led by citizens;\n"
             "- helping young craft artists reach the global market.\n\n"
             "A creative city ordinance, planned for February 2026, gives this work an "
-            "institutional framework."),
+            "institutional framework."
+        ),
         "description_ko": (
             "1999년에 시작한 **청주공예비엔날레**는 세계 공예계의 중심 행사로 자리 "
             "잡았습니다. 문화제조창은 산업 유산을 생산·전시·교육이 어우러진 문화 공간으로 "
@@ -61,14 +64,16 @@ CITY_FACTS = {
             "- 지속 가능한 문화 환경 조성\n"
             "- 시민이 이끄는 일상 속 공예\n"
             "- 청년 공예 작가의 세계 시장 진출 지원\n\n"
-            "2026년 2월 제정 예정인 창의도시 조례가 이 사업의 제도적 기반이 됩니다."),
+            "2026년 2월 제정 예정인 창의도시 조례가 이 사업의 제도적 기반이 됩니다."
+        ),
     },
     "icheon": {
         "summary_en": (
             "Icheon, a city of ceramics, became Korea's first UNESCO Creative City of "
-            "Crafts and Folk Art in 2010."),
+            "Crafts and Folk Art in 2010."
+        ),
         "summary_ko": "도자기의 도시 이천은 2010년 국내 최초로 유네스코 공예·민속예술 "
-                      "창의도시가 되었습니다.",
+        "창의도시가 되었습니다.",
         "description_en": (
             "Icheon is a city of ceramics: many ceramic artists and people of the ceramic "
             "industry work here, and its schools, research institutes and infrastructure "
@@ -79,7 +84,8 @@ CITY_FACTS = {
             "in Korea.\n\n"
             "Membership gives the city the opportunity to introduce Korean crafts and folk "
             "art to the world, to share cultures with cities across the world, and to "
-            "contribute to cultural diversity."),
+            "contribute to cultural diversity."
+        ),
         "description_ko": (
             "이천은 많은 도예가와 도자 산업 종사자가 모여 있고, 도자 관련 교육 기관과 "
             "연구 기관, 기반 시설이 잘 갖춰진 도자 특화 도시입니다.\n\n"
@@ -87,14 +93,14 @@ CITY_FACTS = {
             "전담 조직을 갖춘 점을 인정받아 2010년 국내 최초로 유네스코 공예·민속예술 "
             "창의도시로 지정되었습니다.\n\n"
             "네트워크 가입으로 이천은 한국의 공예와 민속예술을 세계에 알리고, 세계 여러 "
-            "도시와 문화를 나누며, 세계 문화 다양성에 이바지할 기회를 얻었습니다."),
+            "도시와 문화를 나누며, 세계 문화 다양성에 이바지할 기회를 얻었습니다."
+        ),
     },
     "jinju": {
         "summary_en": (
-            "Jinju was designated a UNESCO Creative City of Crafts and Folk Art on "
-            "30 October 2019."),
-        "summary_ko": "진주는 2019년 10월 30일 유네스코 공예·민속예술 창의도시로 "
-                      "지정되었습니다.",
+            "Jinju was designated a UNESCO Creative City of Crafts and Folk Art on 30 October 2019."
+        ),
+        "summary_ko": "진주는 2019년 10월 30일 유네스코 공예·민속예술 창의도시로 지정되었습니다.",
     },
     "lyon": {
         "previous_field": CreativeField.MEDIA_ARTS,
@@ -106,56 +112,97 @@ Y, M, D = DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY
 
 # (city slug, date, precision, title en, title ko, text en, text ko)
 MILESTONES = [
-    ("cheongju", datetime.date(2018, 1, 1), Y,
-     "Candidate city", "창의도시 후보 도시로 출발",
-     "Cheongju began its journey as a candidate city for the UNESCO Creative Cities "
-     "Network.",
-     "청주가 유네스코 창의도시 네트워크 가입을 위한 후보 도시로 첫걸음을 내디뎠습니다."),
-    ("cheongju", datetime.date(2023, 1, 1), Y,
-     "Strategic plan to join the network", "네트워크 가입 전략 수립",
-     "The city laid out a strategic plan to join the network and partnered with seven key "
-     "organisations, including the Cheongju Cultural Industry Promotion Foundation and the "
-     "Sustainable Development Council.",
-     "네트워크 가입 전략을 세우고 청주시문화산업진흥재단, 지속가능발전협의회 등 7개 "
-     "주요 기관과 협력 체계를 갖췄습니다."),
-    ("cheongju", datetime.date(2024, 1, 1), Y,
-     "National recommendation", "국내 추천 도시 선정",
-     "The Korean National Commission for UNESCO selected Cheongju as the sole recommended "
-     "Korean city.",
-     "유네스코한국위원회가 청주를 국내 유일의 추천 도시로 선정했습니다."),
-    ("cheongju", datetime.date(2024, 3, 1), M,
-     "Application to UNESCO", "유네스코 가입 신청",
-     "Cheongju submitted its official application to UNESCO headquarters.",
-     "청주가 유네스코 본부에 공식 가입 신청서를 제출했습니다."),
-    ("cheongju", datetime.date(2025, 10, 31), D,
-     "Designated a UNESCO Creative City of Crafts and Folk Art",
-     "유네스코 공예·민속예술 창의도시 지정",
-     "UNESCO headquarters announced Cheongju (31 October, Paris time) as the only new "
-     "member of the network from Korea, eight months after its application. Korea now "
-     "has 13 UNESCO Creative Cities.",
-     "유네스코 본부가 파리 현지 시각 10월 31일, 청주를 그해 국내에서 유일하게 새로 "
-     "가입한 도시로 발표했습니다. 신청 8개월 만의 최종 승인으로, 국내 유네스코 "
-     "창의도시는 13곳이 되었습니다."),
-    ("cheongju", datetime.date(2025, 12, 1), M,
-     "Proclamation ceremony", "창의도시 선포식",
-     "A formal proclamation ceremony was scheduled for December 2025.",
-     "공식 선포식이 2025년 12월로 예정되었습니다."),
-    ("cheongju", datetime.date(2026, 2, 1), M,
-     "Creative city ordinance", "창의도시 조례 제정",
-     "A creative city ordinance, planned for February 2026, establishes the institutional "
-     "framework of the creative city.",
-     "2026년 2월 제정 예정인 창의도시 조례로 창의도시의 제도적 기반을 마련합니다."),
-    ("icheon", datetime.date(2010, 1, 1), Y,
-     "Designated a UNESCO Creative City of Crafts and Folk Art, the first in Korea",
-     "국내 최초 유네스코 공예·민속예술 창의도시 지정",
-     "Recognised for its International Ceramic Biennale, its ceramic festivals and the "
-     "organisation that runs them.",
-     "국제도자비엔날레와 도자기 축제, 이를 운영하는 전담 조직을 인정받았습니다."),
-    ("jinju", datetime.date(2019, 10, 30), D,
-     "Designated a UNESCO Creative City of Crafts and Folk Art",
-     "유네스코 공예·민속예술 창의도시 지정",
-     "Designated on 30 October 2019 (local time).",
-     "2019년 10월 30일(현지 시각) 지정되었습니다."),
+    (
+        "cheongju",
+        datetime.date(2018, 1, 1),
+        Y,
+        "Candidate city",
+        "창의도시 후보 도시로 출발",
+        "Cheongju began its journey as a candidate city for the UNESCO Creative Cities Network.",
+        "청주가 유네스코 창의도시 네트워크 가입을 위한 후보 도시로 첫걸음을 내디뎠습니다.",
+    ),
+    (
+        "cheongju",
+        datetime.date(2023, 1, 1),
+        Y,
+        "Strategic plan to join the network",
+        "네트워크 가입 전략 수립",
+        "The city laid out a strategic plan to join the network and partnered with seven key "
+        "organisations, including the Cheongju Cultural Industry Promotion Foundation and the "
+        "Sustainable Development Council.",
+        "네트워크 가입 전략을 세우고 청주시문화산업진흥재단, 지속가능발전협의회 등 7개 "
+        "주요 기관과 협력 체계를 갖췄습니다.",
+    ),
+    (
+        "cheongju",
+        datetime.date(2024, 1, 1),
+        Y,
+        "National recommendation",
+        "국내 추천 도시 선정",
+        "The Korean National Commission for UNESCO selected Cheongju as the sole recommended "
+        "Korean city.",
+        "유네스코한국위원회가 청주를 국내 유일의 추천 도시로 선정했습니다.",
+    ),
+    (
+        "cheongju",
+        datetime.date(2024, 3, 1),
+        M,
+        "Application to UNESCO",
+        "유네스코 가입 신청",
+        "Cheongju submitted its official application to UNESCO headquarters.",
+        "청주가 유네스코 본부에 공식 가입 신청서를 제출했습니다.",
+    ),
+    (
+        "cheongju",
+        datetime.date(2025, 10, 31),
+        D,
+        "Designated a UNESCO Creative City of Crafts and Folk Art",
+        "유네스코 공예·민속예술 창의도시 지정",
+        "UNESCO headquarters announced Cheongju (31 October, Paris time) as the only new "
+        "member of the network from Korea, eight months after its application. Korea now "
+        "has 13 UNESCO Creative Cities.",
+        "유네스코 본부가 파리 현지 시각 10월 31일, 청주를 그해 국내에서 유일하게 새로 "
+        "가입한 도시로 발표했습니다. 신청 8개월 만의 최종 승인으로, 국내 유네스코 "
+        "창의도시는 13곳이 되었습니다.",
+    ),
+    (
+        "cheongju",
+        datetime.date(2025, 12, 1),
+        M,
+        "Proclamation ceremony",
+        "창의도시 선포식",
+        "A formal proclamation ceremony was scheduled for December 2025.",
+        "공식 선포식이 2025년 12월로 예정되었습니다.",
+    ),
+    (
+        "cheongju",
+        datetime.date(2026, 2, 1),
+        M,
+        "Creative city ordinance",
+        "창의도시 조례 제정",
+        "A creative city ordinance, planned for February 2026, establishes the institutional "
+        "framework of the creative city.",
+        "2026년 2월 제정 예정인 창의도시 조례로 창의도시의 제도적 기반을 마련합니다.",
+    ),
+    (
+        "icheon",
+        datetime.date(2010, 1, 1),
+        Y,
+        "Designated a UNESCO Creative City of Crafts and Folk Art, the first in Korea",
+        "국내 최초 유네스코 공예·민속예술 창의도시 지정",
+        "Recognised for its International Ceramic Biennale, its ceramic festivals and the "
+        "organisation that runs them.",
+        "국제도자비엔날레와 도자기 축제, 이를 운영하는 전담 조직을 인정받았습니다.",
+    ),
+    (
+        "jinju",
+        datetime.date(2019, 10, 30),
+        D,
+        "Designated a UNESCO Creative City of Crafts and Folk Art",
+        "유네스코 공예·민속예술 창의도시 지정",
+        "Designated on 30 October 2019 (local time).",
+        "2019년 10월 30일(현지 시각) 지정되었습니다.",
+    ),
 ]
 
 # partnerships.csv gives English titles only; these are their translations, and the
@@ -171,13 +218,16 @@ NOTES = {
     "8 visitors": ("A delegation of eight.", "방문단 8명."),
     "also Fabriano": ("The delegation also visited Fabriano.", "파브리아노도 방문했습니다."),
 }
-KINDS = {label.lower(): key for key, label in [
-    (PartnershipKind.SISTER_CITY, "sister city"),
-    (PartnershipKind.MOU, "mou"),
-    (PartnershipKind.JOINT_PROJECT, "joint project"),
-    (PartnershipKind.EXCHANGE_VISIT, "exchange visit"),
-    (PartnershipKind.WORKING_GROUP, "network working group"),
-]}
+KINDS = {
+    label.lower(): key
+    for key, label in [
+        (PartnershipKind.SISTER_CITY, "sister city"),
+        (PartnershipKind.MOU, "mou"),
+        (PartnershipKind.JOINT_PROJECT, "joint project"),
+        (PartnershipKind.EXCHANGE_VISIT, "exchange visit"),
+        (PartnershipKind.WORKING_GROUP, "network working group"),
+    ]
+}
 
 
 def _upsert(model, lookup, values):
@@ -214,7 +264,8 @@ def _partial_date(text):
 
 def _load_network():
     dataset = tablib.Dataset().load(
-        (DATA / "network-cities.csv").read_text(encoding="utf-8"), format="csv")
+        (DATA / "network-cities.csv").read_text(encoding="utf-8"), format="csv"
+    )
     del dataset["source"]
     dataset.append_col([PUBLISHED] * len(dataset), header="status")
     result = CityResource().import_data(dataset, raise_errors=True)
@@ -227,11 +278,14 @@ def load(*, home, log, **kwargs):
     slugs = {slugify(name) for name in names}
     if home not in slugs:
         raise UnknownHomeCity(
-            f"Unknown home city “{home}”. Choose one of: {', '.join(sorted(slugs))}.")
+            f"Unknown home city “{home}”. Choose one of: {', '.join(sorted(slugs))}."
+        )
 
     totals = _load_network()
-    log(f"Network cities: {totals['new']} new, {totals['update']} updated, "
-        f"{totals['skip']} unchanged.")
+    log(
+        f"Network cities: {totals['new']} new, {totals['update']} updated, "
+        f"{totals['skip']} unchanged."
+    )
 
     cities = {city.slug: city for city in City.objects.all()}
     by_name = {city.name_en: city for city in cities.values()}
@@ -247,20 +301,43 @@ def load(*, home, log, **kwargs):
             start, start_precision = _partial_date(row["start"])
             end, end_precision = _partial_date(row["end"])
             note_en, note_ko = NOTES.get(row["notes"], ("", ""))
-            outcome.append(_upsert(
-                Partnership,
-                {"city": by_name[row["city"]], "partner": by_name[row["partner"]],
-                 "title_en": row["title_en"]},
-                {"kind": KINDS[row["kind"].lower()], "title_ko": PARTNERSHIP_KO[row["title_en"]],
-                 "start_date": start, "start_precision": start_precision,
-                 "end_date": end, "end_precision": end_precision,
-                 "description_en": note_en, "description_ko": note_ko, "status": PUBLISHED},
-            ))
+            outcome.append(
+                _upsert(
+                    Partnership,
+                    {
+                        "city": by_name[row["city"]],
+                        "partner": by_name[row["partner"]],
+                        "title_en": row["title_en"],
+                    },
+                    {
+                        "kind": KINDS[row["kind"].lower()],
+                        "title_ko": PARTNERSHIP_KO[row["title_en"]],
+                        "start_date": start,
+                        "start_precision": start_precision,
+                        "end_date": end,
+                        "end_precision": end_precision,
+                        "description_en": note_en,
+                        "description_ko": note_ko,
+                        "status": PUBLISHED,
+                    },
+                )
+            )
     for slug, date, precision, title_en, title_ko, text_en, text_ko in MILESTONES:
-        outcome.append(_upsert(
-            Milestone, {"city": cities[slug], "title_en": title_en},
-            {"date": date, "date_precision": precision, "title_ko": title_ko,
-             "text_en": text_en, "text_ko": text_ko, "status": PUBLISHED},
-        ))
-    log(f"Partnerships and milestones: {outcome.count('created')} new, "
-        f"{outcome.count('updated')} updated, {outcome.count('unchanged')} unchanged.")
+        outcome.append(
+            _upsert(
+                Milestone,
+                {"city": cities[slug], "title_en": title_en},
+                {
+                    "date": date,
+                    "date_precision": precision,
+                    "title_ko": title_ko,
+                    "text_en": text_en,
+                    "text_ko": text_ko,
+                    "status": PUBLISHED,
+                },
+            )
+        )
+    log(
+        f"Partnerships and milestones: {outcome.count('created')} new, "
+        f"{outcome.count('updated')} updated, {outcome.count('unchanged')} unchanged."
+    )

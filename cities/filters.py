@@ -20,17 +20,26 @@ class CityFilter(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(
-        method="filter_q", label=_("Name (Korean or English)"), max_length=100)
+        method="filter_q", label=_("Name (Korean or English)"), max_length=100
+    )
     field = django_filters.ChoiceFilter(
-        field_name="creative_field", choices=CreativeField.choices, label=_("Creative field"),
-        empty_label=_("All fields"))
+        field_name="creative_field",
+        choices=CreativeField.choices,
+        label=_("Creative field"),
+        empty_label=_("All fields"),
+    )
     region = django_filters.ChoiceFilter(
-        choices=Region.choices, label=_("Region"), empty_label=_("All regions"))
+        choices=Region.choices, label=_("Region"), empty_label=_("All regions")
+    )
     country = django_filters.ChoiceFilter(
-        choices=[], label=_("Country"), empty_label=_("All countries"))
+        choices=[], label=_("Country"), empty_label=_("All countries")
+    )
     year = YearFilter(
-        field_name="designation_year", label=_("Year of designation"),
-        min_value=2004, max_value=2100)
+        field_name="designation_year",
+        label=_("Year of designation"),
+        min_value=2004,
+        max_value=2100,
+    )
 
     class Meta:
         model = City
@@ -41,7 +50,8 @@ class CityFilter(django_filters.FilterSet):
         # Set before the form is built, so that validating and rendering share them.
         self.filters["country"].extra["choices"] = sorted(
             ((code, countries.name(code)) for code in set(City.objects.published().countries())),
-            key=lambda choice: choice[1])
+            key=lambda choice: choice[1],
+        )
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value.strip()) if value.strip() else queryset
@@ -62,7 +72,9 @@ class CityFilter(django_filters.FilterSet):
         """{creative field: number of cities} among the results of the other filters:
         one aggregate query."""
         rows = (
-            self.queryset_without("field").order_by().values("creative_field")
+            self.queryset_without("field")
+            .order_by()
+            .values("creative_field")
             .annotate(count=Count("pk"))
         )
         return {row["creative_field"]: row["count"] for row in rows}

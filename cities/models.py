@@ -48,8 +48,9 @@ def _name_in(lang):
     """The city's name in ``lang``, falling back to the other language: most network
     cities have only an English name, and they must still sort among the Korean ones."""
     other = "en" if lang == "ko" else "ko"
-    return Lower(Coalesce(
-        NullIf(f"name_{lang}", Value("")), NullIf(f"name_{other}", Value("")), "slug"))
+    return Lower(
+        Coalesce(NullIf(f"name_{lang}", Value("")), NullIf(f"name_{other}", Value("")), "slug")
+    )
 
 
 class CityQuerySet(PublishableQuerySet):
@@ -64,7 +65,8 @@ class CityQuerySet(PublishableQuerySet):
         public_home = City.objects.published().home().values("pk")
         partnered = Partnership.objects.published().filter(
             Q(city=OuterRef("pk"), partner__in=public_home)
-            | Q(partner=OuterRef("pk"), city__in=public_home))
+            | Q(partner=OuterRef("pk"), city__in=public_home)
+        )
         return self.filter(Q(is_home=True) | Exists(partnered))
 
     def by_name(self, lang=None):
@@ -76,22 +78,31 @@ class CityQuerySet(PublishableQuerySet):
         return self.alias(
             untranslated=Case(
                 When(Q(**{f"{own_name}__isnull": True}) | Q(**{own_name: ""}), then=1),
-                default=0, output_field=models.IntegerField()),
+                default=0,
+                output_field=models.IntegerField(),
+            ),
             sort_name=_name_in(lang),
         ).order_by("untranslated", "sort_name", "slug")
 
     def for_listing(self):
         """Only the columns a directory card shows: no description, contact or image."""
         return self.only(
-            "slug", "name", "summary", "country", "region", "creative_field",
-            "designation_year", "is_home",
+            "slug",
+            "name",
+            "summary",
+            "country",
+            "region",
+            "creative_field",
+            "designation_year",
+            "is_home",
         )
 
     def search(self, text):
         """Substring match on the name in either language. Case-insensitive, and it
         works for Korean, which PostgreSQL's word parser would treat as one token."""
         return self.filter(
-            Q(name_ko__icontains=text) | Q(name_en__icontains=text) | Q(slug__icontains=text))
+            Q(name_ko__icontains=text) | Q(name_en__icontains=text) | Q(slug__icontains=text)
+        )
 
     def countries(self):
         """The ISO codes of the countries these cities are in, each once."""
@@ -101,40 +112,56 @@ class CityQuerySet(PublishableQuerySet):
 class City(Illustrated, Publishable):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(
-        _("slug"), max_length=120, unique=True,
-        help_text=_("The city's part of its web address, e.g. cheongju. Letters, numbers, "
-                    "hyphens."),
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "The city's part of its web address, e.g. cheongju. Letters, numbers, hyphens."
+        ),
     )
     country = CountryField(_("country"))
     region = models.CharField(_("UNESCO region"), max_length=30, choices=Region.choices)
     creative_field = models.CharField(
-        _("creative field"), max_length=20, choices=CreativeField.choices)
+        _("creative field"), max_length=20, choices=CreativeField.choices
+    )
     designation_year = year_field(
-        _("year of designation"), help_text=_("The year UNESCO designated the city."))
+        _("year of designation"), help_text=_("The year UNESCO designated the city.")
+    )
     previous_field = models.CharField(
-        _("previous creative field"), max_length=20, choices=CreativeField.choices,
+        _("previous creative field"),
+        max_length=20,
+        choices=CreativeField.choices,
         blank=True,
         help_text=_("Only for a city that changed field (Lyon: Media Arts, then Literature)."),
     )
     field_changed_year = year_field(_("year the field changed"))
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     summary = models.CharField(
-        _("summary"), max_length=300, blank=True,
-        help_text=_("One or two sentences for lists and search results."))
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences for lists and search results."),
+    )
     description = models.TextField(
-        _("description"), blank=True, help_text=_("Markdown: **bold**, lists, links."))
+        _("description"), blank=True, help_text=_("Markdown: **bold**, lists, links.")
+    )
     website = models.URLField(_("website"), blank=True)
     latitude = latitude_field()
     longitude = longitude_field()
     focal_point = models.CharField(
-        _("focal point (office)"), max_length=200, blank=True,
+        _("focal point (office)"),
+        max_length=200,
+        blank=True,
         help_text=_("The office or role that is the network focal point, not a person's name."),
     )
     contact_email = models.EmailField(
-        _("public contact e-mail"), blank=True,
-        help_text=_("An office address that may be published, never a private one."))
+        _("public contact e-mail"),
+        blank=True,
+        help_text=_("An office address that may be published, never a private one."),
+    )
     is_home = models.BooleanField(
-        _("home city"), default=False,
+        _("home city"),
+        default=False,
         help_text=_("The city this portal belongs to. Only one city can be the home city."),
     )
 
@@ -146,7 +173,9 @@ class City(Illustrated, Publishable):
         ordering = ["slug"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_home"], condition=Q(is_home=True), name="at_most_one_home_city",
+                fields=["is_home"],
+                condition=Q(is_home=True),
+                name="at_most_one_home_city",
                 violation_error_message=_("Another city is already the home city."),
             ),
         ]
@@ -164,13 +193,19 @@ class City(Illustrated, Publishable):
             # instead of the generic constraint message (or an IntegrityError).
             current = City.objects.home().exclude(pk=self.pk).first()
             if current is not None:
-                raise ValidationError({"is_home": _(
-                    "%(city)s is already the home city. Untick it there first, or use the "
-                    "action \"Make this the home city\" in the city list."
-                ) % {"city": current}})
+                raise ValidationError(
+                    {
+                        "is_home": _(
+                            "%(city)s is already the home city. Untick it there first, or use the "
+                            'action "Make this the home city" in the city list.'
+                        )
+                        % {"city": current}
+                    }
+                )
         if self.previous_field and self.previous_field == self.creative_field:
-            raise ValidationError({"previous_field": _(
-                "The previous field must differ from the current one.")})
+            raise ValidationError(
+                {"previous_field": _("The previous field must differ from the current one.")}
+            )
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
 
@@ -201,31 +236,48 @@ class PartnershipQuerySet(PublishableQuerySet):
         """Partnerships where ``city`` is either side, with both cities loaded; only those
         whose other city is public too, so a draft city's name never shows."""
         public_cities = City.objects.published().values("pk")
-        return self.filter(Q(city=city) | Q(partner=city)).filter(
-            city__in=public_cities, partner__in=public_cities,
-        ).select_related("city", "partner").defer("city__description", "partner__description")
+        return (
+            self.filter(Q(city=city) | Q(partner=city))
+            .filter(
+                city__in=public_cities,
+                partner__in=public_cities,
+            )
+            .select_related("city", "partner")
+            .defer("city__description", "partner__description")
+        )
 
 
 class Partnership(Publishable):
     city = models.ForeignKey(
-        City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="partnerships",
-        help_text=_("Usually the home city."))
+        City,
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+        help_text=_("Usually the home city."),
+    )
     partner = models.ForeignKey(
-        City, verbose_name=_("partner city"), on_delete=models.PROTECT,
-        related_name="partnerships_as_partner")
+        City,
+        verbose_name=_("partner city"),
+        on_delete=models.PROTECT,
+        related_name="partnerships_as_partner",
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=PartnershipKind.choices)
     title = models.CharField(_("title"), max_length=200)
     start_date = models.DateField(
-        _("start"), null=True, blank=True,
-        help_text=_("If only the month or year is known, enter its first day and set the "
-                    "precision."))
+        _("start"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "If only the month or year is known, enter its first day and set the precision."
+        ),
+    )
     start_precision = models.CharField(
-        _("start precision"), max_length=5, choices=DatePrecision.choices,
-        default=DatePrecision.DAY)
+        _("start precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     end_date = models.DateField(_("end"), null=True, blank=True)
     end_precision = models.CharField(
-        _("end precision"), max_length=5, choices=DatePrecision.choices,
-        default=DatePrecision.DAY)
+        _("end precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     link = models.URLField(_("link"), blank=True)
 
@@ -237,13 +289,15 @@ class Partnership(Publishable):
         ordering = ["-start_date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="partnership_ends_after_it_starts",
                 violation_error_message=_("The end cannot be before the start."),
             ),
             models.CheckConstraint(
-                condition=~Q(city=F("partner")), name="partnership_between_two_cities",
+                condition=~Q(city=F("partner")),
+                name="partnership_between_two_cities",
                 violation_error_message=_("A city cannot be its own partner."),
             ),
         ]
@@ -276,16 +330,22 @@ class Partnership(Publishable):
 
 class Milestone(Publishable):
     city = models.ForeignKey(
-        City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="milestones")
+        City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="milestones"
+    )
     date = models.DateField(_("date"))
     date_precision = models.CharField(
-        _("date precision"), max_length=5, choices=DatePrecision.choices,
-        default=DatePrecision.DAY)
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
     event = models.ForeignKey(
-        "events.Event", verbose_name=_("event"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="milestones")
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+    )
 
     class Meta:
         verbose_name = _("milestone")

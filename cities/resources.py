@@ -34,8 +34,10 @@ class CountryWidget(widgets.Widget):
             with translation.override("en"):
                 code = countries.by_name(text)
         if not code:
-            raise ValueError(_("“%(value)s” is not a country. Use the two-letter ISO code, "
-                               "e.g. KR.") % {"value": value})
+            raise ValueError(
+                _("“%(value)s” is not a country. Use the two-letter ISO code, e.g. KR.")
+                % {"value": value}
+            )
         return code
 
     def render(self, value, obj=None, **kwargs):
@@ -48,17 +50,24 @@ class CityResource(SpreadsheetResource):
     name_ko = fields.Field(attribute="name_ko", column_name="name_ko")
     country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
     region = fields.Field(
-        attribute="region", column_name="region",
-        widget=LabelledChoiceWidget(Region, what=gettext_lazy("UNESCO region")))
+        attribute="region",
+        column_name="region",
+        widget=LabelledChoiceWidget(Region, what=gettext_lazy("UNESCO region")),
+    )
     field = fields.Field(
-        attribute="creative_field", column_name="field",
-        widget=LabelledChoiceWidget(CreativeField, what=gettext_lazy("creative field")))
+        attribute="creative_field",
+        column_name="field",
+        widget=LabelledChoiceWidget(CreativeField, what=gettext_lazy("creative field")),
+    )
     # The network was founded in 2004: no city was designated before that.
-    year = fields.Field(attribute="designation_year", column_name="year",
-                        widget=YearWidget(first=2004))
+    year = fields.Field(
+        attribute="designation_year", column_name="year", widget=YearWidget(first=2004)
+    )
     status = fields.Field(
-        attribute="status", column_name="status",
-        widget=LabelledChoiceWidget(PublicationStatus, what=gettext_lazy("status")))
+        attribute="status",
+        column_name="status",
+        widget=LabelledChoiceWidget(PublicationStatus, what=gettext_lazy("status")),
+    )
 
     class Meta:
         model = City
@@ -72,8 +81,7 @@ class CityResource(SpreadsheetResource):
     def before_import(self, dataset, **kwargs):
         if "slug" not in dataset.headers and "name_en" in dataset.headers:
             position = dataset.headers.index("name_en")
-            dataset.append_col(
-                lambda row: slugify(row[position] or ""), header="slug")
+            dataset.append_col(lambda row: slugify(row[position] or ""), header="slug")
         super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):

@@ -40,8 +40,14 @@ JOINT_EVENTS_SHOWN = 10
 
 # The profile lists what points at the city (partnerships, milestones) and the events
 # linked to its partnerships.
-@cached_page(depends_on=[lambda view: [
-    links(view.object), *(links(partnership) for partnership, _city in view.partnerships)]])
+@cached_page(
+    depends_on=[
+        lambda view: [
+            links(view.object),
+            *(links(partnership) for partnership, _city in view.partnerships),
+        ]
+    ]
+)
 class CityDetailView(PublishedDetailMixin, DetailView):
     model = City
     template_name = "cities/city_detail.html"
@@ -49,8 +55,10 @@ class CityDetailView(PublishedDetailMixin, DetailView):
     @cached_property
     def partnerships(self):
         city = self.object
-        return [(partnership, partnership.other_city(city))
-                for partnership in Partnership.objects.published().involving(city)]
+        return [
+            (partnership, partnership.other_city(city))
+            for partnership in Partnership.objects.published().involving(city)
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -58,8 +66,11 @@ class CityDetailView(PublishedDetailMixin, DetailView):
         context["partnerships"] = self.partnerships
         context["milestones"] = city.milestones.published()
         context["joint_events"] = (
-            Event.objects.published().joint_with(city).for_listing()
-            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:JOINT_EVENTS_SHOWN])
+            Event.objects.published()
+            .joint_with(city)
+            .for_listing()
+            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:JOINT_EVENTS_SHOWN]
+        )
         return context
 
 
@@ -78,8 +89,9 @@ class HomeCity:
         home = next((city for city in cities if city.is_home), None)
         if home is None:
             return None
-        partners = sorted((city for city in cities if not city.is_home),
-                          key=lambda city: str(city).casefold())
+        partners = sorted(
+            (city for city in cities if not city.is_home), key=lambda city: str(city).casefold()
+        )
         return cls(home, partners)
 
     @cached_property

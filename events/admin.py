@@ -42,14 +42,22 @@ class WhenListFilter(admin.SimpleListFilter):
 
 @admin.register(EventSeries)
 class EventSeriesAdmin(ContentAdmin):
-    list_display = ("name", "slug", "founded_year", "recurrence", "event_count",
-                    "publication_state")
+    list_display = (
+        "name",
+        "slug",
+        "founded_year",
+        "recurrence",
+        "event_count",
+        "publication_state",
+    )
     list_filter = ("status",)
     search_fields = ("name_ko", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     fieldsets = (
-        (None, {"fields": ("name", "slug", "founded_year", "recurrence", "homepage",
-                           "description")}),
+        (
+            None,
+            {"fields": ("name", "slug", "founded_year", "recurrence", "homepage", "description")},
+        ),
         PUBLICATION_FIELDSET,
     )
 
@@ -88,17 +96,40 @@ class ProgrammeInline(PublicationGuard, TranslationStackedInline):
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("venue",)
     fields = (
-        "title", "slug", "kind", "all_day", ("start_date", "end_date"),
-        ("starts_at", "ends_at"), "venue", "place", "event_status", "status",
+        "title",
+        "slug",
+        "kind",
+        "all_day",
+        ("start_date", "end_date"),
+        ("starts_at", "ends_at"),
+        "venue",
+        "place",
+        "event_status",
+        "status",
     )
 
 
 @admin.register(Event)
 class EventAdmin(ContentAdmin):
-    list_display = ("title", "dates", "kind", "series", "edition", "city", "place_or_venue",
-                    "event_status_flag", "publication_state")
-    list_filter = ("kind", WhenListFilter, "series", "event_status",
-                   ("city", admin.RelatedOnlyFieldListFilter), "status")
+    list_display = (
+        "title",
+        "dates",
+        "kind",
+        "series",
+        "edition",
+        "city",
+        "place_or_venue",
+        "event_status_flag",
+        "publication_state",
+    )
+    list_filter = (
+        "kind",
+        WhenListFilter,
+        "series",
+        "event_status",
+        ("city", admin.RelatedOnlyFieldListFilter),
+        "status",
+    )
     list_select_related = ("series", "city", "venue")
     search_fields = ("title_ko", "title_en", "slug", "place_ko", "place_en")
     date_hierarchy = "start_date"
@@ -109,17 +140,35 @@ class EventAdmin(ContentAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "summary", "description")}),
         (_("Series and programme"), {"fields": ("series", "edition", "parent")}),
-        (_("When"), {
-            "fields": ("all_day", ("start_date", "end_date"), ("starts_at", "ends_at"),
-                       "event_status"),
-            "description": _(
-                "All-day events: give the first and last day. Timed events: untick "
-                "all-day and give start and end times (in the site's time zone); the dates "
-                "follow."),
-        }),
+        (
+            _("When"),
+            {
+                "fields": (
+                    "all_day",
+                    ("start_date", "end_date"),
+                    ("starts_at", "ends_at"),
+                    "event_status",
+                ),
+                "description": _(
+                    "All-day events: give the first and last day. Timed events: untick "
+                    "all-day and give start and end times (in the site's time zone); the dates "
+                    "follow."
+                ),
+            },
+        ),
         (_("Where"), {"fields": ("venue", "place", "city", "attendance")}),
-        (_("Who and how"), {"fields": ("organisers", "partnerships", "admission_free",
-                                       "admission", "registration_url")}),
+        (
+            _("Who and how"),
+            {
+                "fields": (
+                    "organisers",
+                    "partnerships",
+                    "admission_free",
+                    "admission",
+                    "registration_url",
+                )
+            },
+        ),
         (_("Poster or image"), {"fields": ("image", "image_alt")}),
         PUBLICATION_FIELDSET,
     )
@@ -143,17 +192,27 @@ class EventAdmin(ContentAdmin):
         copies = []
         with transaction.atomic():
             for event in queryset.select_related("series").prefetch_related(
-                    "organisers", "partnerships"):
+                "organisers", "partnerships"
+            ):
                 copies.append(copy_as_next_edition(event))
         for copy in copies:
-            self.message_user(request, format_html(
-                '{} <a href="{}">{}</a>', _("Draft created:"),
-                reverse("admin:events_event_change", args=[copy.pk]), copy))
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Draft created:"),
+                    reverse("admin:events_event_change", args=[copy.pk]),
+                    copy,
+                ),
+            )
         self.message_user(
             request,
-            ngettext("%(count)d event copied as a draft. Check its dates before publishing.",
-                     "%(count)d events copied as drafts. Check their dates before publishing.",
-                     len(copies)) % {"count": len(copies)},
+            ngettext(
+                "%(count)d event copied as a draft. Check its dates before publishing.",
+                "%(count)d events copied as drafts. Check their dates before publishing.",
+                len(copies),
+            )
+            % {"count": len(copies)},
             messages.SUCCESS,
         )
 
@@ -217,4 +276,3 @@ def copy_as_next_edition(event):
     copy.organisers.set(organisers)
     copy.partnerships.set(partnerships)
     return copy
-

@@ -39,12 +39,15 @@ SERIES = {
         "recurrence_ko": "2년마다",
         "description_en": (
             "Launched in 1999, the Cheongju Craft Biennale has become a cornerstone of the "
-            "global craft scene. Its editions are kept here as one archive."),
+            "global craft scene. Its editions are kept here as one archive."
+        ),
         "description_ko": (
             "1999년에 시작한 청주공예비엔날레는 세계 공예계의 중심 행사로 자리 잡았습니다. "
-            "역대 행사를 이곳에 하나의 기록으로 모았습니다."),
+            "역대 행사를 이곳에 하나의 기록으로 모았습니다."
+        ),
         # Editions count from 1999, one every two years (2025 is the 14th).
-        "first_year": 1999, "every": 2,
+        "first_year": 1999,
+        "every": 2,
     },
     "Korean International Ceramic Biennale": {
         "slug": "korean-international-ceramic-biennale",
@@ -85,11 +88,17 @@ TITLES_KO = {
 PLACES = {
     "Culture Factory": ("culture-factory", "문화제조창", Attendance.ON_SITE),
     "online and Culture Factory": ("culture-factory", "온라인 및 문화제조창", Attendance.HYBRID),
-    "Icheon World Ceramic Center": ("icheon-world-ceramic-center", "이천세계도자센터",
-                                    Attendance.ON_SITE),
+    "Icheon World Ceramic Center": (
+        "icheon-world-ceramic-center",
+        "이천세계도자센터",
+        Attendance.ON_SITE,
+    ),
     "Ye's Park": ("yes-park", "예스파크", Attendance.ON_SITE),
-    "Clayarch Gimhae Museum": ("clayarch-gimhae-museum", "클레이아크김해미술관",
-                               Attendance.ON_SITE),
+    "Clayarch Gimhae Museum": (
+        "clayarch-gimhae-museum",
+        "클레이아크김해미술관",
+        Attendance.ON_SITE,
+    ),
     "three venues (Icheon among them)": (None, "이천을 포함한 세 곳", Attendance.ON_SITE),
     "Kraków and Katowice": (None, "크라쿠프, 카토비체", Attendance.ON_SITE),
 }
@@ -104,39 +113,44 @@ CITY_NAMES_KO = {"Braga": "브라가"}
 NOTES = {
     'theme "Tools of Conviviality"; start date not recorded': (
         'Theme: "Tools of Conviviality". The start date was not recorded.',
-        '주제: "공생의 도구". 개막일은 기록되지 않았습니다.'),
+        '주제: "공생의 도구". 개막일은 기록되지 않았습니다.',
+    ),
     "251 artists or teams from 57 countries; about 300,000 visitors": (
         "251 artists or teams from 57 countries; about 300,000 visitors.",
-        "57개국 251명(팀)의 작가가 참여했고, 약 30만 명이 관람했습니다."),
+        "57개국 251명(팀)의 작가가 참여했고, 약 30만 명이 관람했습니다.",
+    ),
     'theme "Re_Crafting Tomorrow"; 1,300 artists from 72 countries; over 400,000 visitors': (
-        'Theme: "Re_Crafting Tomorrow". 1,300 artists from 72 countries; over 400,000 '
-        "visitors.",
-        '주제: "Re_Crafting Tomorrow". 72개국 작가 1,300명이 참여했고, 40만 명 넘게 '
-        "관람했습니다."),
+        'Theme: "Re_Crafting Tomorrow". 1,300 artists from 72 countries; over 400,000 visitors.',
+        '주제: "Re_Crafting Tomorrow". 72개국 작가 1,300명이 참여했고, 40만 명 넘게 관람했습니다.',
+    ),
     "seed 000 announces it for December 2025": (
         "Cheongju proclaims its designation as a UNESCO Creative City of Crafts and Folk "
         "Art (announced by UNESCO on 31 October 2025).",
-        "청주시가 공예와 민속예술 분야 유네스코 창의도시 지정(2025년 10월 31일 발표)을 "
-        "선포합니다."),
+        "청주시가 공예와 민속예술 분야 유네스코 창의도시 지정(2025년 10월 31일 발표)을 선포합니다.",
+    ),
     "seed 000: enactment planned for February 2026 (day not given)": (
         "The creative city ordinance, planned for February 2026, gives the creative city "
         "an institutional framework. The day was not given; the date shown is the month's "
         "first day.",
         "창의도시 조례는 2026년 2월 제정 예정으로, 창의도시 정책의 제도적 기반이 됩니다. "
-        "정확한 날짜는 발표되지 않아 그달 1일로 표시합니다."),
+        "정확한 날짜는 발표되지 않아 그달 1일로 표시합니다.",
+    ),
     "seed 003 mentions the Bologna meeting": (
         "The UNESCO Creative Cities Network meeting in Bologna.",
-        "볼로냐에서 열린 유네스코 창의도시 네트워크 회의."),
+        "볼로냐에서 열린 유네스코 창의도시 네트워크 회의.",
+    ),
     "free entry": ("Free entry.", "무료 입장."),
 }
 
 SAMPLE_NOTE_EN = (
     "This is a sample event added by the demo data so that the upcoming views are not "
     "empty. Its dates are set relative to the day the demo data was loaded; it is not a "
-    "real event.")
+    "real event."
+)
 SAMPLE_NOTE_KO = (
     "예정 행사 화면이 비어 있지 않도록 데모 데이터가 추가한 예시 행사입니다. 날짜는 데모 "
-    "데이터를 불러온 날을 기준으로 정해지며, 실제 행사가 아닙니다.")
+    "데이터를 불러온 날을 기준으로 정해지며, 실제 행사가 아닙니다."
+)
 
 
 class Counter:
@@ -154,8 +168,7 @@ def upsert(model, slug, values, counter, m2m=None):
         obj.save()
         counter.created += 1
     else:
-        changed = {name: value for name, value in values.items()
-                   if getattr(obj, name) != value}
+        changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
         if changed:
             for name, value in changed.items():
                 setattr(obj, name, value)
@@ -186,9 +199,12 @@ def load_series(counter):
     series = {}
     for name, spec in SERIES.items():
         values = {
-            "name_en": name, "name_ko": spec["name_ko"], "status": PUBLISHED,
+            "name_en": name,
+            "name_ko": spec["name_ko"],
+            "status": PUBLISHED,
             "founded_year": spec.get("founded_year"),
-            "recurrence_en": spec["recurrence_en"], "recurrence_ko": spec["recurrence_ko"],
+            "recurrence_en": spec["recurrence_en"],
+            "recurrence_ko": spec["recurrence_ko"],
             "description_en": spec.get("description_en", ""),
             "description_ko": spec.get("description_ko", ""),
         }
@@ -221,25 +237,36 @@ def load_csv_events(series, counter):
             place_en, place_ko = _with_city(place_en, place_ko or place_en, city_name)
         notes = row["notes"].strip()
         summary_en, summary_ko = NOTES.get(notes, ("", ""))
-        organisers = [institutions[s] for note, s in ORGANISERS.items()
-                      if note in notes and s in institutions]
+        organisers = [
+            institutions[s] for note, s in ORGANISERS.items() if note in notes and s in institutions
+        ]
         series_obj = series.get(row["series"].strip())
         spec = SERIES.get(row["series"].strip(), {})
         edition = None
         if spec.get("first_year") and (year - spec["first_year"]) % spec["every"] == 0:
             edition = (year - spec["first_year"]) // spec["every"] + 1
         values = {
-            "title_en": title, "title_ko": _title_ko(title),
+            "title_en": title,
+            "title_ko": _title_ko(title),
             "kind": row["kind"].strip() or EventKind.OTHER,
-            "series": series_obj, "edition": edition, "parent": None,
-            "all_day": True, "start_date": start, "end_date": end,
-            "starts_at": None, "ends_at": None,
-            "venue": venue, "place_en": place_en, "place_ko": place_ko,
+            "series": series_obj,
+            "edition": edition,
+            "parent": None,
+            "all_day": True,
+            "start_date": start,
+            "end_date": end,
+            "starts_at": None,
+            "ends_at": None,
+            "venue": venue,
+            "place_en": place_en,
+            "place_ko": place_ko,
             "city": city,
             "attendance": attendance,
             "admission_free": notes == "free entry",
-            "summary_en": summary_en, "summary_ko": summary_ko,
-            "event_status": EventStatus.SCHEDULED, "status": PUBLISHED,
+            "summary_en": summary_en,
+            "summary_ko": summary_ko,
+            "event_status": EventStatus.SCHEDULED,
+            "status": PUBLISHED,
         }
         event = Event(slug=slug, **values)
         event.full_clean(validate_unique=False, validate_constraints=False)
@@ -264,9 +291,12 @@ def home_venue(home):
     loaded with ``--home icheon`` must not hold its samples in another city."""
     if home is None:
         return None
-    return (Institution.objects.published().filter(city=home)
-            .order_by(Case(When(kind=InstitutionKind.MUSEUM, then=0), default=1), "slug")
-            .first())
+    return (
+        Institution.objects.published()
+        .filter(city=home)
+        .order_by(Case(When(kind=InstitutionKind.MUSEUM, then=0), default=1), "slug")
+        .first()
+    )
 
 
 def _at(day, hour):
@@ -278,52 +308,104 @@ def load_samples(counter, today):
     home = City.objects.filter(is_home=True).first()
     venue = home_venue(home)
     common = {
-        "series": None, "edition": None, "venue": venue, "city": home, "status": PUBLISHED,
-        "description_en": SAMPLE_NOTE_EN, "description_ko": SAMPLE_NOTE_KO,
-        "attendance": Attendance.ON_SITE, "place_en": "", "place_ko": "",
+        "series": None,
+        "edition": None,
+        "venue": venue,
+        "city": home,
+        "status": PUBLISHED,
+        "description_en": SAMPLE_NOTE_EN,
+        "description_ko": SAMPLE_NOTE_KO,
+        "attendance": Attendance.ON_SITE,
+        "place_en": "",
+        "place_ko": "",
     }
-    exhibition = upsert(Event, "sample-craft-exhibition", {
-        **common,
-        "title_en": "[Sample] Craft exhibition", "title_ko": "[예시] 공예 전시",
-        "summary_en": "A sample exhibition that is on now.",
-        "summary_ko": "지금 열리고 있는 예시 전시입니다.",
-        "kind": EventKind.EXHIBITION, "parent": None, "all_day": True,
-        "start_date": today - datetime.timedelta(days=3),
-        "end_date": today + datetime.timedelta(days=30),
-        "starts_at": None, "ends_at": None, "admission_free": True,
-        "event_status": EventStatus.SCHEDULED,
-    }, counter)
+    exhibition = upsert(
+        Event,
+        "sample-craft-exhibition",
+        {
+            **common,
+            "title_en": "[Sample] Craft exhibition",
+            "title_ko": "[예시] 공예 전시",
+            "summary_en": "A sample exhibition that is on now.",
+            "summary_ko": "지금 열리고 있는 예시 전시입니다.",
+            "kind": EventKind.EXHIBITION,
+            "parent": None,
+            "all_day": True,
+            "start_date": today - datetime.timedelta(days=3),
+            "end_date": today + datetime.timedelta(days=30),
+            "starts_at": None,
+            "ends_at": None,
+            "admission_free": True,
+            "event_status": EventStatus.SCHEDULED,
+        },
+        counter,
+    )
     class_day = today + datetime.timedelta(days=10)
-    upsert(Event, "sample-craft-class", {
-        **common,
-        "title_en": "[Sample] Hands-on craft class", "title_ko": "[예시] 공예 체험 교실",
-        "summary_en": "A sample two-hour class in the sample exhibition's programme.",
-        "summary_ko": "예시 전시 프로그램의 두 시간짜리 예시 교실입니다.",
-        "kind": EventKind.WORKSHOP, "parent": exhibition, "all_day": False,
-        "start_date": class_day, "end_date": class_day,
-        "starts_at": _at(class_day, 14), "ends_at": _at(class_day, 16),
-        "admission_free": False, "event_status": EventStatus.SCHEDULED,
-    }, counter)
+    upsert(
+        Event,
+        "sample-craft-class",
+        {
+            **common,
+            "title_en": "[Sample] Hands-on craft class",
+            "title_ko": "[예시] 공예 체험 교실",
+            "summary_en": "A sample two-hour class in the sample exhibition's programme.",
+            "summary_ko": "예시 전시 프로그램의 두 시간짜리 예시 교실입니다.",
+            "kind": EventKind.WORKSHOP,
+            "parent": exhibition,
+            "all_day": False,
+            "start_date": class_day,
+            "end_date": class_day,
+            "starts_at": _at(class_day, 14),
+            "ends_at": _at(class_day, 16),
+            "admission_free": False,
+            "event_status": EventStatus.SCHEDULED,
+        },
+        counter,
+    )
     forum_day = today + datetime.timedelta(days=21)
-    upsert(Event, "sample-creative-city-forum", {
-        **common,
-        "title_en": "[Sample] Creative city forum", "title_ko": "[예시] 창의도시 포럼",
-        "summary_en": "A sample one-day forum.", "summary_ko": "하루 동안 열리는 예시 포럼입니다.",
-        "kind": EventKind.CONFERENCE, "parent": None, "all_day": True,
-        "start_date": forum_day, "end_date": forum_day, "starts_at": None, "ends_at": None,
-        "admission_free": True, "attendance": Attendance.HYBRID,
-        "event_status": EventStatus.SCHEDULED,
-    }, counter)
-    upsert(Event, "sample-craft-market", {
-        **common,
-        "title_en": "[Sample] Craft market", "title_ko": "[예시] 공예 장터",
-        "summary_en": "A sample market, marked as postponed to show how that looks.",
-        "summary_ko": "연기된 행사가 어떻게 보이는지 보여 주는 예시 장터입니다.",
-        "kind": EventKind.FAIR, "parent": None, "all_day": True,
-        "start_date": today + datetime.timedelta(days=45),
-        "end_date": today + datetime.timedelta(days=46), "starts_at": None, "ends_at": None,
-        "admission_free": True, "event_status": EventStatus.POSTPONED,
-    }, counter)
+    upsert(
+        Event,
+        "sample-creative-city-forum",
+        {
+            **common,
+            "title_en": "[Sample] Creative city forum",
+            "title_ko": "[예시] 창의도시 포럼",
+            "summary_en": "A sample one-day forum.",
+            "summary_ko": "하루 동안 열리는 예시 포럼입니다.",
+            "kind": EventKind.CONFERENCE,
+            "parent": None,
+            "all_day": True,
+            "start_date": forum_day,
+            "end_date": forum_day,
+            "starts_at": None,
+            "ends_at": None,
+            "admission_free": True,
+            "attendance": Attendance.HYBRID,
+            "event_status": EventStatus.SCHEDULED,
+        },
+        counter,
+    )
+    upsert(
+        Event,
+        "sample-craft-market",
+        {
+            **common,
+            "title_en": "[Sample] Craft market",
+            "title_ko": "[예시] 공예 장터",
+            "summary_en": "A sample market, marked as postponed to show how that looks.",
+            "summary_ko": "연기된 행사가 어떻게 보이는지 보여 주는 예시 장터입니다.",
+            "kind": EventKind.FAIR,
+            "parent": None,
+            "all_day": True,
+            "start_date": today + datetime.timedelta(days=45),
+            "end_date": today + datetime.timedelta(days=46),
+            "starts_at": None,
+            "ends_at": None,
+            "admission_free": True,
+            "event_status": EventStatus.POSTPONED,
+        },
+        counter,
+    )
 
 
 def load(*, log, today=None, **kwargs):
@@ -331,5 +413,7 @@ def load(*, log, today=None, **kwargs):
     series = load_series(counter)
     load_csv_events(series, counter)
     load_samples(counter, today or timezone.localdate())
-    log(f"Events: {counter.created} created, {counter.updated} updated, "
-        f"{counter.unchanged} unchanged (time zone {settings.TIME_ZONE}).")
+    log(
+        f"Events: {counter.created} created, {counter.updated} updated, "
+        f"{counter.unchanged} unchanged (time zone {settings.TIME_ZONE})."
+    )

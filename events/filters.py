@@ -42,8 +42,9 @@ class EventFilterForm(forms.Form):
         record) pairs."""
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return []
-        return [(name, self.cleaned_data[name]) for name in LINK_FIELDS
-                if self.cleaned_data.get(name)]
+        return [
+            (name, self.cleaned_data[name]) for name in LINK_FIELDS if self.cleaned_data.get(name)
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -78,42 +79,69 @@ LINK_FIELDS = ("part_of", "venue", "city")
 
 class EventFilter(django_filters.FilterSet):
     when = django_filters.ChoiceFilter(
-        label=_("When"), choices=When.CHOICES, method="filter_when",
-        empty_label=None, null_label=None)
+        label=_("When"),
+        choices=When.CHOICES,
+        method="filter_when",
+        empty_label=None,
+        null_label=None,
+    )
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=EventKind.choices, empty_label=_("All kinds"))
+        label=_("Kind"), choices=EventKind.choices, empty_label=_("All kinds")
+    )
     series = django_filters.ModelChoiceFilter(
-        label=_("Series"), queryset=published_series,
-        to_field_name="slug", empty_label=_("All series"),
-        error_messages={"invalid_choice": _("There is no event series with this name.")})
+        label=_("Series"),
+        queryset=published_series,
+        to_field_name="slug",
+        empty_label=_("All series"),
+        error_messages={"invalid_choice": _("There is no event series with this name.")},
+    )
     venue = django_filters.ModelChoiceFilter(
-        label=_("Venue"), queryset=linked("venue", Institution, "name", "name_ko", "name_en"),
+        label=_("Venue"),
+        queryset=linked("venue", Institution, "name", "name_ko", "name_en"),
         to_field_name="slug",
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": _(
-            "This venue is not in the directory (any more). Show events at any venue.")})
+        error_messages={
+            "invalid_choice": _(
+                "This venue is not in the directory (any more). Show events at any venue."
+            )
+        },
+    )
     city = django_filters.ModelChoiceFilter(
-        label=_("City"), queryset=linked("city", City, "name", "name_ko", "name_en"),
+        label=_("City"),
+        queryset=linked("city", City, "name", "name_ko", "name_en"),
         to_field_name="slug",
         widget=forms.HiddenInput,
-        error_messages={"invalid_choice": _(
-            "This city is not in the network directory (any more). Show events in any city.")})
+        error_messages={
+            "invalid_choice": _(
+                "This city is not in the network directory (any more). Show events in any city."
+            )
+        },
+    )
     part_of = django_filters.ModelChoiceFilter(
-        label=_("In the programme of"), field_name="parent", queryset=linked(
-            "part_of", Event, "title", "title_ko", "title_en"),
-        to_field_name="slug", widget=forms.HiddenInput,
-        error_messages={"invalid_choice": _(
-            "This event is not on the site (any more). Show events of any programme.")})
+        label=_("In the programme of"),
+        field_name="parent",
+        queryset=linked("part_of", Event, "title", "title_ko", "title_en"),
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "This event is not on the site (any more). Show events of any programme."
+            )
+        },
+    )
     start = django_filters.DateFilter(
-        label=_("From"), method="filter_dates",
+        label=_("From"),
+        method="filter_dates",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")})
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
+    )
     end = django_filters.DateFilter(
-        label=_("Until"), method="filter_dates",
+        label=_("Until"),
+        method="filter_dates",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")})
-    q = django_filters.CharFilter(
-        label=_("Title contains"), method="filter_text", max_length=200)
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
+    )
+    q = django_filters.CharFilter(label=_("Title contains"), method="filter_text", max_length=200)
 
     class Meta:
         model = Event
@@ -154,5 +182,4 @@ class EventFilter(django_filters.FilterSet):
             return queryset.current_and_upcoming()
         if when == When.PAST:
             return queryset.past()
-        return queryset.order_by(
-            F("start_date").desc(nulls_last=True), "-end_date", "-pk")
+        return queryset.order_by(F("start_date").desc(nulls_last=True), "-end_date", "-pk")

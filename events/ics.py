@@ -131,7 +131,8 @@ def build_calendar(events, request, name):
         blocks.append(timezone_block(settings.TIME_ZONE))
     blocks.extend(
         to_vevent(event, request.build_absolute_uri(event.get_absolute_url())).to_ical()
-        for event in events)
+        for event in events
+    )
     blocks.append(end)
     return b"".join(blocks)
 

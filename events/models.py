@@ -16,8 +16,11 @@ class EventSeries(Publishable):
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     founded_year = year_field(_("first held"))
     recurrence = models.CharField(
-        _("recurrence"), max_length=100, blank=True,
-        help_text=_('In words, e.g. "every two years".'))
+        _("recurrence"),
+        max_length=100,
+        blank=True,
+        help_text=_('In words, e.g. "every two years".'),
+    )
     homepage = models.URLField(_("homepage"), blank=True)
 
     class Meta:
@@ -72,12 +75,14 @@ class EventQuerySet(PublishableQuerySet):
         started earliest), then soonest first."""
         today = today or timezone.localdate()
         return self.filter(end_date__gte=today).order_by(
-            F("start_date").asc(nulls_first=True), "end_date", "pk")
+            F("start_date").asc(nulls_first=True), "end_date", "pk"
+        )
 
     def ongoing(self, today=None):
         today = today or timezone.localdate()
         return self.filter(
-            Q(start_date__lte=today) | Q(start_date__isnull=True), end_date__gte=today)
+            Q(start_date__lte=today) | Q(start_date__isnull=True), end_date__gte=today
+        )
 
     def upcoming(self, today=None):
         """Not started yet."""
@@ -88,7 +93,8 @@ class EventQuerySet(PublishableQuerySet):
         """Ended before today, most recent first."""
         today = today or timezone.localdate()
         return self.filter(end_date__lt=today).order_by(
-            "-end_date", F("start_date").desc(nulls_last=True), "-pk")
+            "-end_date", F("start_date").desc(nulls_last=True), "-pk"
+        )
 
     def nearest_first(self, today=None):
         """What is on or ahead first (soonest first, as ``current_and_upcoming``), then
@@ -101,7 +107,8 @@ class EventQuerySet(PublishableQuerySet):
             Case(When(ahead, then=F("start_date"))).asc(nulls_first=True),
             Case(When(ahead, then=F("end_date"))).asc(),
             Case(When(~ahead, then=F("end_date"))).desc(),
-            "pk")
+            "pk",
+        )
 
     def overlapping(self, start=None, end=None):
         """Events that are on at some point between ``start`` and ``end`` (inclusive
@@ -126,14 +133,16 @@ class EventQuerySet(PublishableQuerySet):
         """Events that came out of a published partnership this city is part of."""
         joint = Event.partnerships.through.objects.filter(
             Q(partnership__city=city) | Q(partnership__partner=city),
-            partnership__in=Event.partnerships.field.related_model.objects.published())
+            partnership__in=Event.partnerships.field.related_model.objects.published(),
+        )
         return self.filter(pk__in=joint.values("event_id"))
 
     def for_listing(self):
         """Only what an event list shows: no long texts, venue and city in the same query."""
         return self.select_related("venue", "city").defer(
-            *LONG_TEXT, *(f"{relation}__{field}" for relation in ("venue", "city")
-                          for field in LONG_TEXT))
+            *LONG_TEXT,
+            *(f"{relation}__{field}" for relation in ("venue", "city") for field in LONG_TEXT),
+        )
 
     def now_and_next(self, today=None):
         """For the home page: what is on now and next (top-level events only)."""
@@ -145,53 +154,99 @@ class Event(Illustrated, Publishable):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     series = models.ForeignKey(
-        EventSeries, verbose_name=_("series"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="events")
+        EventSeries,
+        verbose_name=_("series"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
     edition = models.PositiveSmallIntegerField(
-        _("edition"), null=True, blank=True, help_text=_("e.g. 14 for the 14th edition."))
+        _("edition"), null=True, blank=True, help_text=_("e.g. 14 for the 14th edition.")
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="programme", db_index=False,  # see Meta.indexes
-        help_text=_("For a programme item: the biennale or festival it belongs to."))
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programme",
+        db_index=False,  # see Meta.indexes
+        help_text=_("For a programme item: the biennale or festival it belongs to."),
+    )
     all_day = models.BooleanField(
-        _("all-day"), default=True,
-        help_text=_("All-day events have dates only; otherwise give start and end times."))
+        _("all-day"),
+        default=True,
+        help_text=_("All-day events have dates only; otherwise give start and end times."),
+    )
     start_date = models.DateField(
-        _("start date"), null=True, blank=True,
-        help_text=_("Leave empty only for a past event whose start was not recorded."))
+        _("start date"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty only for a past event whose start was not recorded."),
+    )
     end_date = models.DateField(
-        _("end date"), blank=True,
-        help_text=_("The last day. For a timed event it is taken from the end time."))
+        _("end date"),
+        blank=True,
+        help_text=_("The last day. For a timed event it is taken from the end time."),
+    )
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     venue = models.ForeignKey(
-        "institutions.Institution", verbose_name=_("venue"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="hosted_events")
+        "institutions.Institution",
+        verbose_name=_("venue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_events",
+    )
     place = models.CharField(
-        _("place"), max_length=200, blank=True,
-        help_text=_("Where it happens, when the venue is not an institution in the directory."))
+        _("place"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where it happens, when the venue is not an institution in the directory."),
+    )
     city = models.ForeignKey(
-        "cities.City", verbose_name=_("city"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="events")
+        "cities.City",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
     organisers = models.ManyToManyField(
-        "institutions.Institution", verbose_name=_("organisers"), blank=True,
-        related_name="organised_events")
+        "institutions.Institution",
+        verbose_name=_("organisers"),
+        blank=True,
+        related_name="organised_events",
+    )
     partnerships = models.ManyToManyField(
-        "cities.Partnership", verbose_name=_("partnerships"), blank=True,
-        related_name="events", help_text=_("Partnerships this event came out of."))
+        "cities.Partnership",
+        verbose_name=_("partnerships"),
+        blank=True,
+        related_name="events",
+        help_text=_("Partnerships this event came out of."),
+    )
     attendance = models.CharField(
-        _("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.ON_SITE)
+        _("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.ON_SITE
+    )
     admission_free = models.BooleanField(_("free admission"), default=False)
     admission = models.CharField(
-        _("admission"), max_length=200, blank=True,
-        help_text=_("Prices or conditions, when admission is not simply free."))
+        _("admission"),
+        max_length=200,
+        blank=True,
+        help_text=_("Prices or conditions, when admission is not simply free."),
+    )
     registration_url = models.URLField(_("registration link"), blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     event_status = models.CharField(
-        _("event status"), max_length=10, choices=EventStatus.choices,
+        _("event status"),
+        max_length=10,
+        choices=EventStatus.choices,
         default=EventStatus.SCHEDULED,
-        help_text=_("A cancelled or postponed event stays on the site, marked as such."))
+        help_text=_("A cancelled or postponed event stays on the site, marked as such."),
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -202,16 +257,22 @@ class Event(Illustrated, Publishable):
         indexes = [
             # Every public list filters published events by their dates (upcoming,
             # past, a date range) and orders by them; counting is done in the index.
-            models.Index(fields=["end_date", "start_date", "publish_at"],
-                         condition=Q(status="published"), name="event_published_dates"),
+            models.Index(
+                fields=["end_date", "start_date", "publish_at"],
+                condition=Q(status="published"),
+                name="event_published_dates",
+            ),
             # The same for top-level events (the home page's "on now and next").
-            models.Index(fields=["end_date", "start_date", "publish_at"],
-                         condition=Q(status="published", parent__isnull=True),
-                         name="event_published_top_dates"),
+            models.Index(
+                fields=["end_date", "start_date", "publish_at"],
+                condition=Q(status="published", parent__isnull=True),
+                name="event_published_top_dates",
+            ),
             # Programme items of an event. Partial, so that "parent IS NULL" (most rows)
             # is never mistaken for a selective lookup on this index.
-            models.Index(fields=["parent"], condition=Q(parent__isnull=False),
-                         name="event_programme_items"),
+            models.Index(
+                fields=["parent"], condition=Q(parent__isnull=False), name="event_programme_items"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -220,7 +281,8 @@ class Event(Illustrated, Publishable):
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(
-                condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True)
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
                 | Q(ends_at__gte=F("starts_at")),
                 name="event_ends_after_it_starts",
                 violation_error_message=_("The end cannot be before the start."),
@@ -242,8 +304,11 @@ class Event(Illustrated, Publishable):
         if self.is_timed:
             return self.starts_at <= timezone.now() < self.ends_at
         today = timezone.localdate()
-        return (self.end_date is not None and self.end_date >= today
-                and (self.start_date is None or self.start_date <= today))
+        return (
+            self.end_date is not None
+            and self.end_date >= today
+            and (self.start_date is None or self.start_date <= today)
+        )
 
     @property
     def is_past(self):
@@ -294,17 +359,20 @@ class Event(Illustrated, Publishable):
             if self.starts_at or self.ends_at:
                 errors["all_day"] = _(
                     "An all-day event has dates only: clear the start and end times, or "
-                    "untick all-day.")
+                    "untick all-day."
+                )
             if self.end_date is None:
                 errors["end_date"] = _("Give the end date (the last day of the event).")
             elif self.start_date and self.end_date < self.start_date:
                 errors["end_date"] = _(
                     "The end date cannot be before the start date: the end date is the "
-                    "last day of the event.")
+                    "last day of the event."
+                )
             elif self.start_date is None and self.end_date >= timezone.localdate():
                 errors["start_date"] = _(
                     "Give the start date. Only a past event whose start was not recorded "
-                    "may leave it empty.")
+                    "may leave it empty."
+                )
         else:
             if not self.starts_at:
                 errors["starts_at"] = _("A timed event needs a start time (or tick all-day).")
@@ -325,23 +393,41 @@ class Event(Illustrated, Publishable):
         parent = self.parent
         if parent is not None:
             if self._parent_chain_loops(parent):
-                raise ValidationError({"parent": _(
-                    "An event cannot be part of itself or of one of its own programme items.")})
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "An event cannot be part of itself or of one of its own "
+                            "programme items."
+                        )
+                    }
+                )
             if not _within(self, parent):
-                raise ValidationError({"parent": _(
-                    "A programme item must lie within the dates of the event it belongs to "
-                    "(%(parent)s: %(dates)s). Change this item's dates, or widen the "
-                    "dates of %(parent)s first.") % {
-                    "parent": parent, "dates": parent.date_range_text()}})
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "A programme item must lie within the dates of the event it belongs to "
+                            "(%(parent)s: %(dates)s). Change this item's dates, or widen the "
+                            "dates of %(parent)s first."
+                        )
+                        % {"parent": parent, "dates": parent.date_range_text()}
+                    }
+                )
         if self.pk and self.start_date and self.end_date:
-            outside = [item for item in Event.objects.filter(parent=self).only(
-                "pk", "title", "title_ko", "title_en", "slug", "start_date", "end_date")
-                if not _within(item, self)]
+            outside = [
+                item
+                for item in Event.objects.filter(parent=self).only(
+                    "pk", "title", "title_ko", "title_en", "slug", "start_date", "end_date"
+                )
+                if not _within(item, self)
+            ]
             if outside:
-                raise ValidationError(_(
-                    "These programme items would fall outside the new dates: %(items)s. "
-                    "Change their dates first, or keep these dates wider.") % {
-                    "items": ", ".join(str(item) for item in outside)})
+                raise ValidationError(
+                    _(
+                        "These programme items would fall outside the new dates: %(items)s. "
+                        "Change their dates first, or keep these dates wider."
+                    )
+                    % {"items": ", ".join(str(item) for item in outside)}
+                )
 
     def _parent_chain_loops(self, parent):
         """Whether making ``parent`` this event's parent would close a loop, however many
@@ -369,10 +455,15 @@ class Event(Illustrated, Publishable):
         or the kind suggests: 2 for a biennale ("every two years", "biennial", "2년"),
         1 for an annual event ("every year", "annual", "매년"), otherwise 0 (the copy
         keeps the dates and staff set them)."""
-        words = " ".join(filter(None, [
-            getattr(self.series, "recurrence_en", "") if self.series_id else "",
-            getattr(self.series, "recurrence_ko", "") if self.series_id else "",
-        ])).lower()
+        words = " ".join(
+            filter(
+                None,
+                [
+                    getattr(self.series, "recurrence_en", "") if self.series_id else "",
+                    getattr(self.series, "recurrence_ko", "") if self.series_id else "",
+                ],
+            )
+        ).lower()
         if any(word in words for word in ("two years", "biennial", "2년", "격년")):
             return 2
         if any(word in words for word in ("every year", "annual", "yearly", "매년", "해마다")):

@@ -49,7 +49,8 @@ def event_json_ld(event, request, organisers=()):
         "url": url,
         "eventStatus": EVENT_STATUS.get(event.event_status, EVENT_STATUS["scheduled"]),
         "eventAttendanceMode": ATTENDANCE_MODE.get(
-            event.attendance, ATTENDANCE_MODE[Attendance.ON_SITE]),
+            event.attendance, ATTENDANCE_MODE[Attendance.ON_SITE]
+        ),
         "inLanguage": request.LANGUAGE_CODE,
     }
     if not event.all_day and event.starts_at and event.ends_at:
@@ -71,8 +72,11 @@ def event_json_ld(event, request, organisers=()):
         data["location"] = locations[0] if len(locations) == 1 else locations
     if organisers:
         data["organizer"] = [
-            {"@type": "Organization", "name": organiser.name,
-             "url": request.build_absolute_uri(organiser.get_absolute_url())}
+            {
+                "@type": "Organization",
+                "name": organiser.name,
+                "url": request.build_absolute_uri(organiser.get_absolute_url()),
+            }
             for organiser in organisers
         ]
     if event.admission_free:
@@ -83,6 +87,8 @@ def event_json_ld(event, request, organisers=()):
         data["superEvent"] = {"@type": "EventSeries", "name": event.series.name}
     elif event.parent_id and event.parent.is_live:
         data["superEvent"] = {
-            "@type": "Event", "name": event.parent.title,
-            "url": request.build_absolute_uri(event.parent.get_absolute_url())}
+            "@type": "Event",
+            "name": event.parent.title,
+            "url": request.build_absolute_uri(event.parent.get_absolute_url()),
+        }
     return data

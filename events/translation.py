@@ -3,6 +3,9 @@ from portal.blocks.content import register_content
 
 register_content(EventSeries, ["name", "description", "recurrence"])
 register_content(
-    Event, ["title", "place", "admission", "summary", "description", "image_alt"],
+    Event,
+    ["title", "place", "admission", "summary", "description", "image_alt"],
     # "Now on", "upcoming" and "past" follow the clock.
-    changes_at=["starts_at", "ends_at"], changes_on=["start_date", "end_date"])
+    changes_at=["starts_at", "ends_at"],
+    changes_on=["start_date", "end_date"],
+)

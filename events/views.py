@@ -42,8 +42,7 @@ def feed_query_string(request):
 EVENT_LISTS = [Event, Institution, "m:cities.city", "m:events.eventseries", NEW_DAY]
 
 
-@cached_page(params=[EventFilter, "page"], free_text=["q", "start", "end"],
-             depends_on=EVENT_LISTS)
+@cached_page(params=[EventFilter, "page"], free_text=["q", "start", "end"], depends_on=EVENT_LISTS)
 class EventListView(FilteredListView):
     filterset_class = EventFilter
     template_name = "events/event_list.html"
@@ -75,21 +74,51 @@ class EventDetailView(PublishedDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
-        organisers = list(event.organisers.published().only(
-            "pk", "slug", "name", "name_ko", "name_en", "status", "publish_at",
-        ).order_by("slug"))
+        organisers = list(
+            event.organisers.published()
+            .only(
+                "pk",
+                "slug",
+                "name",
+                "name_ko",
+                "name_en",
+                "status",
+                "publish_at",
+            )
+            .order_by("slug")
+        )
         series = event.series
         editions = (
-            Event.objects.published().filter(series=series).exclude(pk=event.pk).only(
-                "pk", "slug", "title", "title_ko", "title_en", "edition", "start_date",
-                "end_date", "all_day", "starts_at", "ends_at", "event_status",
-            ).order_by("-end_date", "-pk")
-            if series and series.is_live else Event.objects.none())
+            Event.objects.published()
+            .filter(series=series)
+            .exclude(pk=event.pk)
+            .only(
+                "pk",
+                "slug",
+                "title",
+                "title_ko",
+                "title_en",
+                "edition",
+                "start_date",
+                "end_date",
+                "all_day",
+                "starts_at",
+                "ends_at",
+                "event_status",
+            )
+            .order_by("-end_date", "-pk")
+            if series and series.is_live
+            else Event.objects.none()
+        )
         context.update(
             organisers=organisers,
             programme=FirstRows(
-                Event.objects.published().filter(parent=event).for_listing()
-                .order_by("start_date", "starts_at", "pk"), DETAIL_LIST_LIMIT),
+                Event.objects.published()
+                .filter(parent=event)
+                .for_listing()
+                .order_by("start_date", "starts_at", "pk"),
+                DETAIL_LIST_LIMIT,
+            ),
             other_editions=FirstRows(editions, DETAIL_LIST_LIMIT),
             json_ld=event_json_ld(event, self.request, organisers=organisers),
         )
@@ -102,13 +131,13 @@ class EventIcsView(View):
 
     def get(self, request, slug):
         event = get_object_or_404(
-            Event.objects.published().select_related("venue", "city"), slug=slug)
+            Event.objects.published().select_related("venue", "city"), slug=slug
+        )
         body = ics.build_calendar([event], request, name=event.title)
         return ics.calendar_response(body, f"{event.slug}.ics")
 
 
-@cached_page(params=[EventFilter], free_text=["q", "start", "end"],
-             depends_on=EVENT_LISTS)
+@cached_page(params=[EventFilter], free_text=["q", "start", "end"], depends_on=EVENT_LISTS)
 class EventFeedView(View):
     """The calendar to subscribe to: the list page's filters apply; without ``when`` it
     includes past events too, so a subscriber's calendar keeps what already happened."""
@@ -119,7 +148,9 @@ class EventFeedView(View):
         except ValidationError as error:
             return HttpResponse(
                 "\n".join([_("The calendar filters are not valid:"), *error.messages]) + "\n",
-                status=400, content_type="text/plain; charset=utf-8")
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
         return ics.calendar_response(body, "events.ics", attachment=False)
 
     @staticmethod
@@ -129,11 +160,13 @@ class EventFeedView(View):
         if not any(request.GET.get(key) for key in ("when", "start", "end")):
             since = timezone.localdate() - datetime.timedelta(days=FEED_PAST_DAYS)
             queryset = queryset.filter(end_date__gte=since)
-        filterset = EventFilter(request.GET, queryset=queryset, default_when=When.ALL,
-                                request=request)
+        filterset = EventFilter(
+            request.GET, queryset=queryset, default_when=When.ALL, request=request
+        )
         if not filterset.is_valid():
-            raise ValidationError([f"{name}: {' '.join(errors)}"
-                                   for name, errors in filterset.errors.items()])
+            raise ValidationError(
+                [f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()]
+            )
         events = filterset.qs
         if filterset.form.cleaned_data.get("when") == When.ALL:
             # A capped feed keeps the events nearest to today, not the latest-starting.

@@ -37,11 +37,18 @@ class InstitutionAdmin(ImportExportMixin, ContentAdmin):
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS
 
-    list_display = ("thumbnail", "name_ko", "name_en", "kind", "city", "discipline_list",
-                    "publication_state", "updated_at")
+    list_display = (
+        "thumbnail",
+        "name_ko",
+        "name_en",
+        "kind",
+        "city",
+        "discipline_list",
+        "publication_state",
+        "updated_at",
+    )
     list_display_links = ("name_ko", "name_en")
-    list_filter = ("kind", "disciplines", ("city", admin.RelatedOnlyFieldListFilter),
-                   "status")
+    list_filter = ("kind", "disciplines", ("city", admin.RelatedOnlyFieldListFilter), "status")
     list_select_related = ("city",)
     search_fields = ("name_ko", "name_en", "address_ko", "address_en", "slug")
     autocomplete_fields = ("city", "disciplines")
@@ -49,18 +56,20 @@ class InstitutionAdmin(ImportExportMixin, ContentAdmin):
     ordering = ("slug",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "disciplines", "city", "founded_year")}),
-        (_("Contact"), {"fields": ("address", "postal_code", "phone", "email",
-                                   "homepage")}),
+        (_("Contact"), {"fields": ("address", "postal_code", "phone", "email", "homepage")}),
         (_("Texts"), {"fields": ("summary", "description")}),
-        (_("Photo and location"), {"fields": ("image", "image_alt", "latitude",
-                                              "longitude")}),
+        (_("Photo and location"), {"fields": ("image", "image_alt", "latitude", "longitude")}),
         PUBLICATION_FIELDSET,
     )
 
     def get_queryset(self, request):
         # The changelist shows disciplines (one query for the page) and no long text.
-        return super().get_queryset(request).prefetch_related("disciplines").defer(
-            "description", "description_ko", "description_en")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("disciplines")
+            .defer("description", "description_ko", "description_en")
+        )
 
     @admin.display(description=_("photo"))
     def thumbnail(self, obj):
@@ -70,8 +79,9 @@ class InstitutionAdmin(ImportExportMixin, ContentAdmin):
         # The smallest rendition (400 px wide, or the image itself if smaller): the
         # original may be megabytes.
         name = rendition_name(obj.image.name, widths[0]) if widths else obj.image.name
-        return format_html('<img src="{}" alt="" width="80" class="admin-thumbnail">',
-                           obj.image.storage.url(name))
+        return format_html(
+            '<img src="{}" alt="" width="80" class="admin-thumbnail">', obj.image.storage.url(name)
+        )
 
     @admin.display(description=_("disciplines"))
     def discipline_list(self, obj):

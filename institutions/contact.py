@@ -54,8 +54,12 @@ def parse_phone(value):
     number = to_python(text)
     if not isinstance(number, PhoneNumber) or not number.is_valid():
         raise ValueError(
-            _("“%(value)s” is not a valid phone number. Write it with the area code, "
-              "e.g. 031-645-6501 or +82 31-645-6501.") % {"value": text})
+            _(
+                "“%(value)s” is not a valid phone number. Write it with the area code, "
+                "e.g. 031-645-6501 or +82 31-645-6501."
+            )
+            % {"value": text}
+        )
     return number
 
 
@@ -78,15 +82,21 @@ def map_links(*, name, address="", latitude=None, longitude=None):
     if latitude is not None and longitude is not None:
         lat, lng = f"{float(latitude):.6f}", f"{float(longitude):.6f}"
         return [
-            (_("OpenStreetMap"),
-             f"https://www.openstreetmap.org/?{urlencode({'mlat': lat, 'mlon': lng})}"
-             f"#map=17/{lat}/{lng}"),
+            (
+                _("OpenStreetMap"),
+                f"https://www.openstreetmap.org/?{urlencode({'mlat': lat, 'mlon': lng})}"
+                f"#map=17/{lat}/{lng}",
+            ),
             # Kakao's link format is name,lat,lng: a comma in the name would shift them.
-            (_("Kakao Map"),
-             f"https://map.kakao.com/link/map/{quote(name.replace(',', ' '), safe='')},"
-             f"{lat},{lng}"),
-            (_("Naver Map"),
-             f"https://map.naver.com/?{urlencode({'lat': lat, 'lng': lng, 'title': name})}"),
+            (
+                _("Kakao Map"),
+                f"https://map.kakao.com/link/map/{quote(name.replace(',', ' '), safe='')},"
+                f"{lat},{lng}",
+            ),
+            (
+                _("Naver Map"),
+                f"https://map.naver.com/?{urlencode({'lat': lat, 'lng': lng, 'title': name})}",
+            ),
         ]
     if not query:
         return []

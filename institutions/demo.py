@@ -33,9 +33,13 @@ def _load_disciplines():
     with (DATA / "disciplines.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             discipline = Discipline.objects.filter(slug=row["slug"]).first() or Discipline(
-                slug=row["slug"])
-            if (discipline.pk and discipline.name_en == row["name_en"]
-                    and discipline.name_ko == row["name_ko"]):
+                slug=row["slug"]
+            )
+            if (
+                discipline.pk
+                and discipline.name_en == row["name_en"]
+                and discipline.name_ko == row["name_ko"]
+            ):
                 continue
             discipline.name_en, discipline.name_ko = row["name_en"], row["name_ko"]
             discipline.save()
@@ -45,19 +49,19 @@ def _load_disciplines():
 
 def _load_institutions():
     dataset = tablib.Dataset().load(
-        (DATA / "institutions.csv").read_text(encoding="utf-8"), format="csv")
+        (DATA / "institutions.csv").read_text(encoding="utf-8"), format="csv"
+    )
     result = InstitutionResource().import_data(dataset, dry_run=False)
     if result.has_errors() or result.has_validation_errors():
         problems = [f"row {row.number}: {row.error_dict}" for row in result.invalid_rows]
-        problems += [f"row {number}: {errors[0].error}" for number, errors in
-                     result.row_errors()]
-        raise DemoDataError("The institutions demo sheet did not import: "
-                            + "; ".join(problems))
+        problems += [f"row {number}: {errors[0].error}" for number, errors in result.row_errors()]
+        raise DemoDataError("The institutions demo sheet did not import: " + "; ".join(problems))
     # Imported rows are drafts (publishing is a separate decision); the demo publishes
     # its own, saving only those that are not published yet.
     slugs = dataset["slug"]
     for institution in Institution.objects.filter(slug__in=slugs).exclude(
-            status=PublicationStatus.PUBLISHED):
+        status=PublicationStatus.PUBLISHED
+    ):
         institution.status = PublicationStatus.PUBLISHED
         institution.save()
     return result.totals
@@ -66,5 +70,7 @@ def _load_institutions():
 def load(*, log, **kwargs):
     disciplines = _load_disciplines()
     totals = _load_institutions()
-    log(f"Disciplines: {disciplines} added or changed. Institutions: "
-        f"{totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged.")
+    log(
+        f"Disciplines: {disciplines} added or changed. Institutions: "
+        f"{totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged."
+    )

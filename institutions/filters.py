@@ -17,9 +17,12 @@ def discipline_choices():
 
 def city_suggestions():
     """Cities that have a published institution, for the city field's suggestions."""
-    return (City.objects.published()
-            .filter(Exists(Institution.objects.published().filter(city=OuterRef("pk"))))
-            .only("slug", "name_ko", "name_en").order_by("slug"))
+    return (
+        City.objects.published()
+        .filter(Exists(Institution.objects.published().filter(city=OuterRef("pk"))))
+        .only("slug", "name_ko", "name_en")
+        .order_by("slug")
+    )
 
 
 class InstitutionFilterForm(forms.Form):
@@ -35,31 +38,49 @@ class InstitutionFilterForm(forms.Form):
         self.city_ids = list(
             City.objects.published()
             .filter(Q(slug__iexact=value) | Q(name_ko=value) | Q(name_en__iexact=value))
-            .values_list("pk", flat=True))
+            .values_list("pk", flat=True)
+        )
         if not self.city_ids:
             raise forms.ValidationError(
-                _("No city in the network is called “%(value)s”. Pick one from the "
-                  "suggestions, or use its web-address name, e.g. icheon."),
-                code="unknown_city", params={"value": value})
+                _(
+                    "No city in the network is called “%(value)s”. Pick one from the "
+                    "suggestions, or use its web-address name, e.g. icheon."
+                ),
+                code="unknown_city",
+                params={"value": value},
+            )
         return value
 
 
 class InstitutionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Name contains"), method="filter_name", max_length=100,
-        widget=forms.TextInput(attrs={"type": "search"}))
+        label=_("Name contains"),
+        method="filter_name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     kind = django_filters.ChoiceFilter(
-        choices=InstitutionKind.choices, label=_("Kind"), empty_label=_("All kinds"))
+        choices=InstitutionKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
     discipline = django_filters.ChoiceFilter(
-        choices=[], label=_("Discipline"), method="filter_discipline",
-        empty_label=_("All disciplines"))
+        choices=[],
+        label=_("Discipline"),
+        method="filter_discipline",
+        empty_label=_("All disciplines"),
+    )
     # A text field with suggestions, not a select: the network has hundreds of cities.
     city = django_filters.CharFilter(
-        label=_("City"), method="filter_city", max_length=120,
-        validators=[RegexValidator(
-            r"^[^<>{}]*$", _("Enter a city name or its web-address name, e.g. icheon."))],
+        label=_("City"),
+        method="filter_city",
+        max_length=120,
+        validators=[
+            RegexValidator(
+                r"^[^<>{}]*$", _("Enter a city name or its web-address name, e.g. icheon.")
+            )
+        ],
         widget=forms.TextInput(attrs={"list": "city-suggestions", "autocomplete": "off"}),
-        help_text=_("Name or web-address name, e.g. icheon."))
+        help_text=_("Name or web-address name, e.g. icheon."),
+    )
 
     class Meta:
         model = Institution
@@ -98,6 +119,11 @@ class InstitutionFilter(django_filters.FilterSet):
         for name, value in data.items():
             if name != "kind" and value not in (None, ""):
                 queryset = self.filters[name].filter(queryset, value)
-        rows = (queryset.prefetch_related(None).order_by().values("kind")
-                .annotate(count=Count("pk")).values_list("kind", "count"))
+        rows = (
+            queryset.prefetch_related(None)
+            .order_by()
+            .values("kind")
+            .annotate(count=Count("pk"))
+            .values_list("kind", "count")
+        )
         return dict(rows)

@@ -60,9 +60,24 @@ class InstitutionKind(models.TextChoices):
 
 # What a list entry shows (directory, home page): no description, no image fields.
 LISTING_FIELDS = (
-    "slug", "kind", "name_ko", "name_en", "address_ko", "address_en", "phone",
-    "latitude", "longitude", "status", "publish_at", "updated_at", "city",
-    "city__slug", "city__name_ko", "city__name_en", "city__status", "city__publish_at",
+    "slug",
+    "kind",
+    "name_ko",
+    "name_en",
+    "address_ko",
+    "address_en",
+    "phone",
+    "latitude",
+    "longitude",
+    "status",
+    "publish_at",
+    "updated_at",
+    "city",
+    "city__slug",
+    "city__name_ko",
+    "city__name_en",
+    "city__status",
+    "city__publish_at",
 )
 
 
@@ -82,9 +97,15 @@ class InstitutionQuerySet(PublishableQuerySet):
     def for_listing(self):
         """Only the columns a list entry shows, its city and disciplines loaded in two
         queries whatever the number of rows."""
-        return self.select_related("city").only(*LISTING_FIELDS).prefetch_related(
-            Prefetch("disciplines", queryset=Discipline.objects.only("slug", "name_ko",
-                                                                     "name_en")))
+        return (
+            self.select_related("city")
+            .only(*LISTING_FIELDS)
+            .prefetch_related(
+                Prefetch(
+                    "disciplines", queryset=Discipline.objects.only("slug", "name_ko", "name_en")
+                )
+            )
+        )
 
     def delete(self):
         refuse_to_drop_organisers(self)
@@ -101,19 +122,24 @@ class Institution(Illustrated, Publishable):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
     disciplines = models.ManyToManyField(
-        Discipline, verbose_name=_("disciplines"), blank=True, related_name="institutions")
+        Discipline, verbose_name=_("disciplines"), blank=True, related_name="institutions"
+    )
     city = models.ForeignKey(
-        "cities.City", verbose_name=_("city"), on_delete=models.PROTECT,
-        related_name="institutions")
+        "cities.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="institutions"
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
     phone = PhoneNumberField(
-        _("phone"), blank=True,
-        help_text=_("With the country code if outside Korea, e.g. +82 31-645-6501."))
+        _("phone"),
+        blank=True,
+        help_text=_("With the country code if outside Korea, e.g. +82 31-645-6501."),
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     homepage = HomepageField(
-        _("homepage"), blank=True,
-        help_text=_('A bare address such as "www.example.kr/en" is saved as https://….'))
+        _("homepage"),
+        blank=True,
+        help_text=_('A bare address such as "www.example.kr/en" is saved as https://….'),
+    )
     founded_year = year_field(_("founded"))
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
@@ -128,15 +154,22 @@ class Institution(Illustrated, Publishable):
         ordering = ["slug"]
         indexes = [
             # The home page's most recently updated institutions, found in the index.
-            models.Index(fields=["updated_at", "publish_at"],
-                         condition=models.Q(status="published"),
-                         name="institution_published_recent"),
+            models.Index(
+                fields=["updated_at", "publish_at"],
+                condition=models.Q(status="published"),
+                name="institution_published_recent",
+            ),
             # The directory's order in each language (``by_name``): a page of it is read
             # from the index instead of sorting every published institution.
-            *(models.Index(shown_name(language), models.F("id"),
-                           condition=models.Q(status="published"),
-                           name=f"institution_published_{language}_name")
-              for language in ("ko", "en")),
+            *(
+                models.Index(
+                    shown_name(language),
+                    models.F("id"),
+                    condition=models.Q(status="published"),
+                    name=f"institution_published_{language}_name",
+                )
+                for language in ("ko", "en")
+            ),
         ]
 
     def __str__(self):
@@ -174,7 +207,9 @@ class Institution(Illustrated, Publishable):
         return map_links(
             name=self.name_ko or self.name_en or "",
             address=self.address_ko or self.address_en or "",
-            latitude=self.latitude, longitude=self.longitude)
+            latitude=self.latitude,
+            longitude=self.longitude,
+        )
 
 
 def refuse_to_drop_organisers(institutions):
@@ -187,13 +222,14 @@ def refuse_to_drop_organisers(institutions):
     """
     from events.models import Event
 
-    events = list(Event.objects.filter(organisers__in=list(institutions)).distinct()
-                  .order_by("pk"))
+    events = list(Event.objects.filter(organisers__in=list(institutions)).distinct().order_by("pk"))
     if events:
         raise ProtectedError(
-            _("Cannot delete an institution that organises events: %(events)s. Remove it "
-              "from those events first.") % {
-                  "events": ", ".join(str(event) for event in events)},
+            _(
+                "Cannot delete an institution that organises events: %(events)s. Remove it "
+                "from those events first."
+            )
+            % {"events": ", ".join(str(event) for event in events)},
             set(events),
         )
 

@@ -44,8 +44,7 @@ def organization_data(institution, request):
         "@type": "Organization",
         "@id": request.build_absolute_uri(institution.get_absolute_url()) + "#organization",
         "name": name,
-        "url": institution.homepage or request.build_absolute_uri(
-            institution.get_absolute_url()),
+        "url": institution.homepage or request.build_absolute_uri(institution.get_absolute_url()),
         "mainEntityOfPage": request.build_absolute_uri(institution.get_absolute_url()),
     }
     alternate = getattr(institution, f"name_{other}", "") or ""
@@ -74,8 +73,11 @@ def organization_data(institution, request):
     if institution.has_coordinates:
         data["location"] = {
             "@type": "Place",
-            "geo": {"@type": "GeoCoordinates", "latitude": float(institution.latitude),
-                    "longitude": float(institution.longitude)},
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": float(institution.latitude),
+                "longitude": float(institution.longitude),
+            },
         }
     if institution.image:
         data["image"] = request.build_absolute_uri(institution.image.url)

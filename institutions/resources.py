@@ -61,11 +61,16 @@ class CityWidget(widgets.ForeignKeyWidget):
         if not text:
             return None
         city = City.objects.filter(
-            Q(slug__iexact=text) | Q(name_en__iexact=text) | Q(name_ko=text)).first()
+            Q(slug__iexact=text) | Q(name_en__iexact=text) | Q(name_ko=text)
+        ).first()
         if city is None:
             raise ValueError(
-                _("“%(value)s” is not a city in the network. Use its web-address name "
-                  "(e.g. icheon) or its English name.") % {"value": text})
+                _(
+                    "“%(value)s” is not a city in the network. Use its web-address name "
+                    "(e.g. icheon) or its English name."
+                )
+                % {"value": text}
+            )
         return city
 
 
@@ -83,13 +88,15 @@ class DisciplinesWidget(widgets.ManyToManyWidget):
         found, unknown = [], []
         for name in names:
             discipline = Discipline.objects.filter(
-                Q(slug__iexact=name) | Q(name_en__iexact=name) | Q(name_ko=name)).first()
+                Q(slug__iexact=name) | Q(name_en__iexact=name) | Q(name_ko=name)
+            ).first()
             (found if discipline else unknown).append(discipline or name)
         if unknown:
             known = ", ".join(Discipline.objects.values_list("slug", flat=True))
             raise ValueError(
                 _("Unknown discipline: %(names)s. Known disciplines: %(known)s.")
-                % {"names": ", ".join(unknown), "known": known or "—"})
+                % {"names": ", ".join(unknown), "known": known or "—"}
+            )
         return Discipline.objects.filter(pk__in=[d.pk for d in found])
 
 
@@ -122,10 +129,26 @@ class InstitutionResource(SpreadsheetResource):
     class Meta:
         model = Institution
         fields = (
-            "slug", "name_en", "name_ko", "homepage", "address_en", "address_ko",
-            "postal_code", "phone", "email", "kind", "city", "disciplines", "founded_year",
-            "latitude", "longitude", "summary_en", "summary_ko", "description_en",
-            "description_ko", "status",
+            "slug",
+            "name_en",
+            "name_ko",
+            "homepage",
+            "address_en",
+            "address_ko",
+            "postal_code",
+            "phone",
+            "email",
+            "kind",
+            "city",
+            "disciplines",
+            "founded_year",
+            "latitude",
+            "longitude",
+            "summary_en",
+            "summary_ko",
+            "description_en",
+            "description_ko",
+            "status",
         )
         export_order = fields
         import_id_fields = ("slug",)
@@ -144,8 +167,9 @@ class InstitutionResource(SpreadsheetResource):
         if not slug:
             slug = slugify(str(row.get("name_en") or ""))
             if not slug and str(row.get("name_ko") or "").strip():
-                raise ValidationError({"slug": _(
-                    "Give an English name or a slug: the web address is made from it.")})
+                raise ValidationError(
+                    {"slug": _("Give an English name or a slug: the web address is made from it.")}
+                )
         row["slug"] = slug
         super().before_import_row(row, **kwargs)
 

@@ -15,8 +15,11 @@ EVENTS_ON_DETAIL = 20
 
 
 # The city suggestions list the cities that have a published institution.
-@cached_page(params=[InstitutionFilter, "page"], free_text=["q", "city"],
-             depends_on=[Institution, Discipline, "m:cities.city"])
+@cached_page(
+    params=[InstitutionFilter, "page"],
+    free_text=["q", "city"],
+    depends_on=[Institution, Discipline, "m:cities.city"],
+)
 class InstitutionListView(FilteredListView):
     filterset_class = InstitutionFilter
     template_name = "institutions/institution_list.html"
@@ -36,8 +39,12 @@ class InstitutionListView(FilteredListView):
         counts = self.kind_counts
         selected = self.chosen("kind")
         context["kind_counts"] = [
-            {"value": value, "label": label, "count": counts.get(value, 0),
-             "selected": value == selected}
+            {
+                "value": value,
+                "label": label,
+                "count": counts.get(value, 0),
+                "selected": value == selected,
+            }
             for value, label in InstitutionKind.choices
         ]
         context["kind_total"] = sum(counts.values())
@@ -63,8 +70,11 @@ class InstitutionDetailView(PublishedDetailMixin, DetailView):
         context = super().get_context_data(**kwargs)
         institution = self.object
         context["events"] = (
-            Event.objects.published().at_or_by(institution).for_listing()
-            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:EVENTS_ON_DETAIL])
+            Event.objects.published()
+            .at_or_by(institution)
+            .for_listing()
+            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:EVENTS_ON_DETAIL]
+        )
         context["map_points"] = map_points([institution])
         context["map"] = map_settings()
         context["structured_data"] = organization_data(institution, self.request)

@@ -83,21 +83,28 @@ def deleted_records_view(request, app_label, model_name):
         # By the record's name or title, in any language it has.
         name = title_field(model)
         columns = {field.name for field in records.model._meta.fields}
-        lookups = [models.Q(**{f"{column}__icontains": query})
-                   for column in (name, f"{name}_ko", f"{name}_en") if column in columns]
+        lookups = [
+            models.Q(**{f"{column}__icontains": query})
+            for column in (name, f"{name}_ko", f"{name}_en")
+            if column in columns
+        ]
         records = records.filter(reduce(operator.or_, lookups)) if lookups else records.none()
     page = Paginator(records, DELETED_PER_PAGE).get_page(request.GET.get("p"))
     info = model._meta.app_label, model._meta.model_name
-    rows = [{
-        # history_object, not instance: it is built from the version alone, where
-        # instance reads excluded fields back from the live record (a query per row).
-        "label": str(record.history_object),
-        "when": record.history_date,
-        "who": record.history_user,
-        "history_url": reverse("admin:{}_{}_history".format(*info), args=[record.id]),
-        "restore_url": reverse("admin:{}_{}_simple_history".format(*info),
-                               args=[record.id, record.history_id]),
-    } for record in page.object_list]
+    rows = [
+        {
+            # history_object, not instance: it is built from the version alone, where
+            # instance reads excluded fields back from the live record (a query per row).
+            "label": str(record.history_object),
+            "when": record.history_date,
+            "who": record.history_user,
+            "history_url": reverse("admin:{}_{}_history".format(*info), args=[record.id]),
+            "restore_url": reverse(
+                "admin:{}_{}_simple_history".format(*info), args=[record.id, record.history_id]
+            ),
+        }
+        for record in page.object_list
+    ]
     context = {
         **admin.site.each_context(request),
         "title": _("Deleted %(name)s") % {"name": model._meta.verbose_name_plural},

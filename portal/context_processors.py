@@ -15,13 +15,18 @@ def site(request):
     language_links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
-        language_links.append({
-            "code": code,
-            "name": info["name_local"],
-            # The public URLs differ between languages only in their prefix (no pattern
-            # is translated), so swapping it is enough.
-            "url": (f"/{code}/{path[len(prefix):]}" if path.startswith(prefix)
-                    else translate_url(path, code)),
-            "is_current": code == current,
-        })
+        language_links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                # The public URLs differ between languages only in their prefix (no pattern
+                # is translated), so swapping it is enough.
+                "url": (
+                    f"/{code}/{path[len(prefix) :]}"
+                    if path.startswith(prefix)
+                    else translate_url(path, code)
+                ),
+                "is_current": code == current,
+            }
+        )
     return {"language_links": language_links, "footer_pages": Page.objects.in_footer}

@@ -30,15 +30,18 @@ LIMIT = 10
 
 def _admin_url(model, name, *args):
     try:
-        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}",
-                       args=args)
+        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}", args=args)
     except NoReverseMatch:
         return None
 
 
 def _entry(model, obj, **extra):
-    return {"model": model._meta.verbose_name, "label": str(obj),
-            "url": _admin_url(model, "change", obj.pk), **extra}
+    return {
+        "model": model._meta.verbose_name,
+        "label": str(obj),
+        "url": _admin_url(model, "change", obj.pk),
+        **extra,
+    }
 
 
 def _attention_counts(model, model_admin, kind):
@@ -59,17 +62,22 @@ def _attention_counts(model, model_admin, kind):
 def dashboard():
     today = timezone.localdate()
     Event = apps.get_model("events", "Event")
-    upcoming = (Event.objects.filter(start_date__range=(today, today + datetime.timedelta(days=30)))
-                .order_by("start_date")[:LIMIT])
+    upcoming = Event.objects.filter(
+        start_date__range=(today, today + datetime.timedelta(days=30))
+    ).order_by("start_date")[:LIMIT]
     drafts, scheduled, changed, deleted = [], [], [], []
     untranslated, missing_alt, deleted_by_model = [], [], []
     for model in content_models():
         model_admin = admin.site._registry.get(model)
         if issubclass(model, Publishable):
-            drafts += [_entry(model, obj, when=obj.updated_at)
-                       for obj in model.objects.drafts().order_by("-updated_at")[:LIMIT]]
-            scheduled += [_entry(model, obj, when=obj.publish_at)
-                          for obj in model.objects.scheduled().order_by("publish_at")[:LIMIT]]
+            drafts += [
+                _entry(model, obj, when=obj.updated_at)
+                for obj in model.objects.drafts().order_by("-updated_at")[:LIMIT]
+            ]
+            scheduled += [
+                _entry(model, obj, when=obj.publish_at)
+                for obj in model.objects.scheduled().order_by("publish_at")[:LIMIT]
+            ]
         # Counts per model, so that one model with many gaps does not hide the others.
         for kind, found in ((MISSING_ENGLISH, untranslated), (MISSING_ALT, missing_alt)):
             entry = _attention_counts(model, model_admin, kind)
@@ -79,26 +87,39 @@ def dashboard():
         # the live record's excluded fields: a query per line).
         history = model.history.select_related("history_user").order_by("-history_date")
         for record in history[:LIMIT]:
-            changed.append({
-                "model": model._meta.verbose_name, "label": str(record.history_object),
-                "url": _admin_url(model, "history", record.id),
-                "when": record.history_date, "who": record.history_user,
-                "kind": record.get_history_type_display(),
-            })
+            changed.append(
+                {
+                    "model": model._meta.verbose_name,
+                    "label": str(record.history_object),
+                    "url": _admin_url(model, "history", record.id),
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "kind": record.get_history_type_display(),
+                }
+            )
         still_deleted = deleted_records(model).select_related("history_user")
         for record in still_deleted.order_by("-history_date")[:LIMIT]:
-            deleted.append({
-                "model": model._meta.verbose_name, "label": str(record.history_object),
-                "url": _admin_url(model, "history", record.id),
-                "when": record.history_date, "who": record.history_user,
-            })
+            deleted.append(
+                {
+                    "model": model._meta.verbose_name,
+                    "label": str(record.history_object),
+                    "url": _admin_url(model, "history", record.id),
+                    "when": record.history_date,
+                    "who": record.history_user,
+                }
+            )
         count = still_deleted.count()
         if count:
-            deleted_by_model.append({
-                "model": model._meta.verbose_name_plural, "count": count,
-                "url": reverse("admin-deleted-records",
-                               args=[model._meta.app_label, model._meta.model_name]),
-            })
+            deleted_by_model.append(
+                {
+                    "model": model._meta.verbose_name_plural,
+                    "count": count,
+                    "url": reverse(
+                        "admin-deleted-records",
+                        args=[model._meta.app_label, model._meta.model_name],
+                    ),
+                }
+            )
     by_time = lambda item: item["when"]  # noqa: E731
     return {
         "upcoming_events": [_entry(Event, e, when=e.start_date) for e in upcoming],

@@ -16,60 +16,67 @@ D = datetime.date
 
 NEWS = [
     {
-        "slug": "cheongju-joins-uccn-2025", "date": D(2025, 11, 5),
+        "slug": "cheongju-joins-uccn-2025",
+        "date": D(2025, 11, 5),
         "title_en": "Cheongju becomes a UNESCO Creative City of Crafts and Folk Art",
         "title_ko": "청주, 유네스코 공예·민속예술 창의도시 선정",
         "summary_en": "On 31 October 2025 UNESCO announced Cheongju as the only new city "
-                      "from Korea to join the UNESCO Creative Cities Network.",
+        "from Korea to join the UNESCO Creative Cities Network.",
         "summary_ko": "2025년 10월 31일 유네스코는 청주를 올해 유네스코 창의도시 네트워크에 "
-                      "새로 가입한 유일한 한국 도시로 발표했습니다.",
+        "새로 가입한 유일한 한국 도시로 발표했습니다.",
         "body_en": "The city of Cheongju has officially become a full member of the UNESCO "
-                   "Creative Cities Network (UCCN) in the field of Crafts and Folk Art. With "
-                   "it, 13 Korean cities are UNESCO Creative Cities.\n\nA formal "
-                   "proclamation ceremony is scheduled for December 2025, followed by a "
-                   "creative city ordinance in February 2026.",
+        "Creative Cities Network (UCCN) in the field of Crafts and Folk Art. With "
+        "it, 13 Korean cities are UNESCO Creative Cities.\n\nA formal "
+        "proclamation ceremony is scheduled for December 2025, followed by a "
+        "creative city ordinance in February 2026.",
         "body_ko": "청주시가 공예·민속예술 분야 유네스코 창의도시 네트워크(UCCN)의 정회원이 "
-                   "되었습니다. 이로써 한국의 유네스코 창의도시는 13곳이 되었습니다.\n\n"
-                   "2025년 12월 선포식을 열고, 2026년 2월 창의도시 조례를 제정할 예정입니다.",
+        "되었습니다. 이로써 한국의 유네스코 창의도시는 13곳이 되었습니다.\n\n"
+        "2025년 12월 선포식을 열고, 2026년 2월 창의도시 조례를 제정할 예정입니다.",
     },
     {
-        "slug": "network-meeting-bologna-2013", "date": D(2013, 10, 11),
+        "slug": "network-meeting-bologna-2013",
+        "date": D(2013, 10, 11),
         "title_en": "UNESCO Creative Cities Network Meeting in Bologna",
         "title_ko": "볼로냐에서 열린 유네스코 창의도시 네트워크 회의",
     },
     {
-        "slug": "beijing-jeonju-norwich-2012", "date": D(2012, 6, 26),
+        "slug": "beijing-jeonju-norwich-2012",
+        "date": D(2012, 6, 26),
         "title_en": "Beijing, Jeonju, and Norwich named UNESCO Creative Cities",
         "title_ko": "베이징·전주·노리치, 유네스코 창의도시로 지정",
     },
     {
-        "slug": "new-creative-cities-2016", "date": D(2016, 1, 12),
+        "slug": "new-creative-cities-2016",
+        "date": D(2016, 1, 12),
         "title_en": "New UNESCO Creative Cities announced",
         "title_ko": "유네스코 창의도시 신규 지정 발표",
     },
     {
-        "slug": "network-expansion-2019", "date": D(2019, 11, 1),
+        "slug": "network-expansion-2019",
+        "date": D(2019, 11, 1),
         "title_en": "Substantial expansion in UNESCO Creative Cities Network announced",
         "title_ko": "유네스코 창의도시 네트워크 대폭 확대 발표",
     },
     {
-        "slug": "49-cities-join-2021", "date": D(2021, 11, 9),
+        "slug": "49-cities-join-2021",
+        "date": D(2021, 11, 9),
         "title_en": "49 cities join UNESCO Creative Cities Network",
         "title_ko": "49개 도시, 유네스코 창의도시 네트워크 가입",
     },
     {
-        "slug": "uccn-network-2010", "date": D(2010, 6, 14),
+        "slug": "uccn-network-2010",
+        "date": D(2010, 6, 14),
         "title_en": "UNESCO Creative Cities network",
         "title_ko": "유네스코 창의도시 네트워크",
         "body_en": "The Creative Cities Network connects cities who want to share "
-                   "experiences, ideas and best practices for cultural, social and economic "
-                   "development. Cities in Asia and Europe appointed to the network include "
-                   "Edinburgh (Literature), Bologna (Music), Kobe (Design), Lyon (Media "
-                   "Arts), Shenzhen (Design) and Kanazawa (Crafts and Folk Art).",
+        "experiences, ideas and best practices for cultural, social and economic "
+        "development. Cities in Asia and Europe appointed to the network include "
+        "Edinburgh (Literature), Bologna (Music), Kobe (Design), Lyon (Media "
+        "Arts), Shenzhen (Design) and Kanazawa (Crafts and Folk Art).",
         "body_ko": "창의도시 네트워크는 문화·사회·경제 발전을 위한 경험과 생각, 모범 사례를 "
-                   "나누려는 도시들을 잇습니다. 아시아와 유럽의 회원 도시로는 에든버러(문학), "
-                   "볼로냐(음악), 고베(디자인), 리옹(미디어아트), 선전(디자인), "
-                   "가나자와(공예·민속예술) 등이 있습니다.",
+        "나누려는 도시들을 잇습니다. 아시아와 유럽의 회원 도시로는 에든버러(문학), "
+        "볼로냐(음악), 고베(디자인), 리옹(미디어아트), 선전(디자인), "
+        "가나자와(공예·민속예술) 등이 있습니다.",
     },
 ]
 
@@ -93,56 +100,62 @@ OBJECTIVES_KO = """유네스코 창의도시 네트워크의 목표는 다음과
 
 PAGES = [
     {
-        "slug": "about", "footer_order": 1,
-        "title_en": "About the Creative City program", "title_ko": "창의도시 사업 소개",
-        "body_en": "A creative city is \"a city that seeks sustainable development based on "
-                   "its cultural assets and creativity\": a city where creative people put "
-                   "their heads together, come up with creative ideas, and voluntarily try "
-                   "to solve local problems, drawing on the city's history, cultural assets "
-                   "and memories rather than generalized solutions.\n\nThe UNESCO Creative "
-                   "Cities Network (UCCN) was created in 2004 to help cities develop a "
-                   "variety of cultural industries and promote international cultural "
-                   "exchange at the city level.",
-        "body_ko": "창의도시란 \"문화자산과 창의성을 바탕으로 지속가능한 발전을 추구하는 "
-                   "도시\"입니다. 창의적인 사람들이 머리를 맞대 창의적인 생각을 내고, 지역 "
-                   "문제를 스스로 풀어 가는 도시입니다. 그 해법은 일반론이 아니라 도시의 "
-                   "역사와 문화자산, 기억과 경험에서 찾습니다.\n\n유네스코 창의도시 "
-                   "네트워크(UCCN)는 2004년, 도시들이 다양한 문화산업을 키우고 도시 차원의 "
-                   "국제 문화교류를 넓히도록 돕기 위해 만들어졌습니다.",
+        "slug": "about",
+        "footer_order": 1,
+        "title_en": "About the Creative City program",
+        "title_ko": "창의도시 사업 소개",
+        "body_en": 'A creative city is "a city that seeks sustainable development based on '
+        'its cultural assets and creativity": a city where creative people put '
+        "their heads together, come up with creative ideas, and voluntarily try "
+        "to solve local problems, drawing on the city's history, cultural assets "
+        "and memories rather than generalized solutions.\n\nThe UNESCO Creative "
+        "Cities Network (UCCN) was created in 2004 to help cities develop a "
+        "variety of cultural industries and promote international cultural "
+        "exchange at the city level.",
+        "body_ko": '창의도시란 "문화자산과 창의성을 바탕으로 지속가능한 발전을 추구하는 '
+        '도시"입니다. 창의적인 사람들이 머리를 맞대 창의적인 생각을 내고, 지역 '
+        "문제를 스스로 풀어 가는 도시입니다. 그 해법은 일반론이 아니라 도시의 "
+        "역사와 문화자산, 기억과 경험에서 찾습니다.\n\n유네스코 창의도시 "
+        "네트워크(UCCN)는 2004년, 도시들이 다양한 문화산업을 키우고 도시 차원의 "
+        "국제 문화교류를 넓히도록 돕기 위해 만들어졌습니다.",
     },
     {
-        "slug": "objectives", "footer_order": 2,
+        "slug": "objectives",
+        "footer_order": 2,
         "title_en": "Objectives of the UNESCO Creative Cities Network",
         "title_ko": "유네스코 창의도시 네트워크의 목표",
-        "body_en": OBJECTIVES_EN, "body_ko": OBJECTIVES_KO,
+        "body_en": OBJECTIVES_EN,
+        "body_ko": OBJECTIVES_KO,
     },
     {
-        "slug": "logo", "footer_order": 3,
+        "slug": "logo",
+        "footer_order": 3,
         "title_en": "Use of the UNESCO Creative City logo",
         "title_ko": "유네스코 창의도시 로고 사용",
         "body_en": "A member city of the UNESCO Creative Cities Network has the right to use "
-                   "the title \"UNESCO Creative City\" and the concomitant logo. Ask the "
-                   "program office before using the logo in a publication or on a product.",
-        "body_ko": "유네스코 창의도시 네트워크 회원 도시는 \"유네스코 창의도시\"라는 명칭과 "
-                   "그에 따른 로고를 쓸 수 있습니다. 간행물이나 상품에 로고를 쓰려면 먼저 "
-                   "사업단에 문의해 주세요.",
+        'the title "UNESCO Creative City" and the concomitant logo. Ask the '
+        "program office before using the logo in a publication or on a product.",
+        "body_ko": '유네스코 창의도시 네트워크 회원 도시는 "유네스코 창의도시"라는 명칭과 '
+        "그에 따른 로고를 쓸 수 있습니다. 간행물이나 상품에 로고를 쓰려면 먼저 "
+        "사업단에 문의해 주세요.",
     },
     {
-        "slug": "accessibility", "footer_order": 4,
-        "title_en": "Accessibility statement", "title_ko": "웹 접근성 정책",
+        "slug": "accessibility",
+        "footer_order": 4,
+        "title_en": "Accessibility statement",
+        "title_ko": "웹 접근성 정책",
         "body_en": "This site aims to meet WCAG 2.2 level AA. It works with a keyboard and a "
-                   "screen reader, on a phone, and without JavaScript for reading; every "
-                   "page is checked automatically with axe-core. If something does not work "
-                   "for you, please tell the program office.",
+        "screen reader, on a phone, and without JavaScript for reading; every "
+        "page is checked automatically with axe-core. If something does not work "
+        "for you, please tell the program office.",
         "body_ko": "이 사이트는 WCAG 2.2 AA 수준을 목표로 합니다. 키보드와 화면낭독기, "
-                   "휴대전화로 쓸 수 있고, 자바스크립트 없이도 내용을 읽을 수 있습니다. 모든 "
-                   "페이지를 axe-core로 자동 점검합니다. 이용에 불편이 있으면 사업단에 알려 "
-                   "주세요.",
+        "휴대전화로 쓸 수 있고, 자바스크립트 없이도 내용을 읽을 수 있습니다. 모든 "
+        "페이지를 axe-core로 자동 점검합니다. 이용에 불편이 있으면 사업단에 알려 "
+        "주세요.",
     },
 ]
 
-DEMO_USERS = [("editor", EDITOR, False), ("publisher", PUBLISHER, False),
-              ("admin", None, True)]
+DEMO_USERS = [("editor", EDITOR, False), ("publisher", PUBLISHER, False), ("admin", None, True)]
 
 
 def _upsert(model, slug, values, log):
@@ -181,8 +194,8 @@ def create_demo_users(log):
             continue
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
         user = User.objects.create_user(
-            username, f"{username}@example.org", password, is_staff=True,
-            is_superuser=is_superuser)
+            username, f"{username}@example.org", password, is_staff=True, is_superuser=is_superuser
+        )
         if role:
             user.groups.add(Group.objects.get(name=role))
         log(f"  demo user {username!r} ({role or 'superuser'}), password: {password}")

@@ -36,8 +36,9 @@ class NewsFeed(Feed):
         # A news item is dated by its own date (what the list shows and is ordered by),
         # not by when it went online: seed news of 2025 loaded today is news of 2025.
         # Midnight of that day in the site's time zone, as an aware datetime.
-        return datetime.datetime.combine(item.date, datetime.time(),
-                                         tzinfo=timezone.get_default_timezone())
+        return datetime.datetime.combine(
+            item.date, datetime.time(), tzinfo=timezone.get_default_timezone()
+        )
 
     def item_updateddate(self, item):
         # Atom's <updated> is the last change to the entry, never before <published>.

@@ -15,8 +15,15 @@ class NewsQuerySet(PublishableQuerySet):
         """The columns the Atom feed shows, in one query: an entry without a summary
         shows its body, which ``for_listing`` leaves out (one more query per entry)."""
         return self.only(
-            "slug", "date", "updated_at",
-            "title_ko", "title_en", "summary_ko", "summary_en", "body_ko", "body_en",
+            "slug",
+            "date",
+            "updated_at",
+            "title_ko",
+            "title_en",
+            "summary_ko",
+            "summary_en",
+            "body_ko",
+            "body_en",
         )
 
 
@@ -24,14 +31,18 @@ class News(Illustrated, Publishable):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     date = models.DateField(
-        _("date"), default=timezone.localdate,
-        help_text=_("The date the news is about or was announced; lists are ordered by it."))
+        _("date"),
+        default=timezone.localdate,
+        help_text=_("The date the news is about or was announced; lists are ordered by it."),
+    )
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     cities = models.ManyToManyField(
-        "cities.City", verbose_name=_("related cities"), blank=True, related_name="news")
+        "cities.City", verbose_name=_("related cities"), blank=True, related_name="news"
+    )
     events = models.ManyToManyField(
-        "events.Event", verbose_name=_("related events"), blank=True, related_name="news")
+        "events.Event", verbose_name=_("related events"), blank=True, related_name="news"
+    )
 
     objects = NewsQuerySet.as_manager()
 
@@ -53,9 +64,12 @@ class News(Illustrated, Publishable):
 class PageQuerySet(PublishableQuerySet):
     def in_footer(self):
         """The published pages linked in the footer, in footer order."""
-        return (self.published().filter(in_footer=True)
-                .only("slug", "title", "title_ko", "title_en", "status", "publish_at")
-                .order_by("footer_order", "slug"))
+        return (
+            self.published()
+            .filter(in_footer=True)
+            .only("slug", "title", "title_ko", "title_en", "status", "publish_at")
+            .order_by("footer_order", "slug")
+        )
 
 
 class Page(Publishable):

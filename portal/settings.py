@@ -77,12 +77,14 @@ INSTALLED_APPS = [
 PORTAL_SERVES = env_str("PORTAL_SERVES", "all")
 if PORTAL_SERVES not in ("all", "public"):
     raise ImproperlyConfigured(
-        f"PORTAL_SERVES is {PORTAL_SERVES!r}: set it to 'all' (the default) or 'public'.")
+        f"PORTAL_SERVES is {PORTAL_SERVES!r}: set it to 'all' (the default) or 'public'."
+    )
 PUBLIC_ONLY = PORTAL_SERVES == "public"
 if PUBLIC_ONLY:
     # The admin app without its autodiscovery of every app's admin.py.
     INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
-        "django.contrib.admin.apps.SimpleAdminConfig")
+        "django.contrib.admin.apps.SimpleAdminConfig"
+    )
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -130,13 +132,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Database ---------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/databases/
 DATABASES = {
-    "default": database_from_url(
-        env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR
-    )
+    "default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"), base_dir=BASE_DIR)
 }
 # Keep connections open between requests: a new PostgreSQL connection per request costs
 # more than most of our pages, and so does a new SQLite one (Django registers its SQL
-# functions on every connection): a page made of remembered parts takes ~2 ms.
+# functions on every connection).
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -156,8 +156,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
             # A slow server counts as a failed one (seconds).
-            "OPTIONS": {"socket_timeout": env_float("REDIS_TIMEOUT", 0.25),
-                        "socket_connect_timeout": env_float("REDIS_TIMEOUT", 0.25)},
+            "OPTIONS": {
+                "socket_timeout": env_float("REDIS_TIMEOUT", 0.25),
+                "socket_connect_timeout": env_float("REDIS_TIMEOUT", 0.25),
+            },
         }
     }
 else:

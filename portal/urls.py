@@ -17,16 +17,20 @@ urlpatterns = [
 if settings.PUBLIC_ONLY:
     # Public-only workers (settings.PORTAL_SERVES): the footer's staff link still
     # resolves, and /admin/ says where the staff site is instead of an empty admin.
-    urlpatterns.append(path("admin/", include(
-        ([path("", views.staff_site_elsewhere, name="index")], "admin"))))
+    urlpatterns.append(
+        path("admin/", include(([path("", views.staff_site_elsewhere, name="index")], "admin")))
+    )
 else:
     from portal.admin import deleted_records_view
 
     urlpatterns += [
         # Before the admin's own URLs, in its URL space and behind its login; one view
         # for every content model (portal.admin.deleted_records_view).
-        path("admin/deleted/<str:app_label>/<str:model_name>/",
-             admin.site.admin_view(deleted_records_view), name="admin-deleted-records"),
+        path(
+            "admin/deleted/<str:app_label>/<str:model_name>/",
+            admin.site.admin_view(deleted_records_view),
+            name="admin-deleted-records",
+        ),
         path("admin/", admin.site.urls),
     ]
 

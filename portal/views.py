@@ -34,11 +34,14 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["home"] = HomeCity.read()
         context["home_events"] = rows_in_range(
-            Event.objects.published().now_and_next(), 0, HOME_EVENTS_COUNT)
+            Event.objects.published().now_and_next(), 0, HOME_EVENTS_COUNT
+        )
         context["home_institutions"] = rows_in_range(
-            Institution.objects.published().for_home(), 0, HOME_INSTITUTIONS_COUNT)
+            Institution.objects.published().for_home(), 0, HOME_INSTITUTIONS_COUNT
+        )
         context["home_news"] = rows_in_range(
-            News.objects.published().for_listing(), 0, HOME_NEWS_COUNT)
+            News.objects.published().for_listing(), 0, HOME_NEWS_COUNT
+        )
         return context
 
 
@@ -58,11 +61,18 @@ class NewsDetailView(PublishedDetailMixin, DetailView):
     template_name = "portal/news_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related(
-            Prefetch("cities", queryset=City.objects.published().only(
-                "slug", "name_ko", "name_en")),
-            Prefetch("events", queryset=Event.objects.published().only(
-                "slug", "title_ko", "title_en")),
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch(
+                    "cities", queryset=City.objects.published().only("slug", "name_ko", "name_en")
+                ),
+                Prefetch(
+                    "events",
+                    queryset=Event.objects.published().only("slug", "title_ko", "title_en"),
+                ),
+            )
         )
 
 
@@ -86,7 +96,9 @@ def staff_site_elsewhere(request):
     """/admin/ on a worker that serves only the public site (settings.PORTAL_SERVES)."""
     return HttpResponse(
         _("The staff site is not served here. Ask the site's administrator for its address."),
-        status=404, content_type="text/plain; charset=utf-8")
+        status=404,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @never_cache

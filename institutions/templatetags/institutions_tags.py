@@ -20,5 +20,5 @@ def json_ld(data):
     A data block is not executed, so the Content-Security-Policy does not apply to it.
     """
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return format_html('<script type="application/ld+json">{}</script>',
-                       mark_safe(payload.translate(_SCRIPT_ESCAPES)))  # noqa: S308
+    escaped = mark_safe(payload.translate(_SCRIPT_ESCAPES))  # noqa: S308
+    return format_html('<script type="application/ld+json">{}</script>', escaped)

@@ -1,7 +1,6 @@
 """Admin building blocks shared by every content app: the content admin base with its
 edit guard, publication permissions and "needs attention" filter."""
 
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,10 +105,15 @@ class AttentionFilter(admin.SimpleListFilter):
     parameter_name = ATTENTION
 
     def lookups(self, request, model_admin):
-        labels = {MISSING_ENGLISH: _("Missing an English translation"),
-                  MISSING_ALT: _("Image without a description (alt text)")}
-        return [(kind, label) for kind, label in labels.items()
-                if NEEDS_ATTENTION[kind](model_admin.model) is not None]
+        labels = {
+            MISSING_ENGLISH: _("Missing an English translation"),
+            MISSING_ALT: _("Image without a description (alt text)"),
+        }
+        return [
+            (kind, label)
+            for kind, label in labels.items()
+            if NEEDS_ATTENTION[kind](model_admin.model) is not None
+        ]
 
     def queryset(self, request, queryset):
         check = NEEDS_ATTENTION.get(self.value())
@@ -171,8 +175,9 @@ class ContentAdmin(PublicationGuard, SimpleHistoryAdmin, TranslationAdmin):
     def publish_selected(self, request, queryset):
         self._set_status(request, queryset, PublicationStatus.PUBLISHED)
 
-    @admin.action(description=_("Withdraw the selected records (back to draft)"),
-                  permissions=["publish"])
+    @admin.action(
+        description=_("Withdraw the selected records (back to draft)"), permissions=["publish"]
+    )
     def unpublish_selected(self, request, queryset):
         self._set_status(request, queryset, PublicationStatus.DRAFT)
 
@@ -181,7 +186,7 @@ class ContentAdmin(PublicationGuard, SimpleHistoryAdmin, TranslationAdmin):
         now = timezone.now()
         changed = was_scheduled = unchanged = 0
         for obj in queryset:
-            if (obj.is_live if publish else obj.status == status):
+            if obj.is_live if publish else obj.status == status:
                 unchanged += 1
                 continue
             if publish:
@@ -197,28 +202,46 @@ class ContentAdmin(PublicationGuard, SimpleHistoryAdmin, TranslationAdmin):
             changed += 1
         if changed:
             message = (
-                ngettext("%(count)d record published: it is on the site now.",
-                         "%(count)d records published: they are on the site now.", changed)
-                if publish else
-                ngettext("%(count)d record withdrawn: it is a draft again and no longer on "
-                         "the site.",
-                         "%(count)d records withdrawn: they are drafts again and no longer "
-                         "on the site.", changed))
+                ngettext(
+                    "%(count)d record published: it is on the site now.",
+                    "%(count)d records published: they are on the site now.",
+                    changed,
+                )
+                if publish
+                else ngettext(
+                    "%(count)d record withdrawn: it is a draft again and no longer on the site.",
+                    "%(count)d records withdrawn: they are drafts again and no longer on the site.",
+                    changed,
+                )
+            )
             self.message_user(request, message % {"count": changed}, messages.SUCCESS)
         if was_scheduled:
-            self.message_user(request, ngettext(
-                "%(count)d of them had been scheduled for a later time; it was published "
-                "now instead.",
-                "%(count)d of them had been scheduled for a later time; they were published "
-                "now instead.", was_scheduled) % {"count": was_scheduled}, messages.WARNING)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d of them had been scheduled for a later time; it was published "
+                    "now instead.",
+                    "%(count)d of them had been scheduled for a later time; they were published "
+                    "now instead.",
+                    was_scheduled,
+                )
+                % {"count": was_scheduled},
+                messages.WARNING,
+            )
         if unchanged:
-            message = (ngettext("%(count)d record was already on the site and was left as "
-                                "it was.",
-                                "%(count)d records were already on the site and were left "
-                                "as they were.", unchanged)
-                       if publish else
-                       ngettext("%(count)d record was already a draft.",
-                                "%(count)d records were already drafts.", unchanged))
+            message = (
+                ngettext(
+                    "%(count)d record was already on the site and was left as it was.",
+                    "%(count)d records were already on the site and were left as they were.",
+                    unchanged,
+                )
+                if publish
+                else ngettext(
+                    "%(count)d record was already a draft.",
+                    "%(count)d records were already drafts.",
+                    unchanged,
+                )
+            )
             self.message_user(request, message % {"count": unchanged}, messages.INFO)
 
     @admin.display(description=_("status"), ordering="status")

@@ -57,6 +57,8 @@ def deleted_records(model):
     version of each is its deletion, and nothing has the primary key now."""
     history = model.history.model
     later = history.objects.filter(id=OuterRef("id"), history_date__gt=OuterRef("history_date"))
-    return (history.objects.filter(history_type="-")
-            .exclude(Exists(later))
-            .exclude(id__in=model._default_manager.values("pk")))
+    return (
+        history.objects.filter(history_type="-")
+        .exclude(Exists(later))
+        .exclude(id__in=model._default_manager.values("pk"))
+    )

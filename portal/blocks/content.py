@@ -29,9 +29,9 @@ def register_content(model, fields, *, changes_at=(), changes_on=()):
     many-to-many field of the model is part of its history (``ContentHistory``), so
     that a revert or a restore brings the links back too.
     """
-    options = type(f"{model.__name__}TranslationOptions", (TranslationOptions,), {
-        "fields": tuple(fields)
-    })
+    options = type(
+        f"{model.__name__}TranslationOptions", (TranslationOptions,), {"fields": tuple(fields)}
+    )
     translator.register(model, options)
     # The "updated" stamp changes on every save and says nothing a version needs. Only
     # a field the model has may be excluded: simple-history reads excluded fields back

@@ -15,7 +15,11 @@ class DatePrecision(models.TextChoices):
 
 def latitude_field():
     return models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
         help_text=_("Decimal degrees, e.g. 36.642400 (north is positive)."),
     )
@@ -23,7 +27,11 @@ def latitude_field():
 
 def longitude_field():
     return models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
         help_text=_("Decimal degrees, e.g. 127.489000 (east is positive)."),
     )
@@ -31,7 +39,10 @@ def longitude_field():
 
 def year_field(verbose_name, help_text="", **kwargs):
     return models.PositiveSmallIntegerField(
-        verbose_name, null=True, blank=True,
+        verbose_name,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1000), MaxValueValidator(2100)],
-        help_text=help_text, **kwargs,
+        help_text=help_text,
+        **kwargs,
     )

@@ -53,11 +53,16 @@ def _open_checked(file):
         width, height = image.size
         if width * height > settings.IMAGE_MAX_PIXELS:
             raise ValidationError(
-                _("The image is too large (%(width)s × %(height)s pixels). The limit is "
-                  "%(limit)s megapixels."),
+                _(
+                    "The image is too large (%(width)s × %(height)s pixels). The limit is "
+                    "%(limit)s megapixels."
+                ),
                 code="too_many_pixels",
-                params={"width": width, "height": height,
-                        "limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
+                params={
+                    "width": width,
+                    "height": height,
+                    "limit": settings.IMAGE_MAX_PIXELS // 1_000_000,
+                },
             )
         image.load()
     except ValidationError:
@@ -97,9 +102,11 @@ def sanitised_image(file):
         image = image.convert("RGB")
     out = io.BytesIO()
     # Saving without exif=/pnginfo= writes no metadata: exif_transpose alone would keep it.
-    save_options = {"JPEG": {"quality": 85, "optimize": True},
-                    "PNG": {"optimize": True},
-                    "WEBP": {"quality": 85}}[source_format]
+    save_options = {
+        "JPEG": {"quality": 85, "optimize": True},
+        "PNG": {"optimize": True},
+        "WEBP": {"quality": 85},
+    }[source_format]
     icc = image.info.get("icc_profile")
     if icc:
         save_options["icc_profile"] = icc
@@ -188,8 +195,10 @@ class Illustrated(models.Model):
         blank=True,
         width_field="image_width",
         height_field="image_height",
-        help_text=_("JPEG, PNG or WebP, up to 10 MB. Location data and other metadata "
-                    "are removed when it is saved."),
+        help_text=_(
+            "JPEG, PNG or WebP, up to 10 MB. Location data and other metadata "
+            "are removed when it is saved."
+        ),
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -197,8 +206,7 @@ class Illustrated(models.Model):
         _("image description (alt text)"),
         max_length=250,
         blank=True,
-        help_text=_("What the image shows, for people who cannot see it. Required with an "
-                    "image."),
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
     )
 
     class Meta:

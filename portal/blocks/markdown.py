@@ -13,9 +13,31 @@ import nh3
 from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -30,7 +52,8 @@ _local = threading.local()
 def converter():
     if not hasattr(_local, "markdown"):
         _local.markdown = markdown_lib.Markdown(
-            extensions=["extra", "sane_lists"], output_format="html")
+            extensions=["extra", "sane_lists"], output_format="html"
+        )
     return _local.markdown.reset()
 
 

@@ -117,11 +117,14 @@ class ContentHistory(HistoricalRecords):
             for field in history_instance._history_m2m_fields:
                 history_model = self.m2m_models[field]
                 names = [f.attname for f in field.remote_field.through._meta.fields]
-                history_model.objects.bulk_create([
-                    history_model(history=history_instance,
-                                  **{name: getattr(row, name) for name in names})
-                    for row in links[field.name]
-                ])
+                history_model.objects.bulk_create(
+                    [
+                        history_model(
+                            history=history_instance, **{name: getattr(row, name) for name in names}
+                        )
+                        for row in links[field.name]
+                    ]
+                )
         else:
             super().create_historical_record_m2ms(history_instance, instance)
         instance.__dict__[PENDING_RECORD] = history_instance
@@ -131,14 +134,16 @@ class ContentHistory(HistoricalRecords):
         if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
             return
         instance.__dict__[LINKS_AT_DELETE] = {
-            field.name: list(field.remote_field.through.objects.filter(
-                **{field.m2m_field_name(): instance}))
+            field.name: list(
+                field.remote_field.through.objects.filter(**{field.m2m_field_name(): instance})
+            )
             for field in self.get_m2m_fields_from_model(type(instance))
         }
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
-        if (not getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
-                or hasattr(instance, "skip_history_when_saving")):
+        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or hasattr(
+            instance, "skip_history_when_saving"
+        ):
             return
         if reverse:
             # Changed from the other side (``city.news.add(item)``): the versions
@@ -162,9 +167,11 @@ class ContentHistory(HistoricalRecords):
         if action == "pre_clear":
             field = model._meta.get_field(attr)
             through = field.remote_field.through
-            instance.__dict__[key] = set(through.objects.filter(
-                **{field.m2m_reverse_field_name(): instance}
-            ).values_list(f"{field.m2m_field_name()}_id", flat=True))
+            instance.__dict__[key] = set(
+                through.objects.filter(**{field.m2m_reverse_field_name(): instance}).values_list(
+                    f"{field.m2m_field_name()}_id", flat=True
+                )
+            )
             return
         if action == "post_clear":
             pk_set = instance.__dict__.pop(key, set())
@@ -207,11 +214,14 @@ def backfill_link_history(app_label, model_name):
                 values = {f.attname: getattr(row, f.attname) for f in through._meta.fields}
                 links.setdefault(values[f"{source}_id"], []).append(values)
             records = history.objects.filter(id__in=list(links)).exclude(
-                history_id__in=link_history.objects.values("history_id"))
+                history_id__in=link_history.objects.values("history_id")
+            )
             link_history.objects.bulk_create(
-                (link_history(history_id=record.history_id, **values)
-                 for record in records.only("history_id", "id").iterator()
-                 for values in links[record.id]),
+                (
+                    link_history(history_id=record.history_id, **values)
+                    for record in records.only("history_id", "id").iterator()
+                    for values in links[record.id]
+                ),
                 batch_size=500,
             )
 

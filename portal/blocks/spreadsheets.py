@@ -32,8 +32,7 @@ def neutralise_formula(value):
 
 def restore_formula_text(value):
     """Undo ``neutralise_formula`` so that an exported sheet imports unchanged."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(
-            FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
     return value
 
@@ -96,8 +95,10 @@ class LabelledChoiceWidget(widgets.Widget):
         if key is None:
             with translation.override("en"):
                 options = ", ".join(str(label) for _key, label in self.choices.choices)
-            raise ValueError(_("“%(value)s” is not a known %(what)s. Use one of: %(options)s.")
-                             % {"value": value, "what": self.what, "options": options})
+            raise ValueError(
+                _("“%(value)s” is not a known %(what)s. Use one of: %(options)s.")
+                % {"value": value, "what": self.what, "options": options}
+            )
         return key
 
     def render(self, value, obj=None, **kwargs):
@@ -122,8 +123,10 @@ class YearWidget(widgets.Widget):
         if text.endswith(".0"):  # spreadsheets store whole numbers as floats
             text = text[:-2]
         if not text.isdigit() or not self.first <= int(text) <= self.last:
-            raise ValueError(_("“%(value)s” is not a year between %(first)s and %(last)s.")
-                             % {"value": value, "first": self.first, "last": self.last})
+            raise ValueError(
+                _("“%(value)s” is not a year between %(first)s and %(last)s.")
+                % {"value": value, "first": self.first, "last": self.last}
+            )
         return int(text)
 
     def render(self, value, obj=None, **kwargs):
@@ -145,8 +148,13 @@ class DecimalWidget(widgets.DecimalWidget):
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
-            raise ValueError(_("“%(value)s” is not a number. Write it with a dot for the "
-                               "decimals, e.g. 36.6424.") % {"value": value})
+            raise ValueError(
+                _(
+                    "“%(value)s” is not a number. Write it with a dot for the "
+                    "decimals, e.g. 36.6424."
+                )
+                % {"value": value}
+            )
         return number
 
 
@@ -201,11 +209,20 @@ class SpreadsheetResource(resources.ModelResource):
         first = self._first_rows.setdefault(key, number)
         if first != number:
             field = id_fields[0]
-            raise ValidationError({field.attribute: _(
-                "Rows %(first)s and %(second)s are the same record (%(column)s "
-                "“%(value)s”). List each record once.") % {
-                    "first": first, "second": number, "column": field.column_name,
-                    "value": row.get(field.column_name)}})
+            raise ValidationError(
+                {
+                    field.attribute: _(
+                        "Rows %(first)s and %(second)s are the same record (%(column)s "
+                        "“%(value)s”). List each record once."
+                    )
+                    % {
+                        "first": first,
+                        "second": number,
+                        "column": field.column_name,
+                        "value": row.get(field.column_name),
+                    }
+                }
+            )
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.attribute in PUBLICATION_ATTRIBUTES and not self._may_publish:

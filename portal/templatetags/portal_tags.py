@@ -33,15 +33,22 @@ def localized_text(obj, field, markdown=False):
     return format_html(
         '<{tag} lang="{lang}" class="untranslated">{body}</{tag}> '
         '<small class="untranslated-note">({note})</small>',
-        tag=tag, lang=value.lang, body=body, note=note,
+        tag=tag,
+        lang=value.lang,
+        body=body,
+        note=note,
     )
 
 
 @register.simple_tag
 def image(obj, sizes="100vw", css_class=""):
     return responsive_image(
-        obj.image, localized(obj, "image_alt").text, obj.image_width, obj.image_height,
-        sizes=sizes, css_class=css_class,
+        obj.image,
+        localized(obj, "image_alt").text,
+        obj.image_width,
+        obj.image_height,
+        sizes=sizes,
+        css_class=css_class,
     )
 
 

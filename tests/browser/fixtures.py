@@ -59,8 +59,12 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=executable,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
                 "--disable-sync",
             ],
         )
@@ -105,8 +109,7 @@ def axe():
             })"""
         )
         return [
-            {"id": v["id"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]
         ]
 

@@ -23,7 +23,8 @@ def staff(django_user_model):
 
     def make(username, role):
         user = django_user_model.objects.create_user(
-            username, f"{username}@example.org", PASSWORD, is_staff=True)
+            username, f"{username}@example.org", PASSWORD, is_staff=True
+        )
         user.groups.add(Group.objects.get(name=role))
         return user
 
@@ -62,8 +63,9 @@ def en(name, **kwargs):
         return reverse(name, **kwargs)
 
 
-def test_editor_drafts_an_event_publisher_publishes_it_and_it_is_listed(new_page, live_server,
-                                                                        staff):
+def test_editor_drafts_an_event_publisher_publishes_it_and_it_is_listed(
+    new_page, live_server, staff
+):
     staff("editor", EDITOR)
     staff("publisher", PUBLISHER)
     start = datetime.date.today() + datetime.timedelta(days=10)
@@ -134,8 +136,12 @@ def test_editor_drafts_publisher_publishes_citizens_see_it(new_page, live_server
 
 
 def test_information_page_and_empty_news_list_are_accessible(page, live_server, axe):
-    PageFactory(slug="accessibility", title_ko="접근성 정책", body_ko="## 약속\n\n모든 페이지는 …",
-                in_footer=True)
+    PageFactory(
+        slug="accessibility",
+        title_ko="접근성 정책",
+        body_ko="## 약속\n\n모든 페이지는 …",
+        in_footer=True,
+    )
     with translation.override("ko"):
         page.goto(live_server.url + reverse("portal:news-list"))
     assert page.locator(".empty").is_visible()

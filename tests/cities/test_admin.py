@@ -30,22 +30,41 @@ GOOD_CSV = HEADER + (
 
 # --- Changelists -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("model, params, count", [
-    ("city", {}, 2),
-    ("city", {"q": "청주"}, 1),
-    ("city", {"q": "cheong", "creative_field__exact": "crafts",
-              "region__exact": "asia_pacific", "country": "KR", "designation_year": "2025",
-              "status__exact": "published", "is_home__exact": "1", "o": "3.-1"}, 1),
-    ("partnership", {}, 1),
-    ("partnership", {"q": "Sister", "kind__exact": "sister_city",
-                     "status__exact": "published", "o": "-2"}, 1),
-    ("partnership", {"q": "no such thing"}, 0),
-    ("milestone", {}, 1),
-    ("milestone", {"q": "Candidate", "date_precision__exact": "year", "o": "3"}, 1),
-])
+
+@pytest.mark.parametrize(
+    "model, params, count",
+    [
+        ("city", {}, 2),
+        ("city", {"q": "청주"}, 1),
+        (
+            "city",
+            {
+                "q": "cheong",
+                "creative_field__exact": "crafts",
+                "region__exact": "asia_pacific",
+                "country": "KR",
+                "designation_year": "2025",
+                "status__exact": "published",
+                "is_home__exact": "1",
+                "o": "3.-1",
+            },
+            1,
+        ),
+        ("partnership", {}, 1),
+        (
+            "partnership",
+            {"q": "Sister", "kind__exact": "sister_city", "status__exact": "published", "o": "-2"},
+            1,
+        ),
+        ("partnership", {"q": "no such thing"}, 0),
+        ("milestone", {}, 1),
+        ("milestone", {"q": "Candidate", "date_precision__exact": "year", "o": "3"}, 1),
+    ],
+)
 def test_changelists_with_search_filters_and_sorting(admin_client, model, params, count):
-    home = CityFactory(name_en="Cheongju", name_ko="청주", is_home=True, designation_year=2025,
-                       country="KR")
+    home = CityFactory(
+        name_en="Cheongju", name_ko="청주", is_home=True, designation_year=2025, country="KR"
+    )
     PartnershipFactory(city=home, partner=CityFactory(country="JP"), title_en="Sister cities")
     MilestoneFactory(city=home, title_en="Candidate city", date_precision="year")
     response = admin_client.get(reverse(f"admin:cities_{model}_changelist"), params)
@@ -82,23 +101,34 @@ def test_change_form_and_autocomplete_load(admin_client):
     assert "partnerships-TOTAL_FORMS" in response.text
     assert "milestones-TOTAL_FORMS" in response.text
     response = admin_client.get(reverse("admin:cities_city_add"))
-    assert response.context["adminform"].prepopulated_fields[0]["dependencies"][0].name == \
-        "name_en"
+    assert response.context["adminform"].prepopulated_fields[0]["dependencies"][0].name == "name_en"
     autocomplete = admin_client.get(
         reverse("admin:autocomplete"),
-        {"term": "Cheong", "app_label": "cities", "model_name": "partnership",
-         "field_name": "partner"})
+        {
+            "term": "Cheong",
+            "app_label": "cities",
+            "model_name": "partnership",
+            "field_name": "partner",
+        },
+    )
     assert autocomplete.status_code == 200
     assert [r["id"] for r in autocomplete.json()["results"]] == [str(city.pk)]
 
 
 def city_form_data(**changes):
     data = {
-        "name_ko": "이천", "name_en": "Icheon", "slug": "icheon", "country": "KR",
-        "region": Region.ASIA_PACIFIC, "creative_field": CreativeField.CRAFTS_AND_FOLK_ART,
-        "designation_year": "2010", "status": "published",
-        "partnerships-TOTAL_FORMS": "0", "partnerships-INITIAL_FORMS": "0",
-        "milestones-TOTAL_FORMS": "0", "milestones-INITIAL_FORMS": "0",
+        "name_ko": "이천",
+        "name_en": "Icheon",
+        "slug": "icheon",
+        "country": "KR",
+        "region": Region.ASIA_PACIFIC,
+        "creative_field": CreativeField.CRAFTS_AND_FOLK_ART,
+        "designation_year": "2010",
+        "status": "published",
+        "partnerships-TOTAL_FORMS": "0",
+        "partnerships-INITIAL_FORMS": "0",
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -106,8 +136,9 @@ def city_form_data(**changes):
 
 def test_a_second_home_city_is_a_form_error_not_a_500(admin_client):
     CityFactory(name_en="Cheongju", is_home=True)
-    response = admin_client.post(reverse("admin:cities_city_add"),
-                                 city_form_data(is_home="on"), HTTP_ACCEPT_LANGUAGE="en")
+    response = admin_client.post(
+        reverse("admin:cities_city_add"), city_form_data(is_home="on"), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert "Cheongju is already the home city" in errors["is_home"][0]
@@ -116,16 +147,28 @@ def test_a_second_home_city_is_a_form_error_not_a_500(admin_client):
 
 def test_add_city_with_inline_partnership_and_milestone(admin_client):
     partner = CityFactory(name_en="Santa Fe")
-    response = admin_client.post(reverse("admin:cities_city_add"), city_form_data(**{
-        "partnerships-TOTAL_FORMS": "1", "partnerships-0-partner": str(partner.pk),
-        "partnerships-0-kind": "sister_city", "partnerships-0-title_en": "Sister cities",
-        "partnerships-0-title_ko": "자매도시", "partnerships-0-start_date": "2013-11-01",
-        "partnerships-0-start_precision": "month", "partnerships-0-end_precision": "day",
-        "partnerships-0-status": "published",
-        "milestones-TOTAL_FORMS": "1", "milestones-0-date": "2010-01-01",
-        "milestones-0-date_precision": "year", "milestones-0-title_en": "Designated",
-        "milestones-0-title_ko": "지정", "milestones-0-status": "published",
-    }))
+    response = admin_client.post(
+        reverse("admin:cities_city_add"),
+        city_form_data(
+            **{
+                "partnerships-TOTAL_FORMS": "1",
+                "partnerships-0-partner": str(partner.pk),
+                "partnerships-0-kind": "sister_city",
+                "partnerships-0-title_en": "Sister cities",
+                "partnerships-0-title_ko": "자매도시",
+                "partnerships-0-start_date": "2013-11-01",
+                "partnerships-0-start_precision": "month",
+                "partnerships-0-end_precision": "day",
+                "partnerships-0-status": "published",
+                "milestones-TOTAL_FORMS": "1",
+                "milestones-0-date": "2010-01-01",
+                "milestones-0-date_precision": "year",
+                "milestones-0-title_en": "Designated",
+                "milestones-0-title_ko": "지정",
+                "milestones-0-status": "published",
+            }
+        ),
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     city = City.objects.get(slug="icheon")
     assert city.partnerships.get().partner == partner
@@ -134,13 +177,24 @@ def test_add_city_with_inline_partnership_and_milestone(admin_client):
 
 def test_inline_partnership_ending_before_it_starts_is_refused(admin_client):
     partner = CityFactory()
-    response = admin_client.post(reverse("admin:cities_city_add"), city_form_data(**{
-        "partnerships-TOTAL_FORMS": "1", "partnerships-0-partner": str(partner.pk),
-        "partnerships-0-kind": "mou", "partnerships-0-title_en": "MOU",
-        "partnerships-0-title_ko": "협약", "partnerships-0-start_date": "2020-05-01",
-        "partnerships-0-end_date": "2020-04-01", "partnerships-0-start_precision": "day",
-        "partnerships-0-end_precision": "day", "partnerships-0-status": "draft",
-    }), HTTP_ACCEPT_LANGUAGE="en")
+    response = admin_client.post(
+        reverse("admin:cities_city_add"),
+        city_form_data(
+            **{
+                "partnerships-TOTAL_FORMS": "1",
+                "partnerships-0-partner": str(partner.pk),
+                "partnerships-0-kind": "mou",
+                "partnerships-0-title_en": "MOU",
+                "partnerships-0-title_ko": "협약",
+                "partnerships-0-start_date": "2020-05-01",
+                "partnerships-0-end_date": "2020-04-01",
+                "partnerships-0-start_precision": "day",
+                "partnerships-0-end_precision": "day",
+                "partnerships-0-status": "draft",
+            }
+        ),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     assert "The end cannot be before the start." in response.text
     assert not City.objects.filter(slug="icheon").exists()
@@ -149,8 +203,11 @@ def test_inline_partnership_ending_before_it_starts_is_refused(admin_client):
 def test_make_home_city_action_moves_the_flag(admin_client):
     old = CityFactory(is_home=True)
     new = CityFactory()
-    response = admin_client.post(reverse("admin:cities_city_changelist"), {
-        "action": "make_home_city", "_selected_action": [str(new.pk)]}, follow=True)
+    response = admin_client.post(
+        reverse("admin:cities_city_changelist"),
+        {"action": "make_home_city", "_selected_action": [str(new.pk)]},
+        follow=True,
+    )
     assert response.status_code == 200
     assert City.objects.home().get() == new
     old.refresh_from_db()
@@ -160,28 +217,40 @@ def test_make_home_city_action_moves_the_flag(admin_client):
 def test_make_home_city_action_needs_exactly_one_city(admin_client):
     home = CityFactory(is_home=True)
     others = CityFactory.create_batch(2)
-    admin_client.post(reverse("admin:cities_city_changelist"), {
-        "action": "make_home_city", "_selected_action": [str(c.pk) for c in others]})
+    admin_client.post(
+        reverse("admin:cities_city_changelist"),
+        {"action": "make_home_city", "_selected_action": [str(c.pk) for c in others]},
+    )
     assert City.objects.home().get() == home
 
 
 # --- Import and export ------------------------------------------------------------------
 
+
 def upload(name, content):
-    return SimpleUploadedFile(name, content if isinstance(content, bytes) else
-                              content.encode("utf-8"))
+    return SimpleUploadedFile(
+        name, content if isinstance(content, bytes) else content.encode("utf-8")
+    )
 
 
 def preview(admin_client, file, format_index=0):
-    return admin_client.post(reverse("admin:cities_city_import"),
-                             {"import_file": file, "format": str(format_index)},
-                             HTTP_ACCEPT_LANGUAGE="en")
+    return admin_client.post(
+        reverse("admin:cities_city_import"),
+        {"import_file": file, "format": str(format_index)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
 
 def test_import_previews_then_writes_on_confirm(admin_client):
-    CityFactory(slug="bologna", name_en="Bologna", name_ko="볼로냐", country="IT",
-                region=Region.EUROPE_NORTH_AMERICA, creative_field=CreativeField.MUSIC,
-                designation_year=2005)
+    CityFactory(
+        slug="bologna",
+        name_en="Bologna",
+        name_ko="볼로냐",
+        country="IT",
+        region=Region.EUROPE_NORTH_AMERICA,
+        creative_field=CreativeField.MUSIC,
+        designation_year=2005,
+    )
     response = preview(admin_client, upload("network.csv", GOOD_CSV))
     assert response.status_code == 200
     result = response.context["result"]
@@ -196,8 +265,13 @@ def test_import_previews_then_writes_on_confirm(admin_client):
     assert response.status_code == 302
     assert City.objects.count() == 3
     cheongju = City.objects.get(slug="cheongju")
-    assert (cheongju.name_ko, cheongju.country.code, cheongju.region, cheongju.creative_field,
-            cheongju.designation_year) == ("청주", "KR", "asia_pacific", "crafts", 2025)
+    assert (
+        cheongju.name_ko,
+        cheongju.country.code,
+        cheongju.region,
+        cheongju.creative_field,
+        cheongju.designation_year,
+    ) == ("청주", "KR", "asia_pacific", "crafts", 2025)
     assert City.objects.get(slug="aregua").name_en == "Areguá"
     assert City.objects.get(slug="bologna").designation_year == 2006
     # New cities arrive as drafts (no status column); history records the import.
@@ -209,29 +283,38 @@ def test_import_xlsx(admin_client):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["name_en", "name_ko", "country", "region", "field", "year", "status"])
-    sheet.append(["Jinju", "진주", "KR", "Asia and the Pacific", "Crafts and Folk Art", 2019,
-                  "published"])
+    sheet.append(
+        ["Jinju", "진주", "KR", "Asia and the Pacific", "Crafts and Folk Art", 2019, "published"]
+    )
     data = io.BytesIO()
     book.save(data)
     response = preview(admin_client, upload("network.xlsx", data.getvalue()), format_index=1)
     assert response.context["result"].totals["new"] == 1
-    admin_client.post(reverse("admin:cities_city_process_import"),
-                      response.context["confirm_form"].initial)
+    admin_client.post(
+        reverse("admin:cities_city_process_import"), response.context["confirm_form"].initial
+    )
     jinju = City.objects.get(slug="jinju")
     assert jinju.designation_year == 2019 and jinju.status == "published"
 
 
-@pytest.mark.parametrize("bad_row, column, message", [
-    ("Kyoto,교토,JP,Asia,Crafts and Folk Art,2017", "region", "is not a known UNESCO region"),
-    ("Kyoto,교토,JP,Asia and the Pacific,Pottery,2017", "creative_field",
-     "is not a known creative field"),
-    ("Kyoto,교토,Nowhere,Asia and the Pacific,Design,2017", "country", "is not a country"),
-    ("Kyoto,교토,JP,Asia and the Pacific,Design,abc", "designation_year", "is not a year"),
-    ("Kyoto,교토,JP,Asia and the Pacific,Design,1850", "designation_year", "is not a year"),
-    (",교토,JP,Asia and the Pacific,Design,2017", "name_en", "English name"),
-])
+@pytest.mark.parametrize(
+    "bad_row, column, message",
+    [
+        ("Kyoto,교토,JP,Asia,Crafts and Folk Art,2017", "region", "is not a known UNESCO region"),
+        (
+            "Kyoto,교토,JP,Asia and the Pacific,Pottery,2017",
+            "creative_field",
+            "is not a known creative field",
+        ),
+        ("Kyoto,교토,Nowhere,Asia and the Pacific,Design,2017", "country", "is not a country"),
+        ("Kyoto,교토,JP,Asia and the Pacific,Design,abc", "designation_year", "is not a year"),
+        ("Kyoto,교토,JP,Asia and the Pacific,Design,1850", "designation_year", "is not a year"),
+        (",교토,JP,Asia and the Pacific,Design,2017", "name_en", "English name"),
+    ],
+)
 def test_a_bad_row_is_reported_by_number_and_nothing_is_written(
-        admin_client, bad_row, column, message):
+    admin_client, bad_row, column, message
+):
     content = GOOD_CSV + bad_row + "\n"
     response = preview(admin_client, upload("network.csv", content))
     assert response.status_code == 200
@@ -246,7 +329,9 @@ def test_a_bad_row_is_reported_by_number_and_nothing_is_written(
     assert re.search(
         r'<td>4 </td>\s*<td class="errors">.*?'
         rf'validation-error-field-label">{column}</span>.*?{re.escape(escape(message))}',
-        response.text, re.DOTALL)
+        response.text,
+        re.DOTALL,
+    )
     # The resource itself, used outside the admin, rolls the good rows back as well.
     dataset = tablib.Dataset().load(content, format="csv")
     result = CityResource().import_data(dataset, dry_run=False)
@@ -256,12 +341,17 @@ def test_a_bad_row_is_reported_by_number_and_nothing_is_written(
 
 def test_import_accepts_keys_label_variants_and_spacing():
     dataset = tablib.Dataset().load(
-        HEADER + "Jinju,진주,kor, asia_pacific ,CRAFTS AND FOLK ARTS,2019.0\n", format="csv")
+        HEADER + "Jinju,진주,kor, asia_pacific ,CRAFTS AND FOLK ARTS,2019.0\n", format="csv"
+    )
     result = CityResource().import_data(dataset, dry_run=False)
     assert not result.has_validation_errors(), result.invalid_rows[0].error_dict
     jinju = City.objects.get(slug="jinju")
     assert (jinju.country.code, jinju.region, jinju.creative_field, jinju.designation_year) == (
-        "KR", "asia_pacific", "crafts", 2019)
+        "KR",
+        "asia_pacific",
+        "crafts",
+        2019,
+    )
 
 
 def test_reimporting_the_same_file_changes_nothing():
@@ -281,16 +371,31 @@ def test_import_never_touches_the_home_flag(admin_client):
 
 
 def test_export_round_trips_human_values(admin_client):
-    CityFactory(slug="lyon", name_en="Lyon", name_ko="리옹", country="FR",
-                region=Region.EUROPE_NORTH_AMERICA, creative_field=CreativeField.LITERATURE,
-                designation_year=2008)
+    CityFactory(
+        slug="lyon",
+        name_en="Lyon",
+        name_ko="리옹",
+        country="FR",
+        region=Region.EUROPE_NORTH_AMERICA,
+        creative_field=CreativeField.LITERATURE,
+        designation_year=2008,
+    )
     exported = CityResource().export()
     row = dict(zip(exported.headers, exported[0], strict=True))
-    assert row == {"slug": "lyon", "name_en": "Lyon", "name_ko": "리옹", "country": "FR",
-                   "region": "Europe and North America", "field": "Literature",
-                   "year": "2008", "status": "Published"}
-    response = admin_client.post(reverse("admin:cities_city_export"), {
-        "format": "0", **{f"cityresource_{name}": "on" for name in exported.headers}})
+    assert row == {
+        "slug": "lyon",
+        "name_en": "Lyon",
+        "name_ko": "리옹",
+        "country": "FR",
+        "region": "Europe and North America",
+        "field": "Literature",
+        "year": "2008",
+        "status": "Published",
+    }
+    response = admin_client.post(
+        reverse("admin:cities_city_export"),
+        {"format": "0", **{f"cityresource_{name}": "on" for name in exported.headers}},
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "Europe and North America" in response.content.decode()
@@ -300,26 +405,33 @@ def test_export_round_trips_human_values(admin_client):
 def test_only_a_publisher_can_publish_or_withdraw_by_import(client, role, may_publish):
     """An Editor may import the network list, but its status column is ignored: the
     sheet must not publish a new city nor withdraw a published one."""
-    CityFactory(slug="lyon", name_en="Lyon", name_ko="리옹", country="FR",
-                region=Region.EUROPE_NORTH_AMERICA, creative_field=CreativeField.LITERATURE,
-                designation_year=2008)
-    sheet = ("name_en,name_ko,country,region,field,year,status\n"
-             "Lyon,리옹,FR,Europe and North America,Literature,2008,draft\n"
-             "Jinju,진주,KR,Asia and the Pacific,Crafts and Folk Art,2019,published\n")
+    CityFactory(
+        slug="lyon",
+        name_en="Lyon",
+        name_ko="리옹",
+        country="FR",
+        region=Region.EUROPE_NORTH_AMERICA,
+        creative_field=CreativeField.LITERATURE,
+        designation_year=2008,
+    )
+    sheet = (
+        "name_en,name_ko,country,region,field,year,status\n"
+        "Lyon,리옹,FR,Europe and North America,Literature,2008,draft\n"
+        "Jinju,진주,KR,Asia and the Pacific,Crafts and Folk Art,2019,published\n"
+    )
     client.force_login(StaffFactory(role=role))
     response = preview(client, upload("network.csv", sheet))
     assert response.status_code == 200
     assert not response.context["result"].has_validation_errors()
-    response = client.post(reverse("admin:cities_city_process_import"),
-                           response.context["confirm_form"].initial)
+    response = client.post(
+        reverse("admin:cities_city_process_import"), response.context["confirm_form"].initial
+    )
     assert response.status_code == 302
     statuses = dict(City.objects.values_list("slug", "status"))
     if may_publish:
-        assert statuses == {"lyon": PublicationStatus.DRAFT,
-                            "jinju": PublicationStatus.PUBLISHED}
+        assert statuses == {"lyon": PublicationStatus.DRAFT, "jinju": PublicationStatus.PUBLISHED}
     else:
-        assert statuses == {"lyon": PublicationStatus.PUBLISHED,
-                            "jinju": PublicationStatus.DRAFT}
+        assert statuses == {"lyon": PublicationStatus.PUBLISHED, "jinju": PublicationStatus.DRAFT}
 
 
 def test_the_same_city_twice_is_an_error_naming_both_rows(admin_client):
@@ -328,33 +440,37 @@ def test_the_same_city_twice_is_an_error_naming_both_rows(admin_client):
     [invalid] = response.context["result"].invalid_rows
     assert invalid.number == 4
     assert invalid.error_dict["slug"] == [
-        "Rows 2 and 4 are the same record (slug “bologna”). List each record once."]
+        "Rows 2 and 4 are the same record (slug “bologna”). List each record once."
+    ]
     assert response.context.get("confirm_form") is None
-    result = CityResource().import_data(tablib.Dataset().load(content, format="csv"),
-                                        dry_run=False)
+    result = CityResource().import_data(tablib.Dataset().load(content, format="csv"), dry_run=False)
     assert result.has_validation_errors()
     assert not City.objects.exists()
 
 
 def test_export_neutralises_formulas(admin_client):
-    CityFactory(slug="formula", name_en="=HYPERLINK(\"https://evil.example\")",
-                name_ko="@SUM(1,2)")
+    CityFactory(slug="formula", name_en='=HYPERLINK("https://evil.example")', name_ko="@SUM(1,2)")
     exported = CityResource().export()
     row = dict(zip(exported.headers, exported[0], strict=True))
-    assert row["name_en"] == "'=HYPERLINK(\"https://evil.example\")"
+    assert row["name_en"] == '\'=HYPERLINK("https://evil.example")'
     assert row["name_ko"] == "'@SUM(1,2)"
-    response = admin_client.post(reverse("admin:cities_city_export"), {
-        "format": "0", **{f"cityresource_{name}": "on" for name in exported.headers}})
+    response = admin_client.post(
+        reverse("admin:cities_city_export"),
+        {"format": "0", **{f"cityresource_{name}": "on" for name in exported.headers}},
+    )
     [row] = csv.DictReader(io.StringIO(response.content.decode("utf-8")))
-    assert (row["name_en"], row["name_ko"]) == ("'=HYPERLINK(\"https://evil.example\")",
-                                                "'@SUM(1,2)")
+    assert (row["name_en"], row["name_ko"]) == (
+        '\'=HYPERLINK("https://evil.example")',
+        "'@SUM(1,2)",
+    )
     # Imported again, the apostrophe goes: the sheet changes nothing.
     result = CityResource().import_data(exported, dry_run=False)
     assert result.totals["skip"] == 1
 
 
-KOREAN_CSV = ("name_en,name_ko,country,region,field,year\n"
-              "Icheon,이천,KR,아시아·태평양,공예와 민속예술,2010\n")
+KOREAN_CSV = (
+    "name_en,name_ko,country,region,field,year\nIcheon,이천,KR,아시아·태평양,공예와 민속예술,2010\n"
+)
 
 
 def test_a_csv_from_korean_excel_is_read_as_cp949():
@@ -362,8 +478,7 @@ def test_a_csv_from_korean_excel_is_read_as_cp949():
     assert dataset.dict[0]["name_ko"] == "이천"
     # UTF-8, with or without Excel's byte-order mark, is read as before.
     for data in (KOREAN_CSV.encode("utf-8"), KOREAN_CSV.encode("utf-8-sig")):
-        assert SpreadsheetCSV(encoding="utf-8-sig").create_dataset(data).headers[0] == (
-            "name_en")
+        assert SpreadsheetCSV(encoding="utf-8-sig").create_dataset(data).headers[0] == ("name_en")
 
 
 def test_the_admin_imports_a_cp949_csv(admin_client):
@@ -372,8 +487,12 @@ def test_the_admin_imports_a_cp949_csv(admin_client):
     response = preview(admin_client, upload("network.csv", KOREAN_CSV.encode("cp949")))
     assert response.status_code == 200
     assert response.context["result"].totals["new"] == 1, response.context["form"].errors
-    admin_client.post(reverse("admin:cities_city_process_import"),
-                      response.context["confirm_form"].initial)
+    admin_client.post(
+        reverse("admin:cities_city_process_import"), response.context["confirm_form"].initial
+    )
     icheon = City.objects.get(slug="icheon")
     assert (icheon.name_ko, icheon.region, icheon.creative_field) == (
-        "이천", "asia_pacific", "crafts")
+        "이천",
+        "asia_pacific",
+        "crafts",
+    )

@@ -17,8 +17,7 @@ def snapshot():
     return {
         model.__name__: sorted(model.objects.values_list("pk", "updated_at"))
         for model in (City, Partnership, Milestone)
-    } | {"history": City.history.count() + Partnership.history.count()
-         + Milestone.history.count()}
+    } | {"history": City.history.count() + Partnership.history.count() + Milestone.history.count()}
 
 
 def test_demo_loads_the_network_partnerships_and_journey():
@@ -31,7 +30,10 @@ def test_demo_loads_the_network_partnerships_and_journey():
     assert City.objects.get(slug="aswan").name_ko == ""
     lyon = City.objects.get(slug="lyon")
     assert (lyon.creative_field, lyon.previous_field, lyon.field_changed_year) == (
-        "literature", "media_arts", 2023)
+        "literature",
+        "media_arts",
+        2023,
+    )
 
     journey = list(home.milestones.published().values_list("date", "date_precision"))
     assert journey == [
@@ -46,10 +48,17 @@ def test_demo_loads_the_network_partnerships_and_journey():
     assert Partnership.objects.published().count() == 5
     santa_fe = Partnership.objects.get(partner__slug="santa-fe")
     assert (santa_fe.city.slug, santa_fe.kind, santa_fe.start_date, santa_fe.start_precision) == (
-        "icheon", "sister_city", datetime.date(2013, 11, 1), DatePrecision.MONTH)
+        "icheon",
+        "sister_city",
+        datetime.date(2013, 11, 1),
+        DatePrecision.MONTH,
+    )
     visit = Partnership.objects.get(partner__slug="kanazawa")
     assert (visit.start_date, visit.end_date, visit.start_precision) == (
-        datetime.date(2016, 12, 21), datetime.date(2016, 12, 23), DatePrecision.DAY)
+        datetime.date(2016, 12, 21),
+        datetime.date(2016, 12, 23),
+        DatePrecision.DAY,
+    )
     assert all(p.title_ko for p in Partnership.objects.all())
 
 

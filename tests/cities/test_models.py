@@ -48,7 +48,8 @@ def test_make_home_moves_the_flag_and_records_history():
 
 def test_previous_field_must_differ_and_coordinates_come_in_pairs():
     city = CityFactory.build(
-        creative_field=CreativeField.LITERATURE, previous_field=CreativeField.LITERATURE)
+        creative_field=CreativeField.LITERATURE, previous_field=CreativeField.LITERATURE
+    )
     with pytest.raises(ValidationError) as error:
         city.full_clean()
     assert "previous_field" in error.value.message_dict
@@ -59,8 +60,11 @@ def test_previous_field_must_differ_and_coordinates_come_in_pairs():
 
 def test_partnership_cannot_end_before_it_starts():
     partnership = PartnershipFactory.build(
-        city=CityFactory(), partner=CityFactory(),
-        start_date=datetime.date(2020, 5, 1), end_date=datetime.date(2020, 4, 30))
+        city=CityFactory(),
+        partner=CityFactory(),
+        start_date=datetime.date(2020, 5, 1),
+        end_date=datetime.date(2020, 4, 30),
+    )
     with pytest.raises(ValidationError) as error:
         partnership.full_clean()
     assert list(error.value.message_dict) == ["end_date"]
@@ -81,8 +85,11 @@ def test_a_city_cannot_partner_with_itself():
 def test_partnership_with_open_end_or_unknown_start_is_valid():
     PartnershipFactory.build(city=CityFactory(), partner=CityFactory(), end_date=None).full_clean()
     PartnershipFactory.build(
-        city=CityFactory(), partner=CityFactory(), start_date=None,
-        end_date=datetime.date(2020, 1, 1)).full_clean()
+        city=CityFactory(),
+        partner=CityFactory(),
+        start_date=None,
+        end_date=datetime.date(2020, 1, 1),
+    ).full_clean()
 
 
 def test_involving_finds_both_directions_and_hides_draft_cities():

@@ -35,6 +35,7 @@ def count_queries(client, path):
 
 # --- Directory -------------------------------------------------------------------------
 
+
 def test_directory_lists_published_cities_only_in_the_page_language(client):
     CityFactory(slug="cheongju", name_en="Cheongju", name_ko="청주")
     CityFactory(slug="hidden", name_en="Hidden", status="draft")
@@ -48,12 +49,22 @@ def test_directory_lists_published_cities_only_in_the_page_language(client):
 
 
 def test_directory_filters_by_field_region_country_and_year(client):
-    CityFactory(slug="icheon", creative_field=CreativeField.CRAFTS_AND_FOLK_ART,
-                country="KR", designation_year=2010)
-    CityFactory(slug="seoul", creative_field=CreativeField.DESIGN, country="KR",
-                designation_year=2010)
-    CityFactory(slug="bologna", creative_field=CreativeField.MUSIC, country="IT",
-                region=Region.EUROPE_NORTH_AMERICA, designation_year=2006)
+    CityFactory(
+        slug="icheon",
+        creative_field=CreativeField.CRAFTS_AND_FOLK_ART,
+        country="KR",
+        designation_year=2010,
+    )
+    CityFactory(
+        slug="seoul", creative_field=CreativeField.DESIGN, country="KR", designation_year=2010
+    )
+    CityFactory(
+        slug="bologna",
+        creative_field=CreativeField.MUSIC,
+        country="IT",
+        region=Region.EUROPE_NORTH_AMERICA,
+        designation_year=2006,
+    )
 
     def slugs(**params):
         response = client.get(url("cities:list"), params)
@@ -79,10 +90,17 @@ def test_country_choices_are_the_countries_present_with_localised_names(client):
     assert "country" in response.context["filter"].form.errors
 
 
-@pytest.mark.parametrize("q, expected", [
-    ("청주", ["cheongju"]), ("청", ["cheongju"]), ("cheong", ["cheongju"]),
-    ("CHEONGJU", ["cheongju"]), ("on", ["cheongju", "lyon"]), ("zzz", []),
-])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("청주", ["cheongju"]),
+        ("청", ["cheongju"]),
+        ("cheong", ["cheongju"]),
+        ("CHEONGJU", ["cheongju"]),
+        ("on", ["cheongju", "lyon"]),
+        ("zzz", []),
+    ],
+)
 def test_search_by_name_in_korean_and_english(client, q, expected):
     CityFactory(slug="cheongju", name_en="Cheongju", name_ko="청주")
     CityFactory(slug="lyon", name_en="Lyon", name_ko="리옹")
@@ -100,15 +118,18 @@ def test_nothing_matches_says_so(client):
     assert 'class="empty"' in korean.text
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"field": "zzz"}, "field"),
-    ({"region": "mars"}, "region"),
-    ({"year": "abc"}, "year"),
-    ({"year": "2019.5"}, "year"),
-    ({"year": "1900"}, "year"),
-    ({"country": "XX"}, "country"),
-    ({"q": "x" * 101}, "q"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"field": "zzz"}, "field"),
+        ({"region": "mars"}, "region"),
+        ({"year": "abc"}, "year"),
+        ({"year": "2019.5"}, "year"),
+        ({"year": "1900"}, "year"),
+        ({"country": "XX"}, "country"),
+        ({"q": "x" * 101}, "q"),
+    ],
+)
 def test_bad_filter_values_give_200_and_a_form_error(client, params, field):
     CityFactory()
     response = client.get(url("cities:list"), params)
@@ -142,7 +163,7 @@ def test_field_counts_follow_the_other_filters(client):
     counts = {key: count for key, _label, count in response.context["field_counts"]}
     # Counted over the country filter, not the field filter, so every field shows.
     assert counts == {"crafts": 3, "music": 1}
-    assert "Crafts and Folk Art <span class=\"facet-count\">(3)</span>" in response.text
+    assert 'Crafts and Folk Art <span class="facet-count">(3)</span>' in response.text
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -164,33 +185,60 @@ def test_directory_list_loads_no_long_text(client):
 
 # --- Profile ---------------------------------------------------------------------------
 
+
 def test_profile_shows_the_facts_in_english(client):
     city = CityFactory(
-        slug="lyon", name_en="Lyon", name_ko="리옹", country="FR",
-        region=Region.EUROPE_NORTH_AMERICA, creative_field=CreativeField.LITERATURE,
-        previous_field=CreativeField.MEDIA_ARTS, field_changed_year=2023, designation_year=2008,
-        population=520000, website="https://www.lyon.fr/", focal_point_en="Culture office",
-        contact_email="culture@example.org", description_en="A **city** of lights.")
+        slug="lyon",
+        name_en="Lyon",
+        name_ko="리옹",
+        country="FR",
+        region=Region.EUROPE_NORTH_AMERICA,
+        creative_field=CreativeField.LITERATURE,
+        previous_field=CreativeField.MEDIA_ARTS,
+        field_changed_year=2023,
+        designation_year=2008,
+        population=520000,
+        website="https://www.lyon.fr/",
+        focal_point_en="Culture office",
+        contact_email="culture@example.org",
+        description_en="A **city** of lights.",
+    )
     response = client.get(city.get_absolute_url().replace("/ko/", "/en/"))
     assert response.status_code == 200
     text = response.text
-    for expected in ("Lyon", "Literature", "Media Arts until 2023", "2008", "France",
-                     "Europe and North America", "520,000", "https://www.lyon.fr/",
-                     "Culture office", "mailto:culture@example.org",
-                     "<strong>city</strong>"):
+    for expected in (
+        "Lyon",
+        "Literature",
+        "Media Arts until 2023",
+        "2008",
+        "France",
+        "Europe and North America",
+        "520,000",
+        "https://www.lyon.fr/",
+        "Culture office",
+        "mailto:culture@example.org",
+        "<strong>city</strong>",
+    ):
         assert expected in text, expected
 
 
 def test_profile_in_korean_marks_untranslated_text(client):
-    city = CityFactory(slug="aswan", name_en="Aswan", name_ko="", country="EG",
-                       description_en="English only.", description_ko="")
+    city = CityFactory(
+        slug="aswan",
+        name_en="Aswan",
+        name_ko="",
+        country="EG",
+        description_en="English only.",
+        description_ko="",
+    )
     response = client.get(url("cities:detail", "ko", slug=city.slug))
     assert response.status_code == 200
     # The name in the heading gets the same visible note as the other texts.
     assert re.search(
         r'<h1><span lang="en" class="untranslated">Aswan</span> <small '
         r'class="untranslated-note">\(아직 번역되지 않아 영어로 보여 드립니다.\)</small></h1>',
-        response.text)
+        response.text,
+    )
     assert '<div lang="en" class="untranslated"><p>English only.</p>' in response.text
     assert "영어" in response.text  # "shown in English", in Korean
     assert "이집트" in response.text  # the country's Korean name
@@ -207,12 +255,20 @@ def test_profile_lists_partnerships_both_ways_with_partial_dates(client):
     city = CityFactory(slug="icheon", name_en="Icheon")
     santa_fe = CityFactory(slug="santa-fe", name_en="Santa Fe")
     kanazawa = CityFactory(slug="kanazawa", name_en="Kanazawa")
-    PartnershipFactory(city=city, partner=santa_fe, title_en="Sister cities",
-                       start_date=datetime.date(2013, 11, 1),
-                       start_precision=DatePrecision.MONTH)
-    PartnershipFactory(city=kanazawa, partner=city, title_en="Exchange visit",
-                       start_date=datetime.date(2016, 12, 21),
-                       end_date=datetime.date(2016, 12, 23))
+    PartnershipFactory(
+        city=city,
+        partner=santa_fe,
+        title_en="Sister cities",
+        start_date=datetime.date(2013, 11, 1),
+        start_precision=DatePrecision.MONTH,
+    )
+    PartnershipFactory(
+        city=kanazawa,
+        partner=city,
+        title_en="Exchange visit",
+        start_date=datetime.date(2016, 12, 21),
+        end_date=datetime.date(2016, 12, 23),
+    )
     response = client.get(url("cities:detail", slug="icheon"))
     text = response.text
     assert "Sister cities" in text and "Exchange visit" in text
@@ -272,11 +328,22 @@ def test_anonymous_city_pages_carry_no_cookie_or_csrf(client):
 
 # --- Home ------------------------------------------------------------------------------
 
+
 def test_home_shows_the_home_city_journey_and_partners(client):
-    home = CityFactory(slug="cheongju", name_en="Cheongju", name_ko="청주", is_home=True,
-                       designation_year=2025, summary_en="The craft capital.")
-    MilestoneFactory(city=home, date=datetime.date(2018, 1, 1),
-                     date_precision=DatePrecision.YEAR, title_en="Candidate city")
+    home = CityFactory(
+        slug="cheongju",
+        name_en="Cheongju",
+        name_ko="청주",
+        is_home=True,
+        designation_year=2025,
+        summary_en="The craft capital.",
+    )
+    MilestoneFactory(
+        city=home,
+        date=datetime.date(2018, 1, 1),
+        date_precision=DatePrecision.YEAR,
+        title_en="Candidate city",
+    )
     MilestoneFactory(city=home, date=datetime.date(2025, 10, 31), title_en="Designated")
     MilestoneFactory(city=home, title_en="Draft step", status="draft")
     PartnershipFactory(city=home, partner=CityFactory(name_en="Kanazawa", country="JP"))
@@ -293,7 +360,10 @@ def test_home_shows_the_home_city_journey_and_partners(client):
     assert "Draft step" not in text
     assert "3 partner cities" in text and "3 countries" in text
     assert [c.name_en for c in response.context["home"].partner_cities] == [
-        "Jinju", "Kanazawa", "Limoges"]
+        "Jinju",
+        "Kanazawa",
+        "Limoges",
+    ]
     # The other apps' slots are still there.
     assert 'id="home-events"' in text and 'id="home-institutions"' in text
 

@@ -29,4 +29,3 @@ def freeze_now(monkeypatch):
 
 def seoul(*args):
     return datetime.datetime(*args, tzinfo=SEOUL)
-

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def test_changelist_with_filters_and_search_has_no_n_plus_one(admin_client,
-                                                             django_assert_max_num_queries):
+def test_changelist_with_filters_and_search_has_no_n_plus_one(
+    admin_client, django_assert_max_num_queries
+):
     series = EventSeriesFactory()
     city = CityFactory()
     for _ in range(30):
@@ -38,16 +39,37 @@ def test_changelist_filters_and_date_hierarchy_return_the_right_events(admin_cli
     today = timezone.localdate()
     series = EventSeriesFactory()
     cheongju, icheon = CityFactory(), CityFactory()
-    EventFactory(slug="b2023", kind="biennale", series=series, city=cheongju,
-                 start_date=D(2023, 9, 1), end_date=D(2023, 10, 15))
-    EventFactory(slug="fair-2024", kind="fair", city=icheon, status="draft",
-                 start_date=D(2024, 4, 28), end_date=D(2024, 5, 14))
-    EventFactory(slug="now-on", kind="exhibition", city=icheon,
-                 start_date=today - datetime.timedelta(days=1),
-                 end_date=today + datetime.timedelta(days=5))
-    EventFactory(slug="next", kind="workshop", series=series, event_status="cancelled",
-                 start_date=today + datetime.timedelta(days=10),
-                 end_date=today + datetime.timedelta(days=10))
+    EventFactory(
+        slug="b2023",
+        kind="biennale",
+        series=series,
+        city=cheongju,
+        start_date=D(2023, 9, 1),
+        end_date=D(2023, 10, 15),
+    )
+    EventFactory(
+        slug="fair-2024",
+        kind="fair",
+        city=icheon,
+        status="draft",
+        start_date=D(2024, 4, 28),
+        end_date=D(2024, 5, 14),
+    )
+    EventFactory(
+        slug="now-on",
+        kind="exhibition",
+        city=icheon,
+        start_date=today - datetime.timedelta(days=1),
+        end_date=today + datetime.timedelta(days=5),
+    )
+    EventFactory(
+        slug="next",
+        kind="workshop",
+        series=series,
+        event_status="cancelled",
+        start_date=today + datetime.timedelta(days=10),
+        end_date=today + datetime.timedelta(days=10),
+    )
     url = reverse("admin:events_event_changelist")
 
     def shown(**params):
@@ -80,14 +102,20 @@ def test_series_changelist_and_change_pages(admin_client):
     series = EventSeriesFactory()
     EventFactory(series=series)
     assert admin_client.get(reverse("admin:events_eventseries_changelist")).status_code == 200
-    assert admin_client.get(
-        reverse("admin:events_eventseries_change", args=[series.pk])).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:events_eventseries_change", args=[series.pk])).status_code
+        == 200
+    )
 
 
 def test_change_page_has_programme_inline_and_autocompletes(admin_client):
     parent = EventFactory()
-    EventFactory(parent=parent, title_en="Opening talk", start_date=parent.start_date,
-                 end_date=parent.start_date)
+    EventFactory(
+        parent=parent,
+        title_en="Opening talk",
+        start_date=parent.start_date,
+        end_date=parent.start_date,
+    )
     response = admin_client.get(reverse("admin:events_event_change", args=[parent.pk]))
     assert response.status_code == 200
     assert "Opening talk" in response.text
@@ -99,10 +127,19 @@ def test_change_page_has_programme_inline_and_autocompletes(admin_client):
 def test_admin_form_error_says_what_to_fix(admin_client):
     parent = EventFactory(start_date=D(2026, 9, 4), end_date=D(2026, 11, 2))
     data = {
-        "title_ko": "행사", "title_en": "Talk", "slug": "talk", "kind": "workshop",
-        "parent": parent.pk, "all_day": "on", "start_date": "2026-11-01",
-        "end_date": "2026-11-05", "attendance": "on_site", "event_status": "scheduled",
-        "status": "draft", "programme-TOTAL_FORMS": "0", "programme-INITIAL_FORMS": "0",
+        "title_ko": "행사",
+        "title_en": "Talk",
+        "slug": "talk",
+        "kind": "workshop",
+        "parent": parent.pk,
+        "all_day": "on",
+        "start_date": "2026-11-01",
+        "end_date": "2026-11-05",
+        "attendance": "on_site",
+        "event_status": "scheduled",
+        "status": "draft",
+        "programme-TOTAL_FORMS": "0",
+        "programme-INITIAL_FORMS": "0",
     }
     response = admin_client.post(reverse("admin:events_event_add"), data)
     assert response.status_code == 200
@@ -114,14 +151,31 @@ def add_page_data(**item):
     """The add page of a biennale (4 Sep – 2 Nov 2026 in Cheongju) with one programme
     item added inline."""
     data = {
-        "title_ko": "비엔날레", "title_en": "Biennale", "slug": "biennale", "kind": "biennale",
-        "all_day": "on", "start_date": "2026-09-04", "end_date": "2026-11-02",
-        "attendance": "on_site", "event_status": "scheduled", "status": "draft",
-        "programme-TOTAL_FORMS": "1", "programme-INITIAL_FORMS": "0",
-        "programme-MIN_NUM_FORMS": "0", "programme-MAX_NUM_FORMS": "1000",
+        "title_ko": "비엔날레",
+        "title_en": "Biennale",
+        "slug": "biennale",
+        "kind": "biennale",
+        "all_day": "on",
+        "start_date": "2026-09-04",
+        "end_date": "2026-11-02",
+        "attendance": "on_site",
+        "event_status": "scheduled",
+        "status": "draft",
+        "programme-TOTAL_FORMS": "1",
+        "programme-INITIAL_FORMS": "0",
+        "programme-MIN_NUM_FORMS": "0",
+        "programme-MAX_NUM_FORMS": "1000",
     }
-    item = {"title_ko": "강연", "title_en": "Talk", "slug": "talk", "kind": "workshop",
-            "all_day": "on", "event_status": "scheduled", "status": "draft", **item}
+    item = {
+        "title_ko": "강연",
+        "title_en": "Talk",
+        "slug": "talk",
+        "kind": "workshop",
+        "all_day": "on",
+        "event_status": "scheduled",
+        "status": "draft",
+        **item,
+    }
     data.update({f"programme-0-{name}": value for name, value in item.items()})
     return data
 
@@ -142,9 +196,15 @@ def test_add_page_refuses_an_inline_programme_item_outside_the_new_parent(admin_
 
 
 def test_add_page_refuses_a_timed_inline_item_that_ends_after_the_parent(admin_client):
-    data = add_page_data(**{"all_day": "", "starts_at_0": "2026-11-02",
-                            "starts_at_1": "23:00", "ends_at_0": "2026-11-03",
-                            "ends_at_1": "01:00"})
+    data = add_page_data(
+        **{
+            "all_day": "",
+            "starts_at_0": "2026-11-02",
+            "starts_at_1": "23:00",
+            "ends_at_0": "2026-11-03",
+            "ends_at_1": "01:00",
+        }
+    )
     del data["programme-0-all_day"]
     response = admin_client.post(reverse("admin:events_event_add"), data)
     assert response.status_code == 200
@@ -176,14 +236,24 @@ def test_copy_as_next_edition_action(admin_client):
     series = EventSeriesFactory(recurrence_en="every two years")
     organiser = InstitutionFactory()
     partnership = PartnershipFactory()
-    event = EventFactory(title_en="Cheongju Craft Biennale 2025", title_ko="청주공예비엔날레 2025",
-                         slug="cheongju-craft-biennale-2025", series=series, edition=14,
-                         kind="biennale", start_date=D(2025, 9, 4), end_date=D(2025, 11, 2))
+    event = EventFactory(
+        title_en="Cheongju Craft Biennale 2025",
+        title_ko="청주공예비엔날레 2025",
+        slug="cheongju-craft-biennale-2025",
+        series=series,
+        edition=14,
+        kind="biennale",
+        start_date=D(2025, 9, 4),
+        end_date=D(2025, 11, 2),
+    )
     event.organisers.set([organiser])
     event.partnerships.set([partnership])
     EventFactory(slug="cheongju-craft-biennale-2027")  # the natural slug is taken
-    response = admin_client.post(reverse("admin:events_event_changelist"), {
-        "action": "copy_as_next_edition", "_selected_action": [event.pk]}, follow=True)
+    response = admin_client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "copy_as_next_edition", "_selected_action": [event.pk]},
+        follow=True,
+    )
     assert response.status_code == 200
     copy = Event.objects.get(slug="cheongju-craft-biennale-2027-2")
     assert copy.status == "draft" and copy.publish_at is None
@@ -199,15 +269,20 @@ def test_copy_as_next_edition_action(admin_client):
 
 
 def test_copy_without_recurrence_keeps_the_dates_and_timed_copy_moves_its_times():
-    ceremony = EventFactory(kind="ceremony", slug="ceremony", start_date=D(2025, 12, 2),
-                            end_date=D(2025, 12, 2))
+    ceremony = EventFactory(
+        kind="ceremony", slug="ceremony", start_date=D(2025, 12, 2), end_date=D(2025, 12, 2)
+    )
     copy = copy_as_next_edition(ceremony)
     assert copy.slug == "ceremony-copy" and copy.start_date == D(2025, 12, 2)
     tz = datetime.timezone(datetime.timedelta(hours=9))
-    festival = EventFactory(series=EventSeriesFactory(recurrence_en="every year"),
-                            kind="festival", slug="fest", all_day=False,
-                            starts_at=datetime.datetime(2024, 2, 29, 10, tzinfo=tz),
-                            ends_at=datetime.datetime(2024, 2, 29, 18, tzinfo=tz))
+    festival = EventFactory(
+        series=EventSeriesFactory(recurrence_en="every year"),
+        kind="festival",
+        slug="fest",
+        all_day=False,
+        starts_at=datetime.datetime(2024, 2, 29, 10, tzinfo=tz),
+        ends_at=datetime.datetime(2024, 2, 29, 18, tzinfo=tz),
+    )
     copy = copy_as_next_edition(festival)
     copy.refresh_from_db()
     assert copy.start_date == D(2025, 2, 28)

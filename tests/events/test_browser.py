@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_filter_open_event_and_download_its_calendar(page, live_server, axe):
     city = CityFactory(slug="cheongju", name_ko="청주", name_en="Cheongju")
     venue = InstitutionFactory(slug="culture-factory", name_ko="문화제조창", city=city)
-    EventFactory(slug="craft-class", title_ko="공예 체험 교실", kind="workshop", city=city,
-                 venue=venue)
+    EventFactory(
+        slug="craft-class", title_ko="공예 체험 교실", kind="workshop", city=city, venue=venue
+    )
     EventFactory(slug="ceramics-fair", title_ko="도자기 장터", kind="fair", city=city)
     EventFactory(slug="cancelled-talk", title_ko="취소된 강연", event_status="cancelled")
     with translation.override("ko"):

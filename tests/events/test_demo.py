@@ -33,8 +33,10 @@ def test_demo_loads_the_sourced_events_and_links_what_exists():
     load()
     assert EventSeries.objects.count() == 4
     biennale = Event.objects.get(slug="cheongju-craft-biennale-2025")
-    assert (biennale.title_ko, biennale.title_en) == ("청주공예비엔날레 2025",
-                                                      "Cheongju Craft Biennale 2025")
+    assert (biennale.title_ko, biennale.title_en) == (
+        "청주공예비엔날레 2025",
+        "Cheongju Craft Biennale 2025",
+    )
     assert (biennale.start_date, biennale.end_date) == (D(2025, 9, 4), D(2025, 11, 2))
     assert biennale.edition == 14 and biennale.series.slug == "cheongju-craft-biennale"
     assert biennale.venue == factory and biennale.place == "" and biennale.city == cheongju
@@ -78,8 +80,9 @@ def test_later_day_moves_the_samples_instead_of_adding_more():
     load(today=DAY + datetime.timedelta(days=40))
     after = snapshot()
     assert after.keys() == before.keys()
-    exhibition, klass = (Event.objects.get(slug=s) for s in ("sample-craft-exhibition",
-                                                             "sample-craft-class"))
+    exhibition, klass = (
+        Event.objects.get(slug=s) for s in ("sample-craft-exhibition", "sample-craft-class")
+    )
     assert exhibition.start_date == DAY + datetime.timedelta(days=37)
     assert exhibition.start_date <= klass.start_date <= exhibition.end_date
     assert after["cheongju-craft-biennale-2025"] == before["cheongju-craft-biennale-2025"]
@@ -93,7 +96,8 @@ def test_a_city_outside_the_network_list_becomes_the_place():
     assert (braga.place_en, braga.place_ko) == ("Braga", "브라가")
     # A place the CSV already names that mentions the city is kept as it is.
     assert Event.objects.get(slug="korean-international-ceramic-biennale-2013").place_en == (
-        "three venues (Icheon among them)")
+        "three venues (Icheon among them)"
+    )
     # Once the city is in the directory, the event links to it instead.
     braga_city = CityFactory(slug="braga")
     load()

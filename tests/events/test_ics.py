@@ -34,9 +34,14 @@ def single(client, event):
 def test_all_day_multi_day_event(client):
     city = CityFactory(name_en="Cheongju")
     venue = InstitutionFactory(name_en="Culture Factory", address_en="314 Sangdang-ro", city=city)
-    event = EventFactory(title_en="Cheongju Craft Biennale 2025", start_date=D(2025, 9, 4),
-                         end_date=D(2025, 11, 2), venue=venue, city=city,
-                         summary_en="Re_Crafting Tomorrow; 72 countries, \\ and more")
+    event = EventFactory(
+        title_en="Cheongju Craft Biennale 2025",
+        start_date=D(2025, 9, 4),
+        end_date=D(2025, 11, 2),
+        venue=venue,
+        city=city,
+        summary_en="Re_Crafting Tomorrow; 72 countries, \\ and more",
+    )
     calendar, vevent = single(client, event)
     assert calendar["PRODID"] == "-//Creative City Portal//Events//EN"
     assert calendar["VERSION"] == "2.0"
@@ -68,8 +73,11 @@ def test_single_day_all_day_event_ends_the_next_day(client):
 
 
 def test_timed_event_has_tzid_and_vtimezone(client):
-    event = EventFactory(all_day=False, starts_at=datetime.datetime(2026, 12, 2, 14, tzinfo=SEOUL),
-                         ends_at=datetime.datetime(2026, 12, 2, 16, tzinfo=SEOUL))
+    event = EventFactory(
+        all_day=False,
+        starts_at=datetime.datetime(2026, 12, 2, 14, tzinfo=SEOUL),
+        ends_at=datetime.datetime(2026, 12, 2, 16, tzinfo=SEOUL),
+    )
     calendar, vevent = single(client, event)
     assert vevent["DTSTART"].params["TZID"] == "Asia/Seoul"
     assert vevent.decoded("DTSTART") == datetime.datetime(2026, 12, 2, 14, tzinfo=SEOUL)
@@ -81,8 +89,11 @@ def test_timed_event_has_tzid_and_vtimezone(client):
 
 
 def test_timed_event_over_several_days(client):
-    event = EventFactory(all_day=False, starts_at=datetime.datetime(2026, 12, 2, 18, tzinfo=SEOUL),
-                         ends_at=datetime.datetime(2026, 12, 4, 12, tzinfo=SEOUL))
+    event = EventFactory(
+        all_day=False,
+        starts_at=datetime.datetime(2026, 12, 2, 18, tzinfo=SEOUL),
+        ends_at=datetime.datetime(2026, 12, 4, 12, tzinfo=SEOUL),
+    )
     _calendar, vevent = single(client, event)
     assert vevent.decoded("DTSTART") == datetime.datetime(2026, 12, 2, 18, tzinfo=SEOUL)
     assert vevent.decoded("DTEND") == datetime.datetime(2026, 12, 4, 12, tzinfo=SEOUL)
@@ -107,8 +118,11 @@ def observance_at(vtimezone, local):
 
 
 def test_vtimezone_gives_seoul_its_offset(client):
-    event = EventFactory(all_day=False, starts_at=datetime.datetime(2026, 12, 2, 14, tzinfo=SEOUL),
-                         ends_at=datetime.datetime(2026, 12, 2, 16, tzinfo=SEOUL))
+    event = EventFactory(
+        all_day=False,
+        starts_at=datetime.datetime(2026, 12, 2, 14, tzinfo=SEOUL),
+        ends_at=datetime.datetime(2026, 12, 2, 16, tzinfo=SEOUL),
+    )
     calendar, _vevent = single(client, event)
     [vtimezone] = calendar.walk("VTIMEZONE")
     part = observance_at(vtimezone, datetime.datetime(2026, 12, 2, 14))
@@ -117,16 +131,22 @@ def test_vtimezone_gives_seoul_its_offset(client):
     raw = client.get(reverse("events:ics", kwargs={"slug": event.slug})).content.decode()
     assert "TZOFFSETTO:+0900" in raw
     # One VTIMEZONE however many timed events a feed holds.
-    EventFactory(all_day=False, starts_at=datetime.datetime(2026, 12, 3, 14, tzinfo=SEOUL),
-                 ends_at=datetime.datetime(2026, 12, 3, 16, tzinfo=SEOUL))
+    EventFactory(
+        all_day=False,
+        starts_at=datetime.datetime(2026, 12, 3, 14, tzinfo=SEOUL),
+        ends_at=datetime.datetime(2026, 12, 3, 16, tzinfo=SEOUL),
+    )
     _response, feed = fetch(client, reverse("events:feed"))
     assert len(feed.walk("VTIMEZONE")) == 1 and len(feed.walk("VEVENT")) == 2
 
 
-@pytest.mark.parametrize("status, ical_status, prefix", [
-    (EventStatus.CANCELLED, "CANCELLED", "[Cancelled] "),
-    (EventStatus.POSTPONED, "TENTATIVE", "[Postponed] "),
-])
+@pytest.mark.parametrize(
+    "status, ical_status, prefix",
+    [
+        (EventStatus.CANCELLED, "CANCELLED", "[Cancelled] "),
+        (EventStatus.POSTPONED, "TENTATIVE", "[Postponed] "),
+    ],
+)
 def test_cancelled_and_postponed(client, status, ical_status, prefix):
     event = EventFactory(title_en="Craft market", event_status=status)
     _calendar, vevent = single(client, event)
@@ -136,8 +156,12 @@ def test_cancelled_and_postponed(client, status, ical_status, prefix):
 
 def test_korean_text_intact_and_lines_folded(client):
     long_summary = "청주공예비엔날레는 1999년에 시작해 2년마다 열리는 공예 축제입니다. " * 3
-    event = EventFactory(title_ko="청주공예비엔날레 2025", summary_ko=long_summary,
-                         place_ko="문화제조창", attendance=Attendance.HYBRID)
+    event = EventFactory(
+        title_ko="청주공예비엔날레 2025",
+        summary_ko=long_summary,
+        place_ko="문화제조창",
+        attendance=Attendance.HYBRID,
+    )
     with translation.override("ko"):
         url = reverse("events:ics", kwargs={"slug": event.slug})
     response, calendar = fetch(client, url)
@@ -163,8 +187,9 @@ def test_uid_is_stable_and_host_independent(client, settings):
     event = EventFactory()
     url = reverse("events:ics", kwargs={"slug": event.slug})
     first = icalendar.Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]
-    second = icalendar.Calendar.from_ical(
-        client.get(url, HTTP_HOST="localhost").content).walk("VEVENT")[0]
+    second = icalendar.Calendar.from_ical(client.get(url, HTTP_HOST="localhost").content).walk(
+        "VEVENT"
+    )[0]
     assert first["UID"] == second["UID"]
     assert first["DTSTAMP"].to_ical() == second["DTSTAMP"].to_ical()
     settings.EVENTS_UID_DOMAIN = "events.cheongju.example"
@@ -190,10 +215,17 @@ def test_feed_applies_the_list_filters(client):
     today = datetime.date.today()
     city = CityFactory(slug="icheon")
     EventFactory(slug="old", start_date=D(2019, 9, 27), end_date=D(2019, 11, 24), city=city)
-    EventFactory(slug="soon", start_date=today + datetime.timedelta(days=3),
-                 end_date=today + datetime.timedelta(days=4), kind="workshop")
-    EventFactory(slug="recent", start_date=today - datetime.timedelta(days=100),
-                 end_date=today - datetime.timedelta(days=99))
+    EventFactory(
+        slug="soon",
+        start_date=today + datetime.timedelta(days=3),
+        end_date=today + datetime.timedelta(days=4),
+        kind="workshop",
+    )
+    EventFactory(
+        slug="recent",
+        start_date=today - datetime.timedelta(days=100),
+        end_date=today - datetime.timedelta(days=99),
+    )
     EventFactory(slug="cancelled", event_status=EventStatus.CANCELLED)
     EventFactory(slug="draft", status="draft")
 
@@ -222,8 +254,11 @@ def test_a_capped_feed_keeps_the_events_nearest_to_today(client, monkeypatch):
     today = datetime.date.today()
 
     def on(slug, start, end):
-        EventFactory(slug=slug, start_date=today + datetime.timedelta(days=start),
-                     end_date=today + datetime.timedelta(days=end))
+        EventFactory(
+            slug=slug,
+            start_date=today + datetime.timedelta(days=start),
+            end_date=today + datetime.timedelta(days=end),
+        )
 
     on("next-year", 400, 401)
     on("next-week", 7, 8)
@@ -246,8 +281,13 @@ def test_a_capped_feed_keeps_the_events_nearest_to_today(client, monkeypatch):
 def test_feed_filters_venue_series_and_text(client):
     venue = InstitutionFactory(slug="culture-factory")
     series = EventSeriesFactory(slug="cheongju-craft-biennale")
-    EventFactory(slug="biennale", title_en="Craft Biennale", title_ko="공예비엔날레",
-                 venue=venue, series=series)
+    EventFactory(
+        slug="biennale",
+        title_en="Craft Biennale",
+        title_ko="공예비엔날레",
+        venue=venue,
+        series=series,
+    )
     EventFactory(slug="talk", title_en="Glaze talk", title_ko="유약 강연", venue=venue)
     EventFactory(slug="market", title_en="Craft market", title_ko="공예 장터", series=series)
     EventFactory(slug="hidden", venue=venue, series=series, status="draft")
@@ -264,12 +304,15 @@ def test_feed_filters_venue_series_and_text(client):
     assert slugs({"q": "  "}) == ["biennale", "market", "talk"]
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"venue": "no-such-place"}, "venue"),
-    ({"series": "no-such-series"}, "series"),
-    ({"q": "x" * 201}, "q"),
-    ({"kind": "rave"}, "kind"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"venue": "no-such-place"}, "venue"),
+        ({"series": "no-such-series"}, "series"),
+        ({"q": "x" * 201}, "q"),
+        ({"kind": "rave"}, "kind"),
+    ],
+)
 def test_feed_refuses_bad_filter_values_with_a_message(client, params, field):
     assert client.get(reverse("events:feed"), params).status_code == 400
     response = client.get(reverse("events:feed"), params)  # a refusal is never remembered
@@ -286,8 +329,9 @@ def test_feed_refuses_a_draft_series(client):
 
 def test_the_feed_remembers_its_events_but_shows_an_edit_at_once(client):
     venue = InstitutionFactory(name_en="Culture Factory")
-    EventFactory(title_en="Glaze workshop", venue=venue, start_date=D(2026, 12, 1),
-                 end_date=D(2026, 12, 1))
+    EventFactory(
+        title_en="Glaze workshop", venue=venue, start_date=D(2026, 12, 1), end_date=D(2026, 12, 1)
+    )
     url = reverse("events:feed")
     with translation.override("en"):
         first = client.get(url, {"when": "all"}).content
@@ -314,4 +358,6 @@ def test_a_new_event_joins_the_feed_at_once(client):
         EventFactory(title_en="Kiln night", start_date=D(2026, 12, 2), end_date=D(2026, 12, 2))
         _response, calendar = fetch(client, url, {"when": "all"})
     assert sorted(str(event["SUMMARY"]) for event in calendar.walk("VEVENT")) == [
-        "Glaze workshop", "Kiln night"]
+        "Glaze workshop",
+        "Kiln night",
+    ]

@@ -42,20 +42,46 @@ def listed(response):
 def events():
     city = CityFactory(slug="cheongju", name_en="Cheongju", name_ko="청주")
     other_city = CityFactory(slug="icheon")
-    venue = InstitutionFactory(slug="culture-factory", name_en="Culture Factory",
-                               name_ko="문화제조창", city=city)
+    venue = InstitutionFactory(
+        slug="culture-factory", name_en="Culture Factory", name_ko="문화제조창", city=city
+    )
     series = EventSeriesFactory(slug="cheongju-craft-biennale")
     return {
-        "now-on": EventFactory(slug="now-on", start_date=days(-1), end_date=days(30),
-                               kind=EventKind.BIENNALE, series=series, venue=venue, city=city,
-                               title_en="Craft Biennale", title_ko="공예비엔날레"),
-        "next-week": EventFactory(slug="next-week", start_date=days(7), end_date=days(7),
-                                  kind=EventKind.WORKSHOP, city=other_city,
-                                  title_en="Glaze workshop", title_ko="유약 워크숍"),
-        "cancelled": EventFactory(slug="cancelled", start_date=days(14), end_date=days(15),
-                                  event_status=EventStatus.CANCELLED, city=city),
-        "last-year": EventFactory(slug="last-year", start_date=days(-400), end_date=days(-380),
-                                  kind=EventKind.BIENNALE, series=series, venue=venue),
+        "now-on": EventFactory(
+            slug="now-on",
+            start_date=days(-1),
+            end_date=days(30),
+            kind=EventKind.BIENNALE,
+            series=series,
+            venue=venue,
+            city=city,
+            title_en="Craft Biennale",
+            title_ko="공예비엔날레",
+        ),
+        "next-week": EventFactory(
+            slug="next-week",
+            start_date=days(7),
+            end_date=days(7),
+            kind=EventKind.WORKSHOP,
+            city=other_city,
+            title_en="Glaze workshop",
+            title_ko="유약 워크숍",
+        ),
+        "cancelled": EventFactory(
+            slug="cancelled",
+            start_date=days(14),
+            end_date=days(15),
+            event_status=EventStatus.CANCELLED,
+            city=city,
+        ),
+        "last-year": EventFactory(
+            slug="last-year",
+            start_date=days(-400),
+            end_date=days(-380),
+            kind=EventKind.BIENNALE,
+            series=series,
+            venue=venue,
+        ),
         "last-month": EventFactory(slug="last-month", start_date=days(-40), end_date=days(-30)),
         "draft": EventFactory(slug="draft", status="draft"),
     }
@@ -76,26 +102,32 @@ def test_default_lists_ongoing_then_upcoming_and_marks_now_on(client, events):
     assert response.cookies == {} and "csrfmiddlewaretoken" not in html
 
 
-@pytest.mark.parametrize("when, expected", [
-    ("upcoming", ["now-on", "next-week", "cancelled"]),
-    ("past", ["last-month", "last-year"]),
-    ("all", ["cancelled", "next-week", "now-on", "last-month", "last-year"]),
-])
+@pytest.mark.parametrize(
+    "when, expected",
+    [
+        ("upcoming", ["now-on", "next-week", "cancelled"]),
+        ("past", ["last-month", "last-year"]),
+        ("all", ["cancelled", "next-week", "now-on", "last-month", "last-year"]),
+    ],
+)
 def test_when(client, events, when, expected):
     assert listed(get_list(client, when=when)) == expected
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"kind": "workshop"}, ["next-week"]),
-    ({"kind": "biennale", "when": "all"}, ["now-on", "last-year"]),
-    ({"series": "cheongju-craft-biennale", "when": "all"}, ["now-on", "last-year"]),
-    ({"venue": "culture-factory"}, ["now-on"]),
-    ({"venue": "culture-factory", "when": "past"}, ["last-year"]),
-    ({"city": "cheongju"}, ["now-on", "cancelled"]),
-    ({"q": "glaze"}, ["next-week"]),
-    ({"q": "비엔날레"}, ["now-on"]),
-    ({"q": "  "}, ["now-on", "next-week", "cancelled"]),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"kind": "workshop"}, ["next-week"]),
+        ({"kind": "biennale", "when": "all"}, ["now-on", "last-year"]),
+        ({"series": "cheongju-craft-biennale", "when": "all"}, ["now-on", "last-year"]),
+        ({"venue": "culture-factory"}, ["now-on"]),
+        ({"venue": "culture-factory", "when": "past"}, ["last-year"]),
+        ({"city": "cheongju"}, ["now-on", "cancelled"]),
+        ({"q": "glaze"}, ["next-week"]),
+        ({"q": "비엔날레"}, ["now-on"]),
+        ({"q": "  "}, ["now-on", "next-week", "cancelled"]),
+    ],
+)
 def test_each_filter_with_a_good_value(client, events, params, expected):
     assert listed(get_list(client, **params)) == expected
 
@@ -103,8 +135,13 @@ def test_each_filter_with_a_good_value(client, events, params, expected):
 def test_part_of_lists_an_events_programme_and_shows_as_a_removable_filter(client, events):
     parent = events["now-on"]
     for slug, status in [("talk", "published"), ("tour", "published"), ("draft-talk", "draft")]:
-        EventFactory(slug=slug, parent=parent, status=status, start_date=parent.start_date,
-                     end_date=parent.start_date)
+        EventFactory(
+            slug=slug,
+            parent=parent,
+            status=status,
+            start_date=parent.start_date,
+            end_date=parent.start_date,
+        )
     EventFactory(slug="not-in-it")
     response = get_list(client, part_of="now-on", when="all")
     assert sorted(listed(response)) == ["talk", "tour"]
@@ -124,23 +161,27 @@ def test_date_range_alone_means_any_time_overlapping_it(client, events):
     # Overlap, not containment: a range that touches the last day still finds it.
     assert "now-on" in listed(get_list(client, start=days(30).isoformat()))
     assert listed(get_list(client, end=days(-380).isoformat())) == ["last-year"]
-    assert listed(get_list(client, start=days(7).isoformat(), end=days(7).isoformat(),
-                           when="upcoming")) == ["now-on", "next-week"]
+    assert listed(
+        get_list(client, start=days(7).isoformat(), end=days(7).isoformat(), when="upcoming")
+    ) == ["now-on", "next-week"]
 
 
-@pytest.mark.parametrize("params, field, message", [
-    ({"start": "2025-13-45"}, "start", "YYYY-MM-DD"),
-    ({"end": "tomorrow"}, "end", "YYYY-MM-DD"),
-    ({"start": "2026-05-02", "end": "2026-05-01"}, "end", "cannot be before its start"),
-    ({"kind": "rave"}, "kind", "valid choice"),
-    ({"when": "someday"}, "when", "valid choice"),
-    ({"series": "no-such-series"}, "series", "no event series"),
-    ({"venue": "no-such-place"}, "venue", "This venue is not in the directory"),
-    ({"city": "atlantis"}, "city", "This city is not in the network directory"),
-    ({"part_of": "draft"}, "part_of", "This event is not on the site"),
-    ({"part_of": "no-such-event"}, "part_of", "This event is not on the site"),
-    ({"q": "x" * 201}, "q", "at most 200"),
-])
+@pytest.mark.parametrize(
+    "params, field, message",
+    [
+        ({"start": "2025-13-45"}, "start", "YYYY-MM-DD"),
+        ({"end": "tomorrow"}, "end", "YYYY-MM-DD"),
+        ({"start": "2026-05-02", "end": "2026-05-01"}, "end", "cannot be before its start"),
+        ({"kind": "rave"}, "kind", "valid choice"),
+        ({"when": "someday"}, "when", "valid choice"),
+        ({"series": "no-such-series"}, "series", "no event series"),
+        ({"venue": "no-such-place"}, "venue", "This venue is not in the directory"),
+        ({"city": "atlantis"}, "city", "This city is not in the network directory"),
+        ({"part_of": "draft"}, "part_of", "This event is not on the site"),
+        ({"part_of": "no-such-event"}, "part_of", "This event is not on the site"),
+        ({"q": "x" * 201}, "q", "at most 200"),
+    ],
+)
 def test_bad_values_answer_200_with_the_forms_error(client, events, params, field, message):
     response = get_list(client, **params)
     errors = response.context["filter"].form.errors
@@ -159,11 +200,12 @@ def test_unknown_page_is_404(client, events):
 def test_venue_and_city_come_from_links_and_show_as_removable_filters(client, events):
     venue = Institution.objects.get(slug="culture-factory")
     html = client.get(reverse("institutions:detail", kwargs={"slug": venue.slug})).text
-    link = f'{reverse(LIST)}?venue=culture-factory&amp;when=all'
+    link = f"{reverse(LIST)}?venue=culture-factory&amp;when=all"
     # The section lists events held here and events organised here; the link filters by
     # venue only, and says so.
-    assert (f'href="{link}">All events held at this venue (not those it organises '
-            'elsewhere)</a>') in html
+    assert (
+        f'href="{link}">All events held at this venue (not those it organises elsewhere)</a>'
+    ) in html
     page = client.get(reverse(LIST), {"venue": "culture-factory", "when": "all", "q": "craft"})
     html = page.text
     # No list of every institution on the page: the choice is a hidden input, shown as
@@ -200,10 +242,17 @@ def test_detail_page(client, events):
     organiser = InstitutionFactory(name_en="Korea Craft Foundation")
     hidden = InstitutionFactory(name_en="Hidden organiser", status="draft")
     event.organisers.set([organiser, hidden])
-    EventFactory(parent=event, slug="talk", title_en="Opening talk", start_date=days(0),
-                 end_date=days(0))
-    EventFactory(parent=event, slug="draft-talk", title_en="Draft talk", status="draft",
-                 start_date=days(0), end_date=days(0))
+    EventFactory(
+        parent=event, slug="talk", title_en="Opening talk", start_date=days(0), end_date=days(0)
+    )
+    EventFactory(
+        parent=event,
+        slug="draft-talk",
+        title_en="Draft talk",
+        status="draft",
+        start_date=days(0),
+        end_date=days(0),
+    )
     response = client.get(event.get_absolute_url())
     html = response.text
     assert response.status_code == 200
@@ -222,18 +271,26 @@ def test_detail_caps_the_programme_and_other_editions_with_links_to_the_rest(cli
 
     def programme_items(count, tag):
         for n in range(count):
-            EventFactory(parent=event, slug=f"item-{tag}-{n}", start_date=event.start_date,
-                         end_date=event.start_date)
+            EventFactory(
+                parent=event,
+                slug=f"item-{tag}-{n}",
+                start_date=event.start_date,
+                end_date=event.start_date,
+            )
 
     def editions(count, tag):
         for n in range(count):
-            EventFactory(series=series, slug=f"edition-{tag}-{n}",
-                         start_date=D(2000 + n, 9, 1), end_date=D(2000 + n, 9, 30))
+            EventFactory(
+                series=series,
+                slug=f"edition-{tag}-{n}",
+                start_date=D(2000 + n, 9, 1),
+                end_date=D(2000 + n, 9, 30),
+            )
 
     programme_items(DETAIL_LIST_LIMIT, "a")
     editions(DETAIL_LIST_LIMIT - 1, "a")  # with "last-year": exactly the limit
-    programme_link = f'{reverse(LIST)}?part_of={event.slug}&amp;when=all'
-    editions_link = f'{reverse(LIST)}?series={series.slug}&amp;when=all'
+    programme_link = f"{reverse(LIST)}?part_of={event.slug}&amp;when=all"
+    editions_link = f"{reverse(LIST)}?series={series.slug}&amp;when=all"
     response = client.get(event.get_absolute_url())
     assert len(response.context["programme"]) == DETAIL_LIST_LIMIT
     assert len(response.context["other_editions"]) == DETAIL_LIST_LIMIT
@@ -249,10 +306,14 @@ def test_detail_caps_the_programme_and_other_editions_with_links_to_the_rest(cli
     assert html.count('class="card event-card') == DETAIL_LIST_LIMIT
     assert f'href="{programme_link}"' in html and f'href="{editions_link}"' in html
     # The links lead to the rest: every item, every other edition.
-    assert client.get(reverse(LIST), {"part_of": event.slug, "when": "all"}).context[
-        "paginator"].count == DETAIL_LIST_LIMIT + 1
-    assert client.get(reverse(LIST), {"series": series.slug, "when": "all"}).context[
-        "paginator"].count == DETAIL_LIST_LIMIT + 2
+    assert (
+        client.get(reverse(LIST), {"part_of": event.slug, "when": "all"}).context["paginator"].count
+        == DETAIL_LIST_LIMIT + 1
+    )
+    assert (
+        client.get(reverse(LIST), {"series": series.slug, "when": "all"}).context["paginator"].count
+        == DETAIL_LIST_LIMIT + 2
+    )
 
 
 def test_detail_dates_as_people_read_them(client):
@@ -267,16 +328,20 @@ def test_timed_event_shows_times_in_seoul(client):
     event = EventFactory(
         all_day=False,
         starts_at=datetime.datetime(2026, 12, 2, 5, 0, tzinfo=datetime.UTC),
-        ends_at=datetime.datetime(2026, 12, 2, 7, 0, tzinfo=datetime.UTC))
+        ends_at=datetime.datetime(2026, 12, 2, 7, 0, tzinfo=datetime.UTC),
+    )
     html = client.get(event.get_absolute_url()).text
     assert "2 Dec 2026, 14:00–16:00" in html
 
 
-@pytest.mark.parametrize("status, text, schema", [
-    (EventStatus.CANCELLED, "This event has been cancelled", "EventCancelled"),
-    (EventStatus.POSTPONED, "This event has been postponed", "EventPostponed"),
-    (EventStatus.SCHEDULED, None, "EventScheduled"),
-])
+@pytest.mark.parametrize(
+    "status, text, schema",
+    [
+        (EventStatus.CANCELLED, "This event has been cancelled", "EventCancelled"),
+        (EventStatus.POSTPONED, "This event has been postponed", "EventPostponed"),
+        (EventStatus.SCHEDULED, None, "EventScheduled"),
+    ],
+)
 def test_status_is_prominent_and_in_json_ld(client, status, text, schema):
     event = EventFactory(event_status=status, title_en="A </script><b>tricky</b> title")
     html = client.get(event.get_absolute_url()).text
@@ -315,15 +380,24 @@ def test_home_shows_now_and_next(client, events):
 
 # Query counts: the same at 20 and 2,000 events.
 
+
 def bulk_events(count, **fields):
-    Event.objects.bulk_create([
-        Event(title_en=f"Bulk {n}", title_ko=f"대량 {n}", slug=f"bulk-{n}-{fields.get('tag', '')}",
-              kind=EventKind.EXHIBITION, status="published",
-              publish_at=timezone.now() - datetime.timedelta(minutes=1),
-              start_date=days(n % 300 - 100), end_date=days(n % 300 - 90),
-              **{k: v for k, v in fields.items() if k != "tag"})
-        for n in range(count)
-    ])
+    Event.objects.bulk_create(
+        [
+            Event(
+                title_en=f"Bulk {n}",
+                title_ko=f"대량 {n}",
+                slug=f"bulk-{n}-{fields.get('tag', '')}",
+                kind=EventKind.EXHIBITION,
+                status="published",
+                publish_at=timezone.now() - datetime.timedelta(minutes=1),
+                start_date=days(n % 300 - 100),
+                end_date=days(n % 300 - 90),
+                **{k: v for k, v in fields.items() if k != "tag"},
+            )
+            for n in range(count)
+        ]
+    )
 
 
 def count_queries(client, url, params=None):
@@ -337,10 +411,20 @@ def count_queries(client, url, params=None):
     return len(context.captured_queries)
 
 
-@pytest.mark.parametrize("params", [
-    {}, {"when": "past"}, {"venue": "culture-factory", "city": "cheongju", "q": "bulk",
-                           "series": "cheongju-craft-biennale", "start": "2020-01-01"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"when": "past"},
+        {
+            "venue": "culture-factory",
+            "city": "cheongju",
+            "q": "bulk",
+            "series": "cheongju-craft-biennale",
+            "start": "2020-01-01",
+        },
+    ],
+)
 def test_list_queries_do_not_grow(client, events, params):
     venue, city = events["now-on"].venue, events["now-on"].city
     bulk_events(20, venue=venue, city=city, tag="a")
@@ -358,11 +442,21 @@ def test_detail_queries_do_not_grow(client, events):
 
     def grow(count, tag):
         bulk_events(count, series=series, venue=venue, tag=tag)
-        Event.objects.bulk_create([
-            Event(title_en=f"Item {n}", slug=f"item-{tag}-{n}", kind=EventKind.WORKSHOP,
-                  status="published", publish_at=timezone.now() - datetime.timedelta(minutes=1),
-                  parent=event, start_date=event.start_date, end_date=event.start_date)
-            for n in range(count)])
+        Event.objects.bulk_create(
+            [
+                Event(
+                    title_en=f"Item {n}",
+                    slug=f"item-{tag}-{n}",
+                    kind=EventKind.WORKSHOP,
+                    status="published",
+                    publish_at=timezone.now() - datetime.timedelta(minutes=1),
+                    parent=event,
+                    start_date=event.start_date,
+                    end_date=event.start_date,
+                )
+                for n in range(count)
+            ]
+        )
 
     grow(20, "a")
     small = count_queries(client, event.get_absolute_url())

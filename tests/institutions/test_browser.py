@@ -19,17 +19,33 @@ def directory():
     icheon = CityFactory(slug="icheon", name_en="Icheon", name_ko="이천")
     cheongju = CityFactory(slug="cheongju", name_en="Cheongju", name_ko="청주")
     InstitutionFactory(
-        slug="korea-ceramic-foundation", name_en="Korea Ceramic Foundation",
-        name_ko="한국도자재단", kind=InstitutionKind.FOUNDATION, city=icheon,
-        phone="+82316456501", homepage="https://www.kocef.org",
-        address_en="263, Gyungchoongdae-ro 2697, Icheon, Gyunggi Province")
+        slug="korea-ceramic-foundation",
+        name_en="Korea Ceramic Foundation",
+        name_ko="한국도자재단",
+        kind=InstitutionKind.FOUNDATION,
+        city=icheon,
+        phone="+82316456501",
+        homepage="https://www.kocef.org",
+        address_en="263, Gyungchoongdae-ro 2697, Icheon, Gyunggi Province",
+    )
     InstitutionFactory(
-        slug="korea-ceramic-art-high-school", name_en="Korea Ceramic Art High School",
-        name_ko="한국도예고등학교", kind=InstitutionKind.SCHOOL, city=icheon,
-        phone="+82316386842", homepage="https://www.doyego.hs.kr")
+        slug="korea-ceramic-art-high-school",
+        name_en="Korea Ceramic Art High School",
+        name_ko="한국도예고등학교",
+        kind=InstitutionKind.SCHOOL,
+        city=icheon,
+        phone="+82316386842",
+        homepage="https://www.doyego.hs.kr",
+    )
     InstitutionFactory(
-        slug="culture-factory", name_en="Culture Factory", name_ko="문화제조창",
-        kind=InstitutionKind.MUSEUM, city=cheongju, latitude="36.650", longitude="127.488")
+        slug="culture-factory",
+        name_en="Culture Factory",
+        name_ko="문화제조창",
+        kind=InstitutionKind.MUSEUM,
+        city=cheongju,
+        latitude="36.650",
+        longitude="127.488",
+    )
     return ["한국도자재단", "한국도예고등학교", "문화제조창"]
 
 
@@ -66,8 +82,12 @@ def test_filter_by_kind_open_an_institution_and_its_links(page, live_server, axe
     detail_url = page.url
 
     # The homepage link leaves for the institution's site (stubbed: no network here).
-    page.route(HOMEPAGE, lambda route: route.fulfill(
-        status=200, content_type="text/html", body="<title>KOCEF stub</title>"))
+    page.route(
+        HOMEPAGE,
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<title>KOCEF stub</title>"
+        ),
+    )
     with page.expect_navigation(url="https://www.kocef.org/"):
         page.get_by_role("link", name="https://www.kocef.org").click()
     assert page.title() == "KOCEF stub"
@@ -86,8 +106,9 @@ def test_filter_by_kind_open_an_institution_and_its_links(page, live_server, axe
 def test_detail_with_a_map_is_accessible(page, live_server, axe, directory):
     page.route(TILES, lambda route: route.abort())
     with translation.override("en"):
-        page.goto(live_server.url + reverse("institutions:detail",
-                                            kwargs={"slug": "culture-factory"}))
+        page.goto(
+            live_server.url + reverse("institutions:detail", kwargs={"slug": "culture-factory"})
+        )
     page.get_by_role("button", name="Show on a map").click()
     page.locator(".leaflet-marker-icon").wait_for()
     assert page.locator(".leaflet-marker-icon").count() == 1
@@ -120,8 +141,14 @@ def test_every_file_the_directory_and_its_map_ask_for_is_served(page, live_serve
     name them so."""
     page.route(TILES, lambda route: route.abort())
     own = []
-    page.on("response", lambda response: own.append((response.url, response.status))
-            if response.url.startswith(live_server.url) else None)
+    page.on(
+        "response",
+        lambda response: (
+            own.append((response.url, response.status))
+            if response.url.startswith(live_server.url)
+            else None
+        ),
+    )
     page.goto(list_url(live_server))
     page.get_by_role("button", name="지도에서 보기").click()
     page.locator(".leaflet-marker-icon").wait_for()

@@ -17,17 +17,20 @@ from institutions.contact import (
 from tests.factories import InstitutionFactory
 
 
-@pytest.mark.parametrize("written, e164, national", [
-    # As seed 001's "Related institutions" table writes them.
-    ("+82 -31-633-6382", "+82316336382", "031-633-6382"),
-    ("+82 -31-638-6842", "+82316386842", "031-638-6842"),
-    ("+82 -31-645-6501", "+82316456501", "031-645-6501"),
-    ("+82 -31-645-1400", "+82316451400", "031-645-1400"),
-    # As people write them in Korea.
-    ("031-645-6501", "+82316456501", "031-645-6501"),
-    ("(031) 645 6501", "+82316456501", "031-645-6501"),
-    ("+82 (0)31-645-6501", "+82316456501", "031-645-6501"),
-])
+@pytest.mark.parametrize(
+    "written, e164, national",
+    [
+        # As seed 001's "Related institutions" table writes them.
+        ("+82 -31-633-6382", "+82316336382", "031-633-6382"),
+        ("+82 -31-638-6842", "+82316386842", "031-638-6842"),
+        ("+82 -31-645-6501", "+82316456501", "031-645-6501"),
+        ("+82 -31-645-1400", "+82316451400", "031-645-1400"),
+        # As people write them in Korea.
+        ("031-645-6501", "+82316456501", "031-645-6501"),
+        ("(031) 645 6501", "+82316456501", "031-645-6501"),
+        ("+82 (0)31-645-6501", "+82316456501", "031-645-6501"),
+    ],
+)
 def test_phone_numbers_are_parsed_to_e164_and_read_in_national_format(written, e164, national):
     number = parse_phone(written)
     assert number.as_e164 == e164
@@ -49,15 +52,18 @@ def test_empty_phone_is_none():
     assert parse_phone(None) is None
 
 
-@pytest.mark.parametrize("written, stored", [
-    ("www.kicet.re.kr/english.web", "https://www.kicet.re.kr/english.web"),
-    ("www.cerawork.or.kr", "https://www.cerawork.or.kr"),
-    ("  www.doyego.hs.kr  ", "https://www.doyego.hs.kr"),
-    ("https://www.kocef.org", "https://www.kocef.org"),
-    ("http://example.kr/", "http://example.kr/"),
-    ("//example.kr/en", "https://example.kr/en"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "written, stored",
+    [
+        ("www.kicet.re.kr/english.web", "https://www.kicet.re.kr/english.web"),
+        ("www.cerawork.or.kr", "https://www.cerawork.or.kr"),
+        ("  www.doyego.hs.kr  ", "https://www.doyego.hs.kr"),
+        ("https://www.kocef.org", "https://www.kocef.org"),
+        ("http://example.kr/", "http://example.kr/"),
+        ("//example.kr/en", "https://example.kr/en"),
+        ("", ""),
+    ],
+)
 def test_homepages_become_working_links(written, stored):
     assert normalise_homepage(written) == stored
 
@@ -72,8 +78,11 @@ def test_the_form_field_uses_the_same_rule():
 @pytest.mark.django_db
 def test_the_model_normalises_on_full_clean_and_stores_e164():
     institution = InstitutionFactory.build(
-        homepage="www.kicet.re.kr/english.web", phone="+82 -31-645-6501",
-        city=InstitutionFactory().city, slug="kicet")
+        homepage="www.kicet.re.kr/english.web",
+        phone="+82 -31-645-6501",
+        city=InstitutionFactory().city,
+        slug="kicet",
+    )
     institution.full_clean()
     institution.save()
     institution.refresh_from_db()
@@ -91,17 +100,29 @@ def test_the_model_refuses_a_malformed_phone():
 
 
 def test_map_links_from_coordinates():
-    links = dict(map_links(name="문화제조창", address="", latitude=Decimal("36.650000"),
-                           longitude=Decimal("127.488000")))
+    links = dict(
+        map_links(
+            name="문화제조창",
+            address="",
+            latitude=Decimal("36.650000"),
+            longitude=Decimal("127.488000"),
+        )
+    )
     osm = urlsplit(links["OpenStreetMap"])
     assert osm.netloc == "www.openstreetmap.org"
     assert parse_qs(osm.query) == {"mlat": ["36.650000"], "mlon": ["127.488000"]}
     assert osm.fragment == "map=17/36.650000/127.488000"
-    assert unquote(links["Kakao Map"]) == "https://map.kakao.com/link/map/문화제조창,36.650000,127.488000"
+    assert (
+        unquote(links["Kakao Map"])
+        == "https://map.kakao.com/link/map/문화제조창,36.650000,127.488000"
+    )
     naver = urlsplit(links["Naver Map"])
     assert naver.netloc == "map.naver.com"
-    assert parse_qs(naver.query) == {"lat": ["36.650000"], "lng": ["127.488000"],
-                                     "title": ["문화제조창"]}
+    assert parse_qs(naver.query) == {
+        "lat": ["36.650000"],
+        "lng": ["127.488000"],
+        "title": ["문화제조창"],
+    }
 
 
 def test_a_comma_in_the_name_cannot_shift_kakao_coordinates():

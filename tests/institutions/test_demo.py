@@ -10,14 +10,20 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cities():
     # The cities app's demo creates these first (load_demo runs it before ours).
-    return (CityFactory(slug="icheon", name_en="Icheon", name_ko="이천"),
-            CityFactory(slug="cheongju", name_en="Cheongju", name_ko="청주"))
+    return (
+        CityFactory(slug="icheon", name_en="Icheon", name_ko="이천"),
+        CityFactory(slug="cheongju", name_en="Cheongju", name_ko="청주"),
+    )
 
 
 def snapshot():
     return [
-        (i.slug, i.updated_at, i.history.count(), sorted(i.disciplines.values_list("slug",
-                                                                                  flat=True)))
+        (
+            i.slug,
+            i.updated_at,
+            i.history.count(),
+            sorted(i.disciplines.values_list("slug", flat=True)),
+        )
         for i in Institution.objects.order_by("slug")
     ]
 

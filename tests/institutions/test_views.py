@@ -28,22 +28,48 @@ def directory():
     cheongju = CityFactory(slug="cheongju", name_en="Cheongju", name_ko="청주")
     ceramics = DisciplineFactory(slug="ceramics", name_en="Ceramics", name_ko="도자공예")
     foundation = InstitutionFactory(
-        slug="korea-ceramic-foundation", name_en="Korea Ceramic Foundation",
-        name_ko="한국도자재단", kind=InstitutionKind.FOUNDATION, city=icheon,
-        phone="+82316456501", homepage="https://www.kocef.org",
-        address_en="263, Gyungchoongdae-ro 2697, Icheon")
+        slug="korea-ceramic-foundation",
+        name_en="Korea Ceramic Foundation",
+        name_ko="한국도자재단",
+        kind=InstitutionKind.FOUNDATION,
+        city=icheon,
+        phone="+82316456501",
+        homepage="https://www.kocef.org",
+        address_en="263, Gyungchoongdae-ro 2697, Icheon",
+    )
     foundation.disciplines.add(ceramics)
     school = InstitutionFactory(
-        slug="korea-ceramic-art-high-school", name_en="Korea Ceramic Art High School",
-        name_ko="한국도예고등학교", kind=InstitutionKind.SCHOOL, city=icheon)
+        slug="korea-ceramic-art-high-school",
+        name_en="Korea Ceramic Art High School",
+        name_ko="한국도예고등학교",
+        kind=InstitutionKind.SCHOOL,
+        city=icheon,
+    )
     school.disciplines.add(ceramics)
     factory = InstitutionFactory(
-        slug="culture-factory", name_en="Culture Factory", name_ko="문화제조창",
-        kind=InstitutionKind.MUSEUM, city=cheongju, latitude="36.650", longitude="127.488")
-    draft = InstitutionFactory(slug="draft-studio", name_en="Draft Studio",
-                               name_ko="초안 공방", city=icheon, status="draft")
-    return {"foundation": foundation, "school": school, "factory": factory, "draft": draft,
-            "icheon": icheon, "ceramics": ceramics}
+        slug="culture-factory",
+        name_en="Culture Factory",
+        name_ko="문화제조창",
+        kind=InstitutionKind.MUSEUM,
+        city=cheongju,
+        latitude="36.650",
+        longitude="127.488",
+    )
+    draft = InstitutionFactory(
+        slug="draft-studio",
+        name_en="Draft Studio",
+        name_ko="초안 공방",
+        city=icheon,
+        status="draft",
+    )
+    return {
+        "foundation": foundation,
+        "school": school,
+        "factory": factory,
+        "draft": draft,
+        "icheon": icheon,
+        "ceramics": ceramics,
+    }
 
 
 def names(response):
@@ -54,11 +80,17 @@ def test_list_shows_published_institutions_only(client, directory):
     response = client.get(url())
     assert response.status_code == 200
     assert sorted(names(response)) == [
-        "culture-factory", "korea-ceramic-art-high-school", "korea-ceramic-foundation"]
+        "culture-factory",
+        "korea-ceramic-art-high-school",
+        "korea-ceramic-foundation",
+    ]
     assert "초안 공방" not in response.text
     # Korean page, Korean names, sorted as Korean readers expect (가나다).
-    assert names(response) == ["culture-factory", "korea-ceramic-art-high-school",
-                               "korea-ceramic-foundation"]
+    assert names(response) == [
+        "culture-factory",
+        "korea-ceramic-art-high-school",
+        "korea-ceramic-foundation",
+    ]
     assert '<a href="tel:+82316456501">031-645-6501</a>' in response.text
 
 
@@ -68,18 +100,21 @@ def test_anonymous_list_carries_no_cookie_and_no_csrf_token(client, directory):
     assert "csrfmiddlewaretoken" not in response.text
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"kind": "school"}, ["korea-ceramic-art-high-school"]),
-    ({"discipline": "ceramics"}, ["korea-ceramic-art-high-school", "korea-ceramic-foundation"]),
-    ({"city": "cheongju"}, ["culture-factory"]),
-    ({"city": "Cheongju"}, ["culture-factory"]),
-    ({"city": "청주"}, ["culture-factory"]),
-    ({"city": "icheon", "kind": "foundation"}, ["korea-ceramic-foundation"]),
-    ({"q": "도자"}, ["korea-ceramic-foundation"]),
-    ({"q": "도"}, ["korea-ceramic-art-high-school", "korea-ceramic-foundation"]),
-    ({"q": "ceramic FOUND"}, ["korea-ceramic-foundation"]),
-    ({"q": "culture"}, ["culture-factory"]),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"kind": "school"}, ["korea-ceramic-art-high-school"]),
+        ({"discipline": "ceramics"}, ["korea-ceramic-art-high-school", "korea-ceramic-foundation"]),
+        ({"city": "cheongju"}, ["culture-factory"]),
+        ({"city": "Cheongju"}, ["culture-factory"]),
+        ({"city": "청주"}, ["culture-factory"]),
+        ({"city": "icheon", "kind": "foundation"}, ["korea-ceramic-foundation"]),
+        ({"q": "도자"}, ["korea-ceramic-foundation"]),
+        ({"q": "도"}, ["korea-ceramic-art-high-school", "korea-ceramic-foundation"]),
+        ({"q": "ceramic FOUND"}, ["korea-ceramic-foundation"]),
+        ({"q": "culture"}, ["culture-factory"]),
+    ],
+)
 def test_filters(client, directory, params, expected):
     response = client.get(url(), params)
     assert response.status_code == 200
@@ -109,12 +144,15 @@ def test_empty_result_says_so(client, directory):
     assert "No institutions match these filters." in response.text
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"kind": "volcano"}, "kind"),
-    ({"discipline": "no-such-discipline"}, "discipline"),
-    ({"city": "<script>"}, "city"),
-    ({"q": "x" * 500}, "q"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"kind": "volcano"}, "kind"),
+        ({"discipline": "no-such-discipline"}, "discipline"),
+        ({"city": "<script>"}, "city"),
+        ({"q": "x" * 500}, "q"),
+    ],
+)
 def test_bad_filter_values_answer_200_with_a_form_error(client, directory, params, field):
     response = client.get(url(lang="en"), params)
     assert response.status_code == 200
@@ -130,7 +168,8 @@ def test_an_unknown_city_is_an_error_on_the_form(client, directory, city):
     assert response.status_code == 200
     assert response.context["filter"].form.errors["city"] == [
         f"No city in the network is called “{city.strip()}”. Pick one from the "
-        "suggestions, or use its web-address name, e.g. icheon."]
+        "suggestions, or use its web-address name, e.g. icheon."
+    ]
     assert names(response) == []
     assert "Some filters could not be used" in response.text
 
@@ -138,15 +177,19 @@ def test_an_unknown_city_is_an_error_on_the_form(client, directory, city):
 @pytest.fixture
 def in_a_draft_city(directory):
     """A published institution whose city is still a draft."""
-    draft_city = CityFactory(slug="draft-city", name_en="Secret City", name_ko="비밀 도시",
-                             status="draft")
-    return InstitutionFactory(slug="hidden-city-studio", name_en="Hidden City Studio",
-                              name_ko="숨은 공방", city=draft_city)
+    draft_city = CityFactory(
+        slug="draft-city", name_en="Secret City", name_ko="비밀 도시", status="draft"
+    )
+    return InstitutionFactory(
+        slug="hidden-city-studio",
+        name_en="Hidden City Studio",
+        name_ko="숨은 공방",
+        city=draft_city,
+    )
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_a_draft_city_is_not_named_on_directory_or_home_cards(client, in_a_draft_city,
-                                                                 lang):
+def test_a_draft_city_is_not_named_on_directory_or_home_cards(client, in_a_draft_city, lang):
     for path in (url(lang=lang), url("portal:home", lang=lang)):
         text = client.get(path).text
         assert in_a_draft_city.name in text or in_a_draft_city.name_ko in text, path
@@ -172,8 +215,11 @@ def test_the_city_filter_costs_one_query_and_only_when_given(client, directory):
         with CaptureQueriesContext(connection) as queries:
             client.get(url(), params)
         # The lookup reads only the cities' keys (the suggestions read names too).
-        return [q for q in queries.captured_queries
-                if q["sql"].startswith('SELECT "cities_city"."id" AS "pk" FROM')]
+        return [
+            q
+            for q in queries.captured_queries
+            if q["sql"].startswith('SELECT "cities_city"."id" AS "pk" FROM')
+        ]
 
     assert city_lookups({}) == []
     assert len(city_lookups({"city": "icheon"})) == 1
@@ -209,13 +255,19 @@ def test_discipline_choices_follow_edits_at_once(client, directory):
 
 def test_map_data_lists_only_institutions_with_coordinates(client, directory):
     response = client.get(url(lang="en"))
-    assert response.context["map_points"] == [{
-        "name": "Culture Factory", "url": "/en/institutions/culture-factory/",
-        "lat": 36.65, "lng": 127.488}]
+    assert response.context["map_points"] == [
+        {
+            "name": "Culture Factory",
+            "url": "/en/institutions/culture-factory/",
+            "lat": 36.65,
+            "lng": 127.488,
+        }
+    ]
     assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in response.text
     # Leaflet is named for the map script to load when asked, never loaded by the page.
-    assert re.search(r'data-leaflet-js="/static/vendor/leaflet/leaflet\.[0-9a-f]+\.js"',
-                     response.text)
+    assert re.search(
+        r'data-leaflet-js="/static/vendor/leaflet/leaflet\.[0-9a-f]+\.js"', response.text
+    )
     assert not re.search(r'<script src="[^"]*leaflet', response.text)
     assert not re.search(r'<link rel="stylesheet" href="[^"]*leaflet', response.text)
     # Without coordinates on the page there is no map and no Leaflet.
@@ -247,16 +299,17 @@ def _queries(client, path, *, cold):
 def _grow(total, city, discipline):
     have = Institution.objects.count()
     made = InstitutionFactory.create_batch(
-        total - have, city=city, latitude="37.28", longitude="127.44")
+        total - have, city=city, latitude="37.28", longitude="127.44"
+    )
     Institution.disciplines.through.objects.bulk_create(
-        Institution.disciplines.through(institution=i, discipline=discipline) for i in made)
+        Institution.disciplines.through(institution=i, discipline=discipline) for i in made
+    )
 
 
 LIST_WITH_FILTERS = "?discipline=ceramics&q=기관&city=icheon"
 
 
-def test_list_queries_do_not_grow_with_the_directory(client, directory,
-                                                     django_assert_num_queries):
+def test_list_queries_do_not_grow_with_the_directory(client, directory, django_assert_num_queries):
     _grow(10, directory["icheon"], directory["ceramics"])
     path = url() + LIST_WITH_FILTERS
     small_cold = _queries(client, path, cold=True)
@@ -321,7 +374,7 @@ def test_detail_shows_every_field(client, directory):
 
 def test_detail_in_korean_marks_an_untranslated_address(client, directory):
     response = client.get(url("institutions:detail", slug="korea-ceramic-foundation"))
-    assert '<h1>한국도자재단</h1>' in response.text
+    assert "<h1>한국도자재단</h1>" in response.text
     assert 'lang="en" class="untranslated">263, Gyungchoongdae-ro 2697, Icheon' in response.text
 
 
@@ -340,8 +393,9 @@ def test_detail_lists_events_hosted_and_organised(client, directory):
 
 def test_detail_json_ld_is_a_schema_org_organization(client, directory):
     response = client.get(url("institutions:detail", lang="en", slug="korea-ceramic-foundation"))
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text,
-                      re.DOTALL)
+    match = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', response.text, re.DOTALL
+    )
     data = json.loads(match.group(1))
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "Organization"
@@ -359,8 +413,9 @@ def test_json_ld_cannot_be_broken_out_of(client, directory):
     foundation.name_en = "</script><script>alert(1)</script>"
     foundation.save()
     response = client.get(url("institutions:detail", lang="en", slug=foundation.slug))
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text,
-                      re.DOTALL).group(1)
+    block = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', response.text, re.DOTALL
+    ).group(1)
     assert json.loads(block)["name"] == "</script><script>alert(1)</script>"
     assert "<script>alert(1)" not in response.text
 
@@ -368,7 +423,7 @@ def test_json_ld_cannot_be_broken_out_of(client, directory):
 def test_detail_with_coordinates_has_a_small_map(client, directory):
     response = client.get(url("institutions:detail", slug="culture-factory"))
     assert response.context["map_points"][0]["lat"] == 36.65
-    assert 'data-institutions-map' in response.text
+    assert "data-institutions-map" in response.text
 
 
 def test_unknown_and_draft_institutions_are_404_for_the_public(client, directory):
@@ -391,8 +446,9 @@ def test_home_shows_a_few_institutions_and_links_the_directory(client, directory
 
 
 def test_the_detail_page_does_not_name_a_draft_city(client):
-    city = CityFactory(slug="secret-city", name_en="Secret City", name_ko="비밀 도시",
-                       status="draft")
+    city = CityFactory(
+        slug="secret-city", name_en="Secret City", name_ko="비밀 도시", status="draft"
+    )
     institution = InstitutionFactory(city=city, address_en="1 Craft Road")
     response = client.get(institution.get_absolute_url())
     assert response.status_code == 200

@@ -40,7 +40,8 @@ def content_model(label):
 def make_staff_user(django_user_model, role=None, username=None):
     name = username or (role or "nobody").lower()
     user = django_user_model.objects.create_user(
-        name, f"{name}@example.org", "a-long-password-1", is_staff=True)
+        name, f"{name}@example.org", "a-long-password-1", is_staff=True
+    )
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user

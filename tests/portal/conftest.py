@@ -8,6 +8,7 @@ from tests.portal.admin_helpers import make_staff_user
 def make_staff(django_user_model):
     def make(role, username=None):
         return make_staff_user(django_user_model, role, username)
+
     return make
 
 

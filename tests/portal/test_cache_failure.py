@@ -31,17 +31,25 @@ def free_port():
 
 
 def redis_cache(url):
-    return {"default": {
-        "BACKEND": "portal.blocks.caching.backends.RedisCache", "LOCATION": url,
-        "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25}}}
+    return {
+        "default": {
+            "BACKEND": "portal.blocks.caching.backends.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
+        }
+    }
 
 
 def public_urls():
     InstitutionFactory(name_en="Kiln Studio", kind="studio")
     news = NewsFactory(title_en="First news")
     with translation.override("en"):
-        return [reverse("portal:home"), reverse("institutions:list"),
-                reverse("portal:news-list"), news.get_absolute_url()]
+        return [
+            reverse("portal:home"),
+            reverse("institutions:list"),
+            reverse("portal:news-list"),
+            news.get_absolute_url(),
+        ]
 
 
 def save_through_the_admin(admin_client, news, title):
@@ -62,10 +70,26 @@ def full_redis(settings, tmp_path):
         pytest.fail("redis-server is not installed (Debian package redis-server)")
     port = free_port()
     server = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path), "--maxmemory", "4mb",
-         "--maxmemory-policy", "noeviction"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            REDIS_SERVER,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+            "--maxmemory",
+            "4mb",
+            "--maxmemory-policy",
+            "noeviction",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     client = redis.Redis(port=port)
     for _ in range(100):
         try:
@@ -88,8 +112,9 @@ def test_pages_and_saves_work_with_redis_down(client, admin_client, redis_down, 
             assert response.status_code == 200, url
             assert "X-Page-Cache" not in response
     news = NewsFactory()
-    assert save_through_the_admin(admin_client, news, "Saved while Redis is down"
-                                  ).status_code == 302
+    assert (
+        save_through_the_admin(admin_client, news, "Saved while Redis is down").status_code == 302
+    )
     assert "Saved while Redis is down" in client.get(urls[2]).text
     # Logged once, not once per request.
     assert len([r for r in caplog.records if r.name == "portal.cache"]) == 1
@@ -109,8 +134,7 @@ def test_pages_and_saves_work_with_a_full_redis(client, admin_client, full_redis
             full_redis.set(f"filler:{number}", chunk)
     for number in range(30):
         for url in urls:
-            assert client.get(url, {"page": 1, "q": f"visitor {number}"}).status_code in (
-                200, 404)
+            assert client.get(url, {"page": 1, "q": f"visitor {number}"}).status_code in (200, 404)
             assert client.get(url).status_code == 200
     news = NewsModel.objects.get(title_en="First news")
     assert save_through_the_admin(admin_client, news, "After").status_code == 302

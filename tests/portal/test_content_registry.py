@@ -16,7 +16,8 @@ def project_models():
     """Every model of the project's apps that staff could edit: not a table Django or
     simple-history makes for another model."""
     return [
-        model for label in PROJECT_APPS
+        model
+        for label in PROJECT_APPS
         for model in apps.get_app_config(label).get_models()
         if not model._meta.auto_created and not model.__name__.startswith("Historical")
     ]
@@ -38,7 +39,6 @@ def test_the_roles_follow_the_registry(db):
     from django.contrib.auth.models import Group
 
     sync_roles()
-    codenames = set(Group.objects.get(name=EDITOR).permissions.values_list(
-        "codename", flat=True))
+    codenames = set(Group.objects.get(name=EDITOR).permissions.values_list("codename", flat=True))
     for model in content_models():
         assert f"change_{model._meta.model_name}" in codenames

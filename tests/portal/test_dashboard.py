@@ -25,10 +25,12 @@ def index(client, publisher):
     def panel(caption):
         response = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200
-        found = re.search(f"<caption>{re.escape(caption)}</caption>(.*?)</table>",
-                          response.text, re.S)
+        found = re.search(
+            f"<caption>{re.escape(caption)}</caption>(.*?)</table>", response.text, re.S
+        )
         assert found, caption
         return found.group(1)
+
     return panel
 
 
@@ -117,7 +119,11 @@ def test_deleted_records_by_model_link_to_their_lists(index):
     for news in NewsFactory.create_batch(12):
         news.delete()
     panel = dashboard()["deleted_by_model"]
-    assert panel == [{"model": News._meta.verbose_name_plural, "count": 12,
-                      "url": reverse("admin-deleted-records", args=["portal", "news"])}]
-    assert panel[0]["url"] in index(
-        "Deleted records, by kind (to find and restore any of them)")
+    assert panel == [
+        {
+            "model": News._meta.verbose_name_plural,
+            "count": 12,
+            "url": reverse("admin-deleted-records", args=["portal", "news"]),
+        }
+    ]
+    assert panel[0]["url"] in index("Deleted records, by kind (to find and restore any of them)")

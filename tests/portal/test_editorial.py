@@ -26,11 +26,19 @@ pytestmark = pytest.mark.django_db
 
 def news_form_data(news, **changes):
     data = {
-        "title_ko": news.title_ko, "title_en": news.title_en, "slug": news.slug,
-        "date": news.date.isoformat(), "summary_ko": news.summary_ko,
-        "summary_en": news.summary_en, "body_ko": news.body_ko, "body_en": news.body_en,
-        "image_alt_ko": "", "image_alt_en": "",
-        "status": news.status, "publish_at_0": "", "publish_at_1": "",
+        "title_ko": news.title_ko,
+        "title_en": news.title_en,
+        "slug": news.slug,
+        "date": news.date.isoformat(),
+        "summary_ko": news.summary_ko,
+        "summary_en": news.summary_en,
+        "body_ko": news.body_ko,
+        "body_en": news.body_en,
+        "image_alt_ko": "",
+        "image_alt_en": "",
+        "status": news.status,
+        "publish_at_0": "",
+        "publish_at_1": "",
         "loaded_version": news.updated_at.isoformat() if news.updated_at else "",
     }
     data.update(changes)
@@ -52,40 +60,60 @@ def test_roles_exist_with_their_permissions():
 
 def test_editor_creates_drafts_and_cannot_publish(client, editor):
     client.force_login(editor)
-    response = client.post(reverse("admin:portal_news_add"), {
-        "title_ko": "새 소식", "title_en": "New item", "slug": "new-item",
-        "date": "2026-11-20", "summary_ko": "", "summary_en": "", "body_ko": "",
-        "body_en": "", "image_alt_ko": "", "image_alt_en": "",
-        "status": "published",  # ignored: the field is read-only for Editors
-    })
+    response = client.post(
+        reverse("admin:portal_news_add"),
+        {
+            "title_ko": "새 소식",
+            "title_en": "New item",
+            "slug": "new-item",
+            "date": "2026-11-20",
+            "summary_ko": "",
+            "summary_en": "",
+            "body_ko": "",
+            "body_en": "",
+            "image_alt_ko": "",
+            "image_alt_en": "",
+            "status": "published",  # ignored: the field is read-only for Editors
+        },
+    )
     assert response.status_code == 302
     news = News.objects.get(slug="new-item")
     assert news.status == PublicationStatus.DRAFT
     # The publish action is not offered to an Editor, and posting it does nothing.
     changelist = client.get(reverse("admin:portal_news_changelist"))
     assert "publish_selected" not in changelist.text
-    client.post(reverse("admin:portal_news_changelist"),
-                {"action": "publish_selected", "_selected_action": [news.pk]})
+    client.post(
+        reverse("admin:portal_news_changelist"),
+        {"action": "publish_selected", "_selected_action": [news.pk]},
+    )
     news.refresh_from_db()
     assert news.status == PublicationStatus.DRAFT
     # Nor may an Editor delete.
-    assert client.post(reverse("admin:portal_news_delete", args=[news.pk]),
-                       {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:portal_news_delete", args=[news.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert News.objects.filter(pk=news.pk).exists()
 
 
 def test_publisher_publishes_withdraws_and_deletes(client, publisher):
     news = NewsFactory(status=PublicationStatus.DRAFT, publish_at=None)
     client.force_login(publisher)
-    client.post(reverse("admin:portal_news_changelist"),
-                {"action": "publish_selected", "_selected_action": [news.pk]})
+    client.post(
+        reverse("admin:portal_news_changelist"),
+        {"action": "publish_selected", "_selected_action": [news.pk]},
+    )
     news.refresh_from_db()
     assert news.is_live
     # The action is in the history, with who did it.
     latest = news.history.first()
     assert latest.history_user == publisher and latest.status == "published"
-    client.post(reverse("admin:portal_news_changelist"),
-                {"action": "unpublish_selected", "_selected_action": [news.pk]})
+    client.post(
+        reverse("admin:portal_news_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [news.pk]},
+    )
     news.refresh_from_db()
     assert news.status == PublicationStatus.DRAFT
     response = client.post(reverse("admin:portal_news_delete", args=[news.pk]), {"post": "yes"})
@@ -94,9 +122,12 @@ def test_publisher_publishes_withdraws_and_deletes(client, publisher):
 
 
 def action_messages(client, action, *objects):
-    response = client.post(reverse("admin:portal_news_changelist"),
-                           {"action": action, "_selected_action": [o.pk for o in objects]},
-                           follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("admin:portal_news_changelist"),
+        {"action": action, "_selected_action": [o.pk for o in objects]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     return [str(message) for message in response.context["messages"]]
 
@@ -171,8 +202,9 @@ def test_revert_restores_every_translated_field(client, publisher):
         setattr(news, name, f"changed {name}")
     news.save()
     client.force_login(publisher)
-    url = reverse("admin:portal_news_simple_history",
-                  args=[news.pk, news.history.earliest().history_id])
+    url = reverse(
+        "admin:portal_news_simple_history", args=[news.pk, news.history.earliest().history_id]
+    )
     form_page = client.get(url)
     assert form_page.status_code == 200
     # The Publisher saves the earlier version as the revert form shows it.
@@ -189,8 +221,9 @@ def test_editor_may_read_history_but_not_revert(client, editor):
     client.force_login(editor)
     history = client.get(reverse("admin:portal_news_history", args=[news.pk]))
     assert history.status_code == 200
-    url = reverse("admin:portal_news_simple_history",
-                  args=[news.pk, news.history.earliest().history_id])
+    url = reverse(
+        "admin:portal_news_simple_history", args=[news.pk, news.history.earliest().history_id]
+    )
     assert client.post(url, news_form_data(news)).status_code == 403
 
 
@@ -200,12 +233,17 @@ def test_second_save_over_a_newer_version_is_refused(client, editor, make_staff)
     # Meanwhile someone else saves a change.
     other = make_staff(PUBLISHER, username="colleague")
     client.force_login(other)
-    response = client.post(reverse("admin:portal_news_change", args=[news.pk]),
-                           news_form_data(news, summary_en="Colleague's summary"))
+    response = client.post(
+        reverse("admin:portal_news_change", args=[news.pk]),
+        news_form_data(news, summary_en="Colleague's summary"),
+    )
     assert response.status_code == 302
     client.force_login(editor)
-    response = client.post(reverse("admin:portal_news_change", args=[news.pk]),
-                           opened_by_editor, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("admin:portal_news_change", args=[news.pk]),
+        opened_by_editor,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     message = " ".join(response.context["adminform"].form.non_field_errors())
     assert "colleague" in message and "summary" in message
@@ -314,8 +352,10 @@ def test_editors_cannot_publish_through_inlines(client, editor, publisher):
     MilestoneFactory(city=city, status=PublicationStatus.DRAFT)
     parent = EventFactory()
     EventFactory(parent=parent, start_date=parent.start_date, end_date=parent.end_date)
-    pages = [reverse("admin:cities_city_change", args=[city.pk]),
-             reverse("admin:events_event_change", args=[parent.pk])]
+    pages = [
+        reverse("admin:cities_city_change", args=[city.pk]),
+        reverse("admin:events_event_change", args=[parent.pk]),
+    ]
     client.force_login(editor)
     for url in pages:
         html = client.get(url).text

@@ -10,7 +10,9 @@ BASE = Path("/srv/portal")
 
 def test_sqlite_default_is_relative_to_the_project():
     assert database_from_url("sqlite:///db.sqlite3", BASE) == {
-        "ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/portal/db.sqlite3"}
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": "/srv/portal/db.sqlite3",
+    }
 
 
 def test_sqlite_absolute_path():
@@ -19,10 +21,15 @@ def test_sqlite_absolute_path():
 
 def test_postgres_url_with_options():
     config = database_from_url(
-        "postgres://app:p%40ss@db.internal:6432/portal?sslmode=require", BASE)
+        "postgres://app:p%40ss@db.internal:6432/portal?sslmode=require", BASE
+    )
     assert config == {
-        "ENGINE": "django.db.backends.postgresql", "NAME": "portal", "USER": "app",
-        "PASSWORD": "p@ss", "HOST": "db.internal", "PORT": "6432",
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "portal",
+        "USER": "app",
+        "PASSWORD": "p@ss",
+        "HOST": "db.internal",
+        "PORT": "6432",
         "OPTIONS": {"sslmode": "require"},
     }
 

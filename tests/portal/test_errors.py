@@ -15,10 +15,13 @@ urlpatterns = i18n_patterns(path("fail/", fail))
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path, lang, texts", [
-    ("/en/fail/", "en", ["Something went wrong on our side", "Server error"]),
-    ("/ko/fail/", "ko", ["저희 쪽에서 문제가 생겼습니다", "서버 오류"]),
-])
+@pytest.mark.parametrize(
+    "path, lang, texts",
+    [
+        ("/en/fail/", "en", ["Something went wrong on our side", "Server error"]),
+        ("/ko/fail/", "ko", ["저희 쪽에서 문제가 생겼습니다", "서버 오류"]),
+    ],
+)
 def test_500_page_is_translated(settings, path, lang, texts):
     settings.ROOT_URLCONF = __name__
     # As in production: the exception becomes the 500 page, not a test failure.

@@ -33,10 +33,16 @@ LINKS = [
 
 
 def test_every_many_to_many_field_is_in_the_history():
-    tracked = {(model, field.name) for model in (News, Event, Institution, City)
-               for field in model.history.model._history_m2m_fields}
-    every = {(model, field.name) for model in (News, Event, Institution, City)
-             for field in model._meta.local_many_to_many}
+    tracked = {
+        (model, field.name)
+        for model in (News, Event, Institution, City)
+        for field in model.history.model._history_m2m_fields
+    }
+    every = {
+        (model, field.name)
+        for model in (News, Event, Institution, City)
+        for field in model._meta.local_many_to_many
+    }
     assert tracked == every == {(factory._meta.model, name) for factory, name, _t in LINKS}
 
 
@@ -51,14 +57,19 @@ def record_links(record, name):
 
 
 def admin_url(obj, name, *args):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{name}",
-                   args=[obj.pk, *args])
+    return reverse(
+        f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{name}", args=[obj.pk, *args]
+    )
 
 
-@pytest.mark.parametrize("factory, name, target_factory", LINKS,
-                         ids=[f"{f._meta.model._meta.model_name}.{n}" for f, n, _t in LINKS])
+@pytest.mark.parametrize(
+    "factory, name, target_factory",
+    LINKS,
+    ids=[f"{f._meta.model._meta.model_name}.{n}" for f, n, _t in LINKS],
+)
 def test_a_link_change_is_one_version_and_a_publisher_reverts_it(
-        client, publisher, factory, name, target_factory):
+    client, publisher, factory, name, target_factory
+):
     first, second = target_factory(), target_factory()
     obj = factory()
     getattr(obj, name).set([first])
@@ -118,7 +129,8 @@ def test_a_link_changed_from_the_other_side_is_a_version_of_the_news_item():
 
 
 def test_deleted_records_are_listed_per_model_and_restored_with_their_links(
-        client, publisher, editor):
+    client, publisher, editor
+):
     cities = [CityFactory(), CityFactory()]
     gone = NewsFactory(title_en="Gone for good")
     gone.cities.set(cities)
@@ -162,10 +174,10 @@ def test_deleted_records_list_is_for_staff_and_known_models(client, publisher):
     url = reverse("admin-deleted-records", args=["portal", "news"])
     assert client.get(url).status_code == 302  # to the admin login
     client.force_login(publisher)
-    assert client.get(reverse("admin-deleted-records",
-                              args=["portal", "nothing"])).status_code == 404
-    assert client.get(reverse("admin-deleted-records",
-                              args=["auth", "user"])).status_code == 404
+    assert (
+        client.get(reverse("admin-deleted-records", args=["portal", "nothing"])).status_code == 404
+    )
+    assert client.get(reverse("admin-deleted-records", args=["auth", "user"])).status_code == 404
     # Every admin with an edit history links to its list, including those not built on
     # ContentAdmin (disciplines).
     discipline = DisciplineFactory(name_en="Lacquer")

@@ -24,15 +24,21 @@ def test_real_images_are_accepted(fmt):
     validate_image_file(upload(image_bytes(fmt), name=f"x.{fmt.lower()}"))
 
 
-@pytest.mark.parametrize("data, name, code", [
-    (b"", "empty.jpg", "empty"),
-    (b"<html><script>alert(1)</script></html>", "page.jpg", "invalid"),
-    (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-     "logo.svg", "invalid"),
-    (image_bytes("JPEG")[:2000], "truncated.jpg", "invalid"),
-    (image_bytes("GIF", mode="P"), "anim.gif", "format"),
-    (image_bytes("BMP"), "old.bmp", "format"),
-])
+@pytest.mark.parametrize(
+    "data, name, code",
+    [
+        (b"", "empty.jpg", "empty"),
+        (b"<html><script>alert(1)</script></html>", "page.jpg", "invalid"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "logo.svg",
+            "invalid",
+        ),
+        (image_bytes("JPEG")[:2000], "truncated.jpg", "invalid"),
+        (image_bytes("GIF", mode="P"), "anim.gif", "format"),
+        (image_bytes("BMP"), "old.bmp", "format"),
+    ],
+)
 def test_bad_files_are_rejected_with_a_message(data, name, code):
     with pytest.raises(ValidationError) as caught:
         validate_image_file(upload(data, name=name))
@@ -95,8 +101,11 @@ class FakeField:
 
 def test_saving_stores_clean_image_and_webp_renditions():
     field_file = SafeImageFieldFile(SimpleNamespace(), FakeField(), None)
-    field_file.save("my holiday.jpg", upload(image_bytes("JPEG", size=(1000, 500),
-                                                         exif=gps_exif(1))), save=False)
+    field_file.save(
+        "my holiday.jpg",
+        upload(image_bytes("JPEG", size=(1000, 500), exif=gps_exif(1))),
+        save=False,
+    )
     assert field_file.name.endswith(".jpg")
     assert "holiday" not in field_file.name  # the stored name is random
     for width in (400, 800, 1000):
@@ -114,26 +123,47 @@ def bomb():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("data, name, content_type", [
-    (bomb, "bomb.png", "image/png"),
-    (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-     "logo.svg", "image/svg+xml"),
-    (b"", "empty.jpg", "image/jpeg"),
-    (b"<html><script>alert(1)</script></html>", "page.jpg", "image/jpeg"),
-], ids=["decompression bomb", "svg", "zero bytes", "html renamed jpg"])
+@pytest.mark.parametrize(
+    "data, name, content_type",
+    [
+        (bomb, "bomb.png", "image/png"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "logo.svg",
+            "image/svg+xml",
+        ),
+        (b"", "empty.jpg", "image/jpeg"),
+        (b"<html><script>alert(1)</script></html>", "page.jpg", "image/jpeg"),
+    ],
+    ids=["decompression bomb", "svg", "zero bytes", "html renamed jpg"],
+)
 def test_bad_uploads_through_the_admin_form_are_field_errors(
-        client, publisher, settings, data, name, content_type):
+    client, publisher, settings, data, name, content_type
+):
     # Past our own pixel limit too, so that Pillow's bomb check is what stops the bomb.
     settings.IMAGE_MAX_PIXELS = 10**12
     client.force_login(publisher)
-    response = client.post(reverse("admin:portal_news_add"), {
-        "title_ko": "사진 소식", "title_en": "Photo news", "slug": "photo-news",
-        "date": "2026-11-20", "summary_ko": "", "summary_en": "", "body_ko": "",
-        "body_en": "", "image_alt_ko": "사진", "image_alt_en": "A photo",
-        "status": "draft", "publish_at_0": "", "publish_at_1": "",
-        "image": upload(data() if callable(data) else data, name=name,
-                        content_type=content_type),
-    })
+    response = client.post(
+        reverse("admin:portal_news_add"),
+        {
+            "title_ko": "사진 소식",
+            "title_en": "Photo news",
+            "slug": "photo-news",
+            "date": "2026-11-20",
+            "summary_ko": "",
+            "summary_en": "",
+            "body_ko": "",
+            "body_en": "",
+            "image_alt_ko": "사진",
+            "image_alt_en": "A photo",
+            "status": "draft",
+            "publish_at_0": "",
+            "publish_at_1": "",
+            "image": upload(
+                data() if callable(data) else data, name=name, content_type=content_type
+            ),
+        },
+    )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["image"] and errors["image"]

@@ -13,16 +13,19 @@ def test_renders_markdown():
     assert 'rel="noopener noreferrer"' in html
 
 
-@pytest.mark.parametrize("attack, forbidden", [
-    ("<script>alert(1)</script>", "<script"),
-    ("<style>body{display:none}</style>", "<style"),
-    ('<img src=x onerror="alert(1)">', "onerror"),
-    ("[click](javascript:alert(1))", "javascript:"),
-    ('<a href="JaVaScRiPt:alert(1)">x</a>', "javascript:"),
-    ('<iframe src="https://evil.example"></iframe>', "<iframe"),
-    ('<p style="position:fixed">x</p>', "style="),
-    ("<svg><script>alert(1)</script></svg>", "<script"),
-])
+@pytest.mark.parametrize(
+    "attack, forbidden",
+    [
+        ("<script>alert(1)</script>", "<script"),
+        ("<style>body{display:none}</style>", "<style"),
+        ('<img src=x onerror="alert(1)">', "onerror"),
+        ("[click](javascript:alert(1))", "javascript:"),
+        ('<a href="JaVaScRiPt:alert(1)">x</a>', "javascript:"),
+        ('<iframe src="https://evil.example"></iframe>', "<iframe"),
+        ('<p style="position:fixed">x</p>', "style="),
+        ("<svg><script>alert(1)</script></svg>", "<script"),
+    ],
+)
 def test_dangerous_input_never_reaches_the_page(attack, forbidden):
     assert forbidden not in render_markdown(attack).lower()
 

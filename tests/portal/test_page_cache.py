@@ -91,7 +91,8 @@ def test_the_page_cache_is_installed_before_sessions():
 
     middleware = django_settings.MIDDLEWARE
     assert middleware.index("portal.blocks.caching.pages.PageCacheMiddleware") < middleware.index(
-        "django.contrib.sessions.middleware.SessionMiddleware")
+        "django.contrib.sessions.middleware.SessionMiddleware"
+    )
 
 
 def test_remembered_parts_of_pages_show_an_edit_on_the_next_request(client):
@@ -103,7 +104,10 @@ def test_remembered_parts_of_pages_show_an_edit_on_the_next_request(client):
     event = EventFactory(title_ko="도자 워크숍", start_date=today, end_date=today)
     institution = InstitutionFactory(name_ko="한국도자재단")
     home, institutions, events = (
-        reverse("portal:home"), reverse("institutions:list"), reverse("events:list"))
+        reverse("portal:home"),
+        reverse("institutions:list"),
+        reverse("events:list"),
+    )
     for url in (home, institutions, events):
         client.get(url)
     event.title_ko = "한지 워크숍"
@@ -139,8 +143,12 @@ def test_a_timed_event_is_marked_now_on_by_the_clock_not_by_a_save(client, monke
     from tests.factories import EventFactory
 
     starts = timezone.now() + datetime.timedelta(hours=1)
-    EventFactory(title_ko="저녁 공연", all_day=False, starts_at=starts,
-                 ends_at=starts + datetime.timedelta(hours=2))
+    EventFactory(
+        title_ko="저녁 공연",
+        all_day=False,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+    )
     url = reverse("events:list")
     assert 'class="now-on"' not in client.get(url).text
     later = starts + datetime.timedelta(minutes=30)
@@ -158,14 +166,19 @@ def test_a_cached_page_keeps_its_etag_and_answers_304(client):
 
 # --- Addresses ----------------------------------------------------------------------
 
+
 def test_only_the_parameters_a_page_reads_make_its_address(client):
     InstitutionFactory(kind="museum")
     with translation.override("en"):
         url = reverse("institutions:list")
     assert client.get(url, {"kind": "museum"})["X-Page-Cache"] == "miss"
     # Unknown parameters, another order and empty values are the same page.
-    for query in ("?kind=museum&utm_source=mail", "?q=&kind=museum&fbclid=x",
-                  "?kind=museum&page=", "?page=1&kind=museum"):
+    for query in (
+        "?kind=museum&utm_source=mail",
+        "?q=&kind=museum&fbclid=x",
+        "?kind=museum&page=",
+        "?page=1&kind=museum",
+    ):
         response = client.get(url + query)
         assert response.status_code == 200
         if "page=1" not in query:
@@ -205,6 +218,7 @@ def test_typed_searches_stay_in_a_small_memory_of_their_own(client, settings):
 
 # --- What a change makes out of date -------------------------------------------------
 
+
 def test_a_save_drops_only_the_pages_that_show_what_changed(client):
     kiln = InstitutionFactory(name_en="Kiln Studio")
     museum = InstitutionFactory(name_en="Clay Museum")
@@ -213,9 +227,12 @@ def test_a_save_drops_only_the_pages_that_show_what_changed(client):
     news = NewsFactory(title_en="News")
     with translation.override("en"):
         pages = {
-            "kiln": kiln.get_absolute_url(), "museum": museum.get_absolute_url(),
-            "concert": concert.get_absolute_url(), "lecture": other.get_absolute_url(),
-            "news": news.get_absolute_url(), "institutions": reverse("institutions:list"),
+            "kiln": kiln.get_absolute_url(),
+            "museum": museum.get_absolute_url(),
+            "concert": concert.get_absolute_url(),
+            "lecture": other.get_absolute_url(),
+            "news": news.get_absolute_url(),
+            "institutions": reverse("institutions:list"),
             "events": reverse("events:list"),
         }
 
@@ -229,8 +246,15 @@ def test_a_save_drops_only_the_pages_that_show_what_changed(client):
     kiln.name_en = "Kiln and Glaze Studio"
     kiln.save()
     # The institution's page, the lists, and the event held there (it names the venue).
-    assert stored() == {"kiln": False, "museum": True, "concert": False, "lecture": True,
-                        "news": True, "institutions": False, "events": False}
+    assert stored() == {
+        "kiln": False,
+        "museum": True,
+        "concert": False,
+        "lecture": True,
+        "news": True,
+        "institutions": False,
+        "events": False,
+    }
     assert "Kiln and Glaze Studio" in client.get(pages["concert"]).text
 
 
@@ -308,13 +332,18 @@ def test_an_event_becomes_past_at_midnight_without_a_save(client, monkeypatch):
 
 # --- Headers for a CDN ----------------------------------------------------------------
 
+
 def test_public_pages_tell_a_shared_cache_how_long_and_what_they_show(client, settings):
     venue = InstitutionFactory()
     event = EventFactory(venue=venue)
     response = client.get(event.get_absolute_url())
     control = response["Cache-Control"]
-    for part in ("public", f"s-maxage={settings.PAGE_CACHE_SHARED_SECONDS}",
-                 "stale-while-revalidate=", "stale-if-error="):
+    for part in (
+        "public",
+        f"s-maxage={settings.PAGE_CACHE_SHARED_SECONDS}",
+        "stale-while-revalidate=",
+        "stale-if-error=",
+    ):
         assert part in control
     tags = response["Cache-Tag"].split(",")
     assert f"r:events.event:{event.pk}" in tags and f"l:events.event:{event.pk}" in tags
@@ -340,5 +369,6 @@ def test_a_change_calls_the_purge_hook_with_its_tags(settings):
     settings.PAGE_CACHE_PURGE = "tests.portal.test_page_cache.record_purge"
     PURGED.clear()
     news = NewsFactory()
-    assert [f"r:portal.news:{news.pk}" in tags and "m:portal.news" in tags
-            for tags in PURGED] == [True]
+    assert [f"r:portal.news:{news.pk}" in tags and "m:portal.news" in tags for tags in PURGED] == [
+        True
+    ]

@@ -47,8 +47,9 @@ def free_port():
 
 def manage(env, *args, code=None):
     command = [sys.executable, "manage.py", *args] + (["-c", code] if code else [])
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=300, check=False)
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
     assert result.returncode == 0, result.stderr[-3000:]
 
 
@@ -56,18 +57,22 @@ def manage(env, *args, code=None):
 def migrated(tmp_path_factory):
     """A migrated SQLite database, made once and copied for each run."""
     path = tmp_path_factory.mktemp("db") / "site.sqlite3"
-    manage(base_env(path, tmp_path_factory.mktemp("cache")), "migrate", "--noinput",
-           "-v", "0")
+    manage(base_env(path, tmp_path_factory.mktemp("cache")), "migrate", "--noinput", "-v", "0")
     return path
 
 
 def base_env(database, cache_dir):
     env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "false",
-        "SECRET_KEY": "workers-test-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{database}", "CACHE_DIR": str(cache_dir),
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "workers-test-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": f"sqlite:///{database}",
+            "CACHE_DIR": str(cache_dir),
+        }
+    )
     return env
 
 
@@ -82,9 +87,23 @@ def site(request, migrated, tmp_path):
     manage(env, "shell", code=SEED)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

@@ -27,8 +27,7 @@ def test_every_content_model_has_a_factory():
 
 
 def url(model, name, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}",
-                   args=args)
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}", args=args)
 
 
 @pytest.mark.parametrize("role", list(EXPECTED), ids=["no role", EDITOR, PUBLISHER])
@@ -64,8 +63,9 @@ def test_role_permissions_in_the_admin(client, make_staff, role, label):
     changelist = client.get(url(model, "changelist"))
     if expected["change"]:
         assert ("publish_selected" in changelist.text) is expected["publish"]
-    client.post(url(model, "changelist"),
-                {"action": "publish_selected", "_selected_action": [obj.pk]})
+    client.post(
+        url(model, "changelist"), {"action": "publish_selected", "_selected_action": [obj.pk]}
+    )
     obj.refresh_from_db()
     assert obj.is_live is expected["publish"]
     if expected["change"]:

@@ -32,22 +32,41 @@ print("served")
 
 
 def test_public_workers_serve_the_site_without_the_admin(tmp_path):
-    env = {**os.environ, "PORTAL_SERVES": "public", "DEBUG": "true",
-           "DJANGO_SETTINGS_MODULE": "portal.settings",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'public.sqlite3'}"}
+    env = {
+        **os.environ,
+        "PORTAL_SERVES": "public",
+        "DEBUG": "true",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'public.sqlite3'}",
+    }
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=Path(__file__).resolve().parents[2], env=env,
-        capture_output=True, text=True, timeout=300, check=False)
+        [sys.executable, "-c", SCRIPT],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().endswith("served")
 
 
 def test_an_unknown_portal_serves_value_is_refused(tmp_path):
-    env = {**os.environ, "PORTAL_SERVES": "admin-only", "DEBUG": "true",
-           "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    env = {
+        **os.environ,
+        "PORTAL_SERVES": "admin-only",
+        "DEBUG": "true",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+    }
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True,
-        timeout=120, check=False)
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode != 0
     assert "PORTAL_SERVES is 'admin-only'" in result.stderr

@@ -108,8 +108,7 @@ def test_the_first_request_after_a_save_stays_within_budget(client, site):
 
 @pytest.mark.page_cache
 @pytest.mark.django_db(transaction=True)
-def test_the_request_that_notices_a_scheduled_time_stays_within_budget(
-        client, site, monkeypatch):
+def test_the_request_that_notices_a_scheduled_time_stays_within_budget(client, site, monkeypatch):
     """The request that finds a publication time passed finds what changed and the next
     time to look (two queries), then makes its page."""
     home, _discipline = site

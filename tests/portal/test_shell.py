@@ -24,11 +24,18 @@ PRODUCTION_ENV = {
 
 def manage(*args, env=None):
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a "production" run.
-    base = {k: v for k, v in os.environ.items()
-            if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **(env or {})},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -37,10 +44,13 @@ def test_check_deploy_is_clean_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing, message", [
-    ("SECRET_KEY", "SECRET_KEY is not set"),
-    ("ALLOWED_HOSTS", "ALLOWED_HOSTS is not set"),
-])
+@pytest.mark.parametrize(
+    "missing, message",
+    [
+        ("SECRET_KEY", "SECRET_KEY is not set"),
+        ("ALLOWED_HOSTS", "ALLOWED_HOSTS is not set"),
+    ],
+)
 def test_production_without_a_secret_stops_with_a_message(missing, message):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = manage("check", env=env)
@@ -99,10 +109,13 @@ def test_anonymous_pages_carry_no_cookie_or_csrf_token(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path, text", [
-    ("/en/no-such-page/", "Page not found"),
-    ("/ko/no-such-page/", "페이지를 찾을 수 없습니다"),
-])
+@pytest.mark.parametrize(
+    "path, text",
+    [
+        ("/en/no-such-page/", "Page not found"),
+        ("/ko/no-such-page/", "페이지를 찾을 수 없습니다"),
+    ],
+)
 def test_404_is_translated(client, path, text):
     response = client.get(path)
     assert response.status_code == 404
@@ -161,8 +174,9 @@ def test_admin_login_locks_after_repeated_failures(client, django_user_model, se
     for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
         response = client.post(login, {"username": "staff", "password": "wrong"})
         assert response.status_code == 200
-    response = client.post(login, {"username": "staff", "password": "wrong"},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        login, {"username": "staff", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 429
     assert "Too many failed login attempts" in response.text
     # Even the right password is refused while locked.
@@ -176,7 +190,8 @@ def test_compiled_catalogs_match_their_po_files():
     for po_path in catalogs:
         mo_path = po_path.with_suffix(".mo")
         assert mo_path.exists() and mo_path.read_bytes() == compiled_bytes(po_path), (
-            f"{mo_path} is out of date: run `make messages`")
+            f"{mo_path} is out of date: run `make messages`"
+        )
 
 
 def test_korean_catalog_is_complete():
@@ -191,17 +206,24 @@ def test_korean_catalog_is_complete():
 @pytest.mark.django_db
 def test_admin_login_over_https_sets_secure_httponly_cookies(django_user_model, settings):
     """The Set-Cookie headers a browser really gets when staff log in over https."""
-    django_user_model.objects.create_user("staff", "staff@example.org", "right-password-1",
-                                          is_staff=True)
+    django_user_model.objects.create_user(
+        "staff", "staff@example.org", "right-password-1", is_staff=True
+    )
     client = Client(enforce_csrf_checks=True)
     login = reverse("admin:login")
     page = client.get(login, secure=True)
     csrf = page.cookies[settings.CSRF_COOKIE_NAME]
-    response = client.post(login, {
-        "username": "staff", "password": "right-password-1", "next": reverse("admin:index"),
-        "csrfmiddlewaretoken": page.context["csrf_token"],
-    }, secure=True, headers={"Origin": "https://testserver",
-                             "Referer": f"https://testserver{login}"})
+    response = client.post(
+        login,
+        {
+            "username": "staff",
+            "password": "right-password-1",
+            "next": reverse("admin:index"),
+            "csrfmiddlewaretoken": page.context["csrf_token"],
+        },
+        secure=True,
+        headers={"Origin": "https://testserver", "Referer": f"https://testserver{login}"},
+    )
     assert response.status_code == 302
     session = response.cookies[settings.SESSION_COOKIE_NAME]
     for cookie in (csrf, session):
@@ -215,10 +237,10 @@ def test_admin_login_over_https_sets_secure_httponly_cookies(django_user_model, 
 
 
 @pytest.mark.django_db
-def test_staff_switch_the_admin_between_korean_and_english(client, django_user_model,
-                                                           settings):
+def test_staff_switch_the_admin_between_korean_and_english(client, django_user_model, settings):
     staff = django_user_model.objects.create_user(
-        "staff", "staff@example.org", "right-password-1", is_staff=True)
+        "staff", "staff@example.org", "right-password-1", is_staff=True
+    )
     client.force_login(staff)
     index = reverse("admin:index")
     # The browser asks for English; the switch in the admin header overrides it.
@@ -228,8 +250,12 @@ def test_staff_switch_the_admin_between_korean_and_english(client, django_user_m
     assert 'name="csrfmiddlewaretoken"' in english.text
     assert 'name="next" value="/admin/"' in english.text
 
-    response = client.post(reverse("set_language"), {"language": "ko", "next": index},
-                           HTTP_ACCEPT_LANGUAGE="en", secure=True)
+    response = client.post(
+        reverse("set_language"),
+        {"language": "ko", "next": index},
+        HTTP_ACCEPT_LANGUAGE="en",
+        secure=True,
+    )
     assert response.status_code == 302 and response["Location"] == index
     cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert cookie.value == "ko" and cookie["secure"] and cookie["httponly"]

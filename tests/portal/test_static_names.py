@@ -23,10 +23,17 @@ def test_every_static_file_a_page_names_was_collected(client):
     event = EventFactory(city=home, venue=studio)
     page = PageFactory(slug="about")
     with translation.override("ko"):
-        urls = [reverse("portal:home"), reverse("cities:list"), home.get_absolute_url(),
-                reverse("institutions:list"), studio.get_absolute_url(),
-                reverse("events:list"), event.get_absolute_url(), page.get_absolute_url(),
-                reverse("portal:news-list")]
+        urls = [
+            reverse("portal:home"),
+            reverse("cities:list"),
+            home.get_absolute_url(),
+            reverse("institutions:list"),
+            studio.get_absolute_url(),
+            reverse("events:list"),
+            event.get_absolute_url(),
+            page.get_absolute_url(),
+            reverse("portal:news-list"),
+        ]
     named = set()
     for url in urls:
         response = client.get(url)
@@ -34,6 +41,9 @@ def test_every_static_file_a_page_names_was_collected(client):
         named.update(STATIC_ADDRESS.findall(response.text))
     assert any("/leaflet/" in address for address in named)  # the map's files too
     root = Path(settings.STATIC_ROOT)
-    missing = sorted(address for address in named
-                     if not (root / address.removeprefix(settings.STATIC_URL)).is_file())
+    missing = sorted(
+        address
+        for address in named
+        if not (root / address.removeprefix(settings.STATIC_URL)).is_file()
+    )
     assert missing == []

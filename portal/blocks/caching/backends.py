@@ -63,10 +63,14 @@ class FailSafe:
             self._down_until = now + RETRY_AFTER
         if now - self._logged_at >= LOG_EVERY:
             logger.warning(
-                "Cache %s failed (%s: %s); pages are served without it%s.", name,
-                type(error).__name__, error,
+                "Cache %s failed (%s: %s); pages are served without it%s.",
+                name,
+                type(error).__name__,
+                error,
                 f" ({self._passed_over} more failures since the last message)"
-                if self._passed_over else "")
+                if self._passed_over
+                else "",
+            )
             self._logged_at, self._passed_over = now, 0
         else:
             self._passed_over += 1
@@ -103,8 +107,12 @@ class RedisCache(FailSafe, redis.RedisCache):
         super().__init__(*args, **kwargs)
         import redis as redis_client
 
-        self.connection_errors = (ConnectionError, TimeoutError,
-                                  redis_client.ConnectionError, redis_client.TimeoutError)
+        self.connection_errors = (
+            ConnectionError,
+            TimeoutError,
+            redis_client.ConnectionError,
+            redis_client.TimeoutError,
+        )
 
 
 class FileBasedCache(FailSafe, filebased.FileBasedCache):

@@ -54,8 +54,11 @@ class PagePolicy:
         for param in params:
             self.params.update([param] if isinstance(param, str) else param.base_filters)
         self.free_text = frozenset(free_text)
-        self.static_tags = [cache_tags.model_tag(item) if isinstance(item, type) else item
-                            for item in depends_on if isinstance(item, (type, str))]
+        self.static_tags = [
+            cache_tags.model_tag(item) if isinstance(item, type) else item
+            for item in depends_on
+            if isinstance(item, (type, str))
+        ]
         self.view_tags = [item for item in depends_on if not isinstance(item, (type, str))]
 
     def record(self, view):
@@ -70,8 +73,10 @@ class PagePolicy:
         for name in sorted(self.params & set(query)):
             values = [value for value in query.getlist(name) if value != ""]
             if name == "page":
-                values = [str(int(value)) if value.isdigit() and len(value) < 10 else value
-                          for value in values]
+                values = [
+                    str(int(value)) if value.isdigit() and len(value) < 10 else value
+                    for value in values
+                ]
             if values:
                 kept.setlist(name, values)
         kept._mutable = False
@@ -139,18 +144,26 @@ class LocalPages:
 
 def public_headers(response, tags):
     patch_cache_control(
-        response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS,
+        response,
+        public=True,
+        max_age=settings.PAGE_CACHE_BROWSER_SECONDS,
         s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
         stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
-        stale_if_error=settings.PAGE_CACHE_STALE_IF_ERROR_SECONDS)
+        stale_if_error=settings.PAGE_CACHE_STALE_IF_ERROR_SECONDS,
+    )
     if settings.PAGE_CACHE_TAG_HEADER:
         response[settings.PAGE_CACHE_TAG_HEADER] = ",".join(tags)
 
 
 def storable(response):
     control = response.get("Cache-Control", "")
-    return (response.status_code == 200 and not response.cookies and not response.streaming
-            and "private" not in control and "no-store" not in control)
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and "private" not in control
+        and "no-store" not in control
+    )
 
 
 class PageCacheMiddleware:
@@ -179,8 +192,11 @@ class PageCacheMiddleware:
         found = cache.get_many([schedule.SCHEDULE] if free else [schedule.SCHEDULE, key])
         state = schedule.now_state(found.get(schedule.SCHEDULE), timezone.now())
         entry = self.local.get(key) if free else found.get(key)
-        if (isinstance(entry, Entry) and entry.epoch == state.epoch
-                and cache_tags.current(entry.tags, entry.since)):
+        if (
+            isinstance(entry, Entry)
+            and entry.epoch == state.epoch
+            and cache_tags.current(entry.tags, entry.since)
+        ):
             response = entry.value
             response[HIT_HEADER] = "hit"
             return response
@@ -226,6 +242,5 @@ class PageCacheMiddleware:
     @staticmethod
     def key(request):
         # Scheme and host are part of it: feeds and calendars carry absolute links.
-        address = (f"{request.scheme}://{request.get_host()}{request.path}"
-                   f"?{request.GET.urlencode()}")
+        address = f"{request.scheme}://{request.get_host()}{request.path}?{request.GET.urlencode()}"
         return PAGE + hashlib.sha256(address.encode()).hexdigest()

@@ -24,14 +24,23 @@ CLOUDFLARE_BATCH = 30
 def cloudflare(tags):
     zone, token = os.environ.get("CLOUDFLARE_ZONE_ID"), os.environ.get("CLOUDFLARE_API_TOKEN")
     if not zone or not token:
-        logger.warning("Cloudflare purge is configured without CLOUDFLARE_ZONE_ID and "
-                       "CLOUDFLARE_API_TOKEN: nothing was purged.")
+        logger.warning(
+            "Cloudflare purge is configured without CLOUDFLARE_ZONE_ID and "
+            "CLOUDFLARE_API_TOKEN: nothing was purged."
+        )
         return
     url = f"{CLOUDFLARE_API}/zones/{zone}/purge_cache"
     for start in range(0, len(tags), CLOUDFLARE_BATCH):
-        body = json.dumps({"tags": list(tags[start:start + CLOUDFLARE_BATCH])}).encode()
-        request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310
-            "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        body = json.dumps({"tags": list(tags[start : start + CLOUDFLARE_BATCH])}).encode()
+        request = urllib.request.Request(  # noqa: S310
+            url,
+            data=body,
+            method="POST",
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
                 response.read()

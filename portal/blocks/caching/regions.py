@@ -46,19 +46,27 @@ class RegionNode(template.Node):
         self.depends_on = depends_on
 
     def render(self, context):
-        declared = ([tag.strip() for tag in self.depends_on.resolve(context).split(",")]
-                    if self.depends_on else [])
+        declared = (
+            [tag.strip() for tag in self.depends_on.resolve(context).split(",")]
+            if self.depends_on
+            else []
+        )
         cache_tags.depends_on(*declared)
         if not cache_tags.enabled():
             return self.nodelist.render(context)
         parts = [str(part.resolve(context)) for part in (self.name, *self.key_parts)]
-        key = REGION + hashlib.sha256(
-            "\x1f".join([get_language() or "", *parts]).encode()).hexdigest()
+        key = (
+            REGION
+            + hashlib.sha256("\x1f".join([get_language() or "", *parts]).encode()).hexdigest()
+        )
         found = cache.get_many([schedule.SCHEDULE, key])
         state = schedule.now_state(found.get(schedule.SCHEDULE), timezone.now())
         region = found.get(key)
-        if (isinstance(region, Region) and region.epoch == state.epoch
-                and cache_tags.current(region.tags, region.since)):
+        if (
+            isinstance(region, Region)
+            and region.epoch == state.epoch
+            and cache_tags.current(region.tags, region.since)
+        ):
             cache_tags.depends_on(*region.tags)
             return mark_safe(region.html)  # noqa: S308 - the template's own output
         since = cache_tags.counter()

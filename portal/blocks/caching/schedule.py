@@ -71,19 +71,22 @@ def expect(moment):
 
 def next_midnight(now):
     local = timezone.localtime(now)
-    return (local + datetime.timedelta(days=1)).replace(
-        hour=0, minute=0, second=0, microsecond=0)
+    return (local + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def next_change(now):
     """The next moment after ``now`` at which a record changes on its own, or the next
     local midnight if that comes first: one query."""
     queries = [
-        model._base_manager.filter(**{f"{name}__gt": now}).order_by()
+        model._base_manager.filter(**{f"{name}__gt": now})
+        .order_by()
         # No GROUP BY for a constant: one row, the smallest time (NULL when none).
-        .annotate(group=Value(1, IntegerField())).values("group")
-        .annotate(first=Min(name, output_field=DateTimeField())).values_list("first", flat=True)
-        for model, datetimes, _dates in _clocks for name in datetimes
+        .annotate(group=Value(1, IntegerField()))
+        .values("group")
+        .annotate(first=Min(name, output_field=DateTimeField()))
+        .values_list("first", flat=True)
+        for model, datetimes, _dates in _clocks
+        for name in datetimes
     ]
     moments = [next_midnight(now)]
     if queries:
@@ -110,8 +113,10 @@ def bump_changed(since, now):
             due.append(model._base_manager.filter(condition))
     # Which records are due, in one query; then what each points at, for the models
     # that have any (usually one).
-    keyed = [queryset.order_by().annotate(which=Value(index, IntegerField()))
-             .values_list("which", "pk") for index, queryset in enumerate(due)]
+    keyed = [
+        queryset.order_by().annotate(which=Value(index, IntegerField())).values_list("which", "pk")
+        for index, queryset in enumerate(due)
+    ]
     found = {}
     if keyed:
         for index, pk in keyed[0].union(*keyed[1:], all=True):
@@ -119,8 +124,11 @@ def bump_changed(since, now):
     for index, pks in found.items():
         model = due[index].model
         fields = [field.attname for field in cache_tags.link_fields(model)]
-        rows = (model._base_manager.filter(pk__in=pks).values("pk", *fields) if fields
-                else [{"pk": pk} for pk in pks])
+        rows = (
+            model._base_manager.filter(pk__in=pks).values("pk", *fields)
+            if fields
+            else [{"pk": pk} for pk in pks]
+        )
         for row in rows:
             tags |= cache_tags.change_tags(model, row["pk"], row)
     cache_tags.bump(tags)

@@ -47,7 +47,6 @@ PENDING = "_page_cache_pending"
 _recording = contextvars.ContextVar("page_cache_tags", default=None)
 
 
-
 def model_tag(model):
     return f"m:{model._meta.label_lower}"
 
@@ -92,11 +91,13 @@ def minimal(tags):
     """``tags`` without the record tags that a model tag in them already covers (every
     change of a record changes its model's tag too)."""
     models = {tag[2:] for tag in tags if tag.startswith("m:")}
-    return sorted(tag for tag in tags
-                  if not (tag.startswith("r:") and tag[2:].rsplit(":", 1)[0] in models))
+    return sorted(
+        tag for tag in tags if not (tag.startswith("r:") and tag[2:].rsplit(":", 1)[0] in models)
+    )
 
 
 # --- Versions ---------------------------------------------------------------------
+
 
 def _seed():
     # A restarted or emptied cache starts its counter above every number it gave before.
@@ -166,6 +167,7 @@ def bump(tags):
 
 # --- Invalidation on commit ---------------------------------------------------------
 
+
 def invalidate(tags, using=None, soonest=None):
     """``bump(tags)`` once the current transaction commits (at once outside one). The
     changes of one transaction are written together. ``soonest``: the earliest time
@@ -177,7 +179,8 @@ def invalidate(tags, using=None, soonest=None):
     pending = getattr(connection, PENDING, None)
     # A rolled-back block drops its on-commit callbacks: then start a new batch.
     if pending is None or not any(
-            entry[1] is pending["flush"] for entry in connection.run_on_commit):
+        entry[1] is pending["flush"] for entry in connection.run_on_commit
+    ):
         pending = {"tags": set(), "soonest": None}
 
         def flush():
@@ -199,8 +202,11 @@ def invalidate(tags, using=None, soonest=None):
 
 def link_fields(model):
     """The foreign keys of ``model`` (what its records point at)."""
-    return [field for field in model._meta.concrete_fields
-            if field.is_relation and (field.many_to_one or field.one_to_one)]
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.is_relation and (field.many_to_one or field.one_to_one)
+    ]
 
 
 def change_tags(model, pk, *states):
@@ -224,8 +230,10 @@ def link_tables(model):
     """(table, column naming a record of ``model``, column naming the other record,
     the other model) for each many-to-many relation of ``model``, either side."""
     tables = []
-    fields = [*model._meta.local_many_to_many,
-              *(rel.field for rel in model._meta.related_objects if rel.many_to_many)]
+    fields = [
+        *model._meta.local_many_to_many,
+        *(rel.field for rel in model._meta.related_objects if rel.many_to_many),
+    ]
     for field in fields:
         through = field.remote_field.through
         if field.model is model:
@@ -266,8 +274,9 @@ def watch(model, times=()):
     def before_save(sender, instance, raw=False, **kwargs):
         if raw or instance._state.adding or instance.pk is None or not fields:
             return
-        instance.__dict__["_links_before"] = model._base_manager.filter(
-            pk=instance.pk).values(*[f.attname for f in fields]).first()
+        instance.__dict__["_links_before"] = (
+            model._base_manager.filter(pk=instance.pk).values(*[f.attname for f in fields]).first()
+        )
 
     def saved(sender, instance, raw=False, using=None, created=False, **kwargs):
         if raw:
@@ -294,16 +303,20 @@ def watch(model, times=()):
     def links_changed(sender, instance, action, model, pk_set, using=None, **kwargs):
         if action == "pre_clear":
             instance.__dict__[f"_cleared_{sender._meta.label_lower}"] = set(
-                sender.objects.filter(**{
-                    _side(sender, type(instance)): instance.pk}).values_list(
-                    _side(sender, model), flat=True))
+                sender.objects.filter(**{_side(sender, type(instance)): instance.pk}).values_list(
+                    _side(sender, model), flat=True
+                )
+            )
             return
         if action == "post_clear":
             pk_set = instance.__dict__.pop(f"_cleared_{sender._meta.label_lower}", set())
         elif action not in ("post_add", "post_remove"):
             return
-        tags = {model_tag(type(instance)), record_tag(type(instance), instance.pk),
-                links_tag(type(instance), instance.pk)}
+        tags = {
+            model_tag(type(instance)),
+            record_tag(type(instance), instance.pk),
+            links_tag(type(instance), instance.pk),
+        }
         if pk_set:
             tags.add(model_tag(model))
             for pk in pk_set:
@@ -318,8 +331,12 @@ def watch(model, times=()):
     post_init.connect(loaded, sender=model, weak=False, dispatch_uid=f"{uid}:load")
     for field in model._meta.local_many_to_many:
         through = field.remote_field.through
-        m2m_changed.connect(links_changed, sender=through, weak=False,
-                            dispatch_uid=f"{uid}:links:{through._meta.label_lower}")
+        m2m_changed.connect(
+            links_changed,
+            sender=through,
+            weak=False,
+            dispatch_uid=f"{uid}:links:{through._meta.label_lower}",
+        )
 
 
 def _side(through, model):

@@ -19,13 +19,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--home", default="cheongju",
+            "--home",
+            default="cheongju",
             help="Slug of the network city this portal belongs to (default: cheongju).",
         )
         parser.add_argument(
-            "--users", action="store_true",
+            "--users",
+            action="store_true",
             help="Also create demo staff accounts (editor, publisher, admin) and print "
-                 "their passwords (DEMO_PASSWORD sets them). Implied when DEBUG is on.",
+            "their passwords (DEMO_PASSWORD sets them). Implied when DEBUG is on.",
         )
 
     def handle(self, *args, home, users, **options):
