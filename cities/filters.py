@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cities.models import City, CreativeField, Region
+from portal.blocks.widgets import QuickSelect
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -23,16 +24,17 @@ class CityFilter(django_filters.FilterSet):
         method="filter_q", label=_("Name (Korean or English)"), max_length=100
     )
     field = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         field_name="creative_field",
         choices=CreativeField.choices,
         label=_("Creative field"),
         empty_label=_("All fields"),
     )
     region = django_filters.ChoiceFilter(
-        choices=Region.choices, label=_("Region"), empty_label=_("All regions")
+        widget=QuickSelect, choices=Region.choices, label=_("Region"), empty_label=_("All regions")
     )
     country = django_filters.ChoiceFilter(
-        choices=[], label=_("Country"), empty_label=_("All countries")
+        widget=QuickSelect, choices=[], label=_("Country"), empty_label=_("All countries")
     )
     year = YearFilter(
         field_name="designation_year",

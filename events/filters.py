@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import City
 from events.models import Event, EventKind, EventSeries
 from institutions.models import Institution
+from portal.blocks.widgets import QuickSelect
 
 
 class When:
@@ -79,6 +80,7 @@ LINK_FIELDS = ("part_of", "venue", "city")
 
 class EventFilter(django_filters.FilterSet):
     when = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         label=_("When"),
         choices=When.CHOICES,
         method="filter_when",
@@ -86,9 +88,10 @@ class EventFilter(django_filters.FilterSet):
         null_label=None,
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=EventKind.choices, empty_label=_("All kinds")
+        widget=QuickSelect, label=_("Kind"), choices=EventKind.choices, empty_label=_("All kinds")
     )
     series = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
         label=_("Series"),
         queryset=published_series,
         to_field_name="slug",

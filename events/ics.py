@@ -26,7 +26,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone
-from icalendar import Event as VEvent
 
 from events.models import EventStatus
 
@@ -84,33 +83,76 @@ def description_for(event, url):
 
 
 def to_vevent(event, url):
-    vevent = VEvent()
-    vevent.add("uid", uid_for(event))
-    stamp = event.updated_at or timezone.now()
-    vevent.add("dtstamp", stamp.astimezone(datetime.UTC))
-    vevent.add("last-modified", stamp.astimezone(datetime.UTC))
+    """The VEVENT of ``event`` as bytes, written directly: a feed holds up to 200 of
+    them, and building each through icalendar's component objects cost ~1 ms an event
+    (most of an uncached feed). ``icalendar`` still writes the calendar's head and its
+    VTIMEZONE, and the tests read every feed back with it."""
+    stamp = utc(event.updated_at or timezone.now())
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{text(uid_for(event))}",
+        f"DTSTAMP:{stamp}",
+        f"LAST-MODIFIED:{stamp}",
+    ]
     if event.created_at:
-        vevent.add("created", event.created_at.astimezone(datetime.UTC))
+        lines.append(f"CREATED:{utc(event.created_at)}")
     if event.is_timed:
         zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-        vevent.add("dtstart", event.starts_at.astimezone(zone))
-        vevent.add("dtend", event.ends_at.astimezone(zone))
+        for name, moment in (("DTSTART", event.starts_at), ("DTEND", event.ends_at)):
+            local = moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+            lines.append(f"{name};TZID={settings.TIME_ZONE}:{local}")
     else:
         # Only the end may be known (a past edition whose start was not recorded): the
         # calendar then holds its last day.
         first = event.start_date or event.end_date
-        vevent.add("dtstart", first)
-        vevent.add("dtend", event.end_date + datetime.timedelta(days=1))
-        vevent.add("transp", "TRANSPARENT")
-    vevent.add("summary", summary_for(event))
-    vevent.add("description", description_for(event, url))
+        after = event.end_date + datetime.timedelta(days=1)
+        lines += [
+            f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{after:%Y%m%d}",
+            "TRANSP:TRANSPARENT",
+        ]
+    lines += [
+        f"SUMMARY:{text(summary_for(event))}",
+        f"DESCRIPTION:{text(description_for(event, url))}",
+    ]
     location = location_for(event)
     if location:
-        vevent.add("location", location)
-    vevent.add("url", url)
-    vevent.add("status", ICAL_STATUS.get(event.event_status, "CONFIRMED"))
-    vevent.add("categories", [event.get_kind_display()])
-    return vevent
+        lines.append(f"LOCATION:{text(location)}")
+    lines += [
+        f"URL:{url}",
+        f"STATUS:{ICAL_STATUS.get(event.event_status, 'CONFIRMED')}",
+        f"CATEGORIES:{text(str(event.get_kind_display()))}",
+        "END:VEVENT",
+    ]
+    return b"".join(fold(line) for line in lines)
+
+
+def utc(moment):
+    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+TEXT_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r": ""})
+
+
+def text(value):
+    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
+    return value.translate(TEXT_ESCAPES)
+
+
+def fold(line):
+    """One content line as bytes, folded at 75 octets (RFC 5545 3.1) without splitting
+    a UTF-8 character, ended by CRLF."""
+    data = line.encode()
+    if len(data) <= 75:
+        return data + b"\r\n"
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:
+            end -= 1  # back to the start of a character
+        parts.append(data[start:end])
+        start, limit = end, 74  # continuation lines begin with a space
+    return b"\r\n ".join(parts) + b"\r\n"
 
 
 def build_calendar(events, request, name):
@@ -130,8 +172,7 @@ def build_calendar(events, request, name):
     if any(event.is_timed for event in events):
         blocks.append(timezone_block(settings.TIME_ZONE))
     blocks.extend(
-        to_vevent(event, request.build_absolute_uri(event.get_absolute_url())).to_ical()
-        for event in events
+        to_vevent(event, request.build_absolute_uri(event.get_absolute_url())) for event in events
     )
     blocks.append(end)
     return b"".join(blocks)

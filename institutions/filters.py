@@ -4,10 +4,12 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from institutions.models import Discipline, Institution, InstitutionKind
+from portal.blocks.widgets import QuickSelect
 
 
 def discipline_choices():
@@ -16,13 +18,20 @@ def discipline_choices():
 
 
 def city_suggestions():
-    """Cities that have a published institution, for the city field's suggestions."""
-    return (
+    """(slug, name in the page's language) of the cities that have a published
+    institution, for the city field's suggestions: rows, not model instances (a network
+    has hundreds of cities)."""
+    english = get_language() == "en"
+    rows = (
         City.objects.published()
         .filter(Exists(Institution.objects.published().filter(city=OuterRef("pk"))))
-        .only("slug", "name_ko", "name_en")
         .order_by("slug")
+        .values_list("slug", "name_ko", "name_en")
     )
+    return [
+        (slug, (name_en or name_ko) if english else (name_ko or name_en))
+        for slug, name_ko, name_en in rows
+    ]
 
 
 class InstitutionFilterForm(forms.Form):
@@ -60,9 +69,13 @@ class InstitutionFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     kind = django_filters.ChoiceFilter(
-        choices=InstitutionKind.choices, label=_("Kind"), empty_label=_("All kinds")
+        widget=QuickSelect,
+        choices=InstitutionKind.choices,
+        label=_("Kind"),
+        empty_label=_("All kinds"),
     )
     discipline = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         choices=[],
         label=_("Discipline"),
         method="filter_discipline",

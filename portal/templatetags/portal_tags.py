@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
@@ -85,3 +85,10 @@ def partial_date(value, precision="day"):
 def date_range(start, end):
     """{% date_range event.start_date event.end_date %}"""
     return format_date_range(start, end)
+
+
+@register.simple_tag
+def options(choices):
+    """``<option>`` elements for (value, label) pairs, written in Python (a datalist may
+    have hundreds)."""
+    return format_html_join("", '<option value="{}">{}</option>', choices)
