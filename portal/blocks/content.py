@@ -25,7 +25,7 @@ def register_content(model, fields, *, changes_at=(), changes_on=()):
 
     The order matters: modeltranslation adds ``<field>_ko``/``<field>_en`` when it
     registers, and simple-history copies the fields it sees when it registers, so the
-    history must come second and only once (django-simple-history #929). Every
+    history must come second and only once. Every
     many-to-many field of the model is part of its history (``ContentHistory``), so
     that a revert or a restore brings the links back too.
     """

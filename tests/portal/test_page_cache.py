@@ -372,3 +372,52 @@ def test_a_change_calls_the_purge_hook_with_its_tags(settings):
     assert [f"r:portal.news:{news.pk}" in tags and "m:portal.news" in tags for tags in PURGED] == [
         True
     ]
+
+
+def test_the_cloudflare_purge_sends_the_tags_in_batches(monkeypatch):
+    """Against a local stand-in for Cloudflare's API (the real one is not reachable
+    from here): the zone, the token, at most 30 tags a request."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from portal.blocks.caching import purge
+
+    received = []
+
+    class API(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the standard library's name
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            received.append((self.path, self.headers["Authorization"], body["tags"]))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"success": true}')
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), API)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("CLOUDFLARE_API", f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.setenv("CLOUDFLARE_ZONE_ID", "zone-1")
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", "token-1")
+    tags = [f"r:portal.news:{n}" for n in range(45)]
+    try:
+        purge.cloudflare(tags)
+    finally:
+        server.shutdown()
+    assert [(path, auth, len(batch)) for path, auth, batch in received] == [
+        ("/zones/zone-1/purge_cache", "Bearer token-1", 30),
+        ("/zones/zone-1/purge_cache", "Bearer token-1", 15),
+    ]
+    assert [tag for _path, _auth, batch in received for tag in batch] == tags
+
+
+def test_a_failing_purge_never_fails_the_save(settings, monkeypatch):
+    monkeypatch.setenv("CLOUDFLARE_API", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("CLOUDFLARE_ZONE_ID", "zone-1")
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", "token-1")
+    settings.PAGE_CACHE_PURGE = "portal.blocks.caching.purge.cloudflare"
+    news = NewsFactory()
+    news.title_en = "Saved although the CDN is unreachable"
+    news.save()

@@ -16,7 +16,7 @@ import urllib.request
 
 logger = logging.getLogger("portal.cache")
 
-CLOUDFLARE_API = os.environ.get("CLOUDFLARE_API", "https://api.cloudflare.com/client/v4")
+CLOUDFLARE_API = "https://api.cloudflare.com/client/v4"
 # Cloudflare takes at most this many tags in one purge request.
 CLOUDFLARE_BATCH = 30
 
@@ -29,7 +29,8 @@ def cloudflare(tags):
             "CLOUDFLARE_API_TOKEN: nothing was purged."
         )
         return
-    url = f"{CLOUDFLARE_API}/zones/{zone}/purge_cache"
+    api = os.environ.get("CLOUDFLARE_API", CLOUDFLARE_API)
+    url = f"{api}/zones/{zone}/purge_cache"
     for start in range(0, len(tags), CLOUDFLARE_BATCH):
         body = json.dumps({"tags": list(tags[start : start + CLOUDFLARE_BATCH])}).encode()
         request = urllib.request.Request(  # noqa: S310

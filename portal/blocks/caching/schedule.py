@@ -7,7 +7,7 @@ next moment something changes on its own (``next_at``, found in one query), and 
 first request to notice finds the records whose times fell between ``checked`` and now
 and changes their tags as a save would (``tags.bump``); nothing has to run on a timer. A
 save whose record will change on its own sooner than ``next_at`` brings ``next_at``
-forward when it commits (``expect``). A cache that has lost the record (restarted,
+forward when it commits (``tags.expect``). A cache that has lost the record (restarted,
 emptied, evicted) cannot know what changed meanwhile: a new epoch, and every page stored
 under an older one is out of date.
 """
@@ -60,13 +60,6 @@ def start(now):
     value = Schedule(secrets.token_hex(8), now, next_change(now))
     cache.set(SCHEDULE, value, None)
     return value
-
-
-def expect(moment):
-    """A record will change on its own at ``moment``: look then, if sooner."""
-    value = cache.get(SCHEDULE)
-    if isinstance(value, Schedule) and moment < value.next_at:
-        cache.set(SCHEDULE, value._replace(next_at=moment), None)
 
 
 def next_midnight(now):

@@ -173,8 +173,6 @@ def invalidate(tags, using=None, soonest=None):
     changes of one transaction are written together. ``soonest``: the earliest time
     after now at which a changed record changes again on its own (a scheduled
     publication), for the schedule."""
-    from portal.blocks.caching import schedule
-
     connection = transaction.get_connection(using)
     pending = getattr(connection, PENDING, None)
     # A rolled-back block drops its on-commit callbacks: then start a new batch.
@@ -187,7 +185,7 @@ def invalidate(tags, using=None, soonest=None):
             setattr(connection, PENDING, None)
             bump(pending["tags"])
             if pending["soonest"] is not None:
-                schedule.expect(pending["soonest"])
+                expect(pending["soonest"])
 
         pending["flush"] = flush
         setattr(connection, PENDING, pending)
@@ -198,6 +196,14 @@ def invalidate(tags, using=None, soonest=None):
     pending["tags"].update(tags)
     if soonest is not None and (pending["soonest"] is None or soonest < pending["soonest"]):
         pending["soonest"] = soonest
+
+
+def expect(moment):
+    """A record will change on its own at ``moment``: the schedule (``schedule.py``)
+    looks then, if that is sooner than it would."""
+    value = cache.get(SCHEDULE)
+    if hasattr(value, "next_at") and moment < value.next_at:
+        cache.set(SCHEDULE, value._replace(next_at=moment), None)
 
 
 def link_fields(model):
