@@ -256,15 +256,17 @@ class Event(Illustrated, Publishable):
         ordering = ["start_date", "end_date", "pk"]
         indexes = [
             # Every public list filters published events by their dates (upcoming,
-            # past, a date range) and orders by them; counting is done in the index.
+            # past, a date range) and orders by them; counting is done in the index
+            # (status too: SQLite reads the table for a condition on a column the index
+            # lacks, partial index or not).
             models.Index(
-                fields=["end_date", "start_date", "publish_at"],
+                fields=["end_date", "start_date", "publish_at", "status"],
                 condition=Q(status="published"),
                 name="event_published_dates",
             ),
             # The same for top-level events (the home page's "on now and next").
             models.Index(
-                fields=["end_date", "start_date", "publish_at"],
+                fields=["end_date", "start_date", "publish_at", "status"],
                 condition=Q(status="published", parent__isnull=True),
                 name="event_published_top_dates",
             ),

@@ -159,6 +159,12 @@ class Institution(Illustrated, Publishable):
                 condition=models.Q(status="published"),
                 name="institution_published_recent",
             ),
+            # The directory's counts per kind, read from the index alone.
+            models.Index(
+                fields=["kind", "publish_at", "status"],
+                condition=models.Q(status="published"),
+                name="institution_published_kind",
+            ),
             # The directory's order in each language (``by_name``): a page of it is read
             # from the index instead of sorting every published institution.
             *(
