@@ -10,7 +10,7 @@ from portal.blocks.listing import FilteredListView
 from portal.blocks.publishing import PublishedDetailMixin
 
 
-@cached_page(params=[CityFilter, "page"], free_text=["q"], depends_on=[City])
+@cached_page(params=[CityFilter, "page"], free_text=["q", "year"], depends_on=[City])
 class CityListView(FilteredListView):
     filterset_class = CityFilter
     template_name = "cities/city_list.html"
@@ -39,13 +39,15 @@ JOINT_EVENTS_SHOWN = 10
 
 
 # The profile lists what points at the city (partnerships, milestones) and the events
-# linked to its partnerships.
+# linked to its partnerships; a partnership shows only while both cities are public, so
+# any city's publication may change it.
 @cached_page(
     depends_on=[
+        City,
         lambda view: [
             links(view.object),
             *(links(partnership) for partnership, _city in view.partnerships),
-        ]
+        ],
     ]
 )
 class CityDetailView(PublishedDetailMixin, DetailView):

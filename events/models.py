@@ -130,11 +130,10 @@ class EventQuerySet(PublishableQuerySet):
         return self.filter(pk__in=hosted.union(organised.values("event_id"), all=True))
 
     def joint_with(self, city):
-        """Events that came out of a published partnership this city is part of."""
-        joint = Event.partnerships.through.objects.filter(
-            Q(partnership__city=city) | Q(partnership__partner=city),
-            partnership__in=Event.partnerships.field.related_model.objects.published(),
-        )
+        """Events that came out of a partnership the city profile shows: published,
+        with both cities public."""
+        partnerships = Event.partnerships.field.related_model.objects.published().involving(city)
+        joint = Event.partnerships.through.objects.filter(partnership__in=partnerships.values("pk"))
         return self.filter(pk__in=joint.values("event_id"))
 
     def for_listing(self):

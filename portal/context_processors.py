@@ -10,7 +10,10 @@ def site(request):
     public pages carry no CSRF token and can be cached. And the footer's page links,
     read only by the template that shows them (the footer region)."""
     current = get_language()
-    path = request.get_full_path()
+    # The query as the view read it (the page cache drops what the page does not use),
+    # never the raw one: a stored page must not carry one visitor's stray parameters.
+    query = request.GET.urlencode()
+    path = request.path + (f"?{query}" if query else "")
     prefix = f"/{current}/"
     language_links = []
     for code, _name in settings.LANGUAGES:

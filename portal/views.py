@@ -13,7 +13,7 @@ from cities.views import HomeCity
 from events.models import Event
 from institutions.models import Institution
 from portal.blocks import caching
-from portal.blocks.caching import cached_page
+from portal.blocks.caching import cached_page, links
 from portal.blocks.caching.schedule import NEW_DAY
 from portal.blocks.pagination import KeysFirstPaginator, rows_in_range
 from portal.blocks.publishing import PublishedDetailMixin
@@ -55,7 +55,8 @@ class NewsListView(ListView):
         return News.objects.published().for_listing()
 
 
-@cached_page()
+# The page lists its related cities and events (linked to it).
+@cached_page(depends_on=[lambda view: [links(view.object)]])
 class NewsDetailView(PublishedDetailMixin, DetailView):
     model = News
     template_name = "portal/news_detail.html"

@@ -2,6 +2,7 @@
 change makes out of date, and the headers a CDN in front would follow."""
 
 import datetime
+import time
 
 import pytest
 from django.core.cache import cache
@@ -421,3 +422,99 @@ def test_a_failing_purge_never_fails_the_save(settings, monkeypatch):
     news = NewsFactory()
     news.title_en = "Saved although the CDN is unreachable"
     news.save()
+
+
+# --- Found in review -------------------------------------------------------------------
+
+
+def test_a_stored_page_never_carries_another_visitors_parameters(client):
+    NewsFactory.create_batch(3)
+    url = news_list_url()
+    client.get(url + "?utm_source=SOMEONE_ELSES_TEXT&page=1")
+    response = client.get(url + "?page=1")
+    assert response["X-Page-Cache"] == "hit"
+    assert "SOMEONE_ELSES_TEXT" not in response.text
+
+
+@pytest.mark.parametrize("page", ["²", "1.0", "0_1", "x", "9999999999999"])
+def test_an_odd_page_number_is_answered_by_the_view_and_never_stored(client, page):
+    NewsFactory()
+    for _ in range(2):
+        response = client.get(news_list_url(), {"page": page})
+        # Django reads "0_1" as 1; whatever the view answers, it is not stored.
+        assert response.status_code in (200, 404) and "X-Page-Cache" not in response
+
+
+def test_a_repeated_or_padded_parameter_is_one_page(client):
+    InstitutionFactory(kind="museum")
+    with translation.override("en"):
+        url = reverse("institutions:list")
+    client.get(url + "?kind=museum&page=1")
+    for query in (
+        "?kind=junk&kind=museum&page=1",
+        "?kind=museum&page=%201",
+        "?page=001&kind=museum",
+    ):
+        assert client.get(url + query)["X-Page-Cache"] == "hit", query
+
+
+def test_a_scheduled_event_shows_on_its_organisers_page_on_time(client, monkeypatch):
+    kiln = InstitutionFactory(name_en="Kiln Studio")
+    at = timezone.now() + datetime.timedelta(minutes=5)
+    event = EventFactory(title_en="Firing day", publish_at=at)
+    event.organisers.add(kiln)
+    url = kiln.get_absolute_url()
+    assert "Firing day" not in client.get(url).text
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    monkeypatch.setattr(timezone, "now", lambda: at + datetime.timedelta(seconds=1))
+    assert "Firing day" in client.get(url).text
+
+
+def test_a_partnership_shows_when_its_partner_city_is_published(client):
+    from tests.factories import CityFactory, PartnershipFactory
+
+    home = CityFactory(name_en="Icheon")
+    partner = CityFactory(name_en="Limoges", status=PublicationStatus.DRAFT, publish_at=None)
+    PartnershipFactory(city=home, partner=partner, title_en="Ceramics exchange")
+    url = home.get_absolute_url()
+    assert "Ceramics exchange" not in client.get(url).text
+    partner.status = PublicationStatus.PUBLISHED
+    partner.save()
+    assert "Ceramics exchange" in client.get(url).text
+
+
+def test_a_news_item_shows_a_related_event_once_it_is_published(client):
+    news = NewsFactory()
+    event = EventFactory(title_en="Opening night", status=PublicationStatus.DRAFT, publish_at=None)
+    news.events.add(event)
+    with translation.override("en"):
+        url = news.get_absolute_url()
+    assert "Opening night" not in client.get(url).text
+    event.status = PublicationStatus.PUBLISHED
+    event.save()
+    assert "Opening night" in client.get(url).text
+
+
+def test_versions_only_ever_go_up():
+    """Two changes written in the opposite order of their numbers leave the higher."""
+    key = cache_tags.VERSION + "m:portal.news"
+    assert cache.raise_versions({key: 10}, 60) == []
+    cache.raise_versions({key: 7}, 60)
+    assert cache.get(key) == 10
+
+
+def test_a_change_not_written_while_the_cache_was_unreachable_is_written_later(client):
+    from django.core.cache import caches
+
+    news = NewsFactory(title_en="Before")
+    with translation.override("en"):
+        url = reverse("portal:news-list")
+    client.get(url)
+    backend = caches["default"]
+    backend._down_until = time.monotonic() + 60  # as after a lost connection
+    try:
+        news.title_en = "Saved while the cache was unreachable"
+        news.save()
+    finally:
+        backend._down_until = 0
+    assert "Saved while the cache was unreachable" in client.get(url).text

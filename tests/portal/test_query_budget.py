@@ -109,8 +109,9 @@ def test_the_first_request_after_a_save_stays_within_budget(client, site):
 @pytest.mark.page_cache
 @pytest.mark.django_db(transaction=True)
 def test_the_request_that_notices_a_scheduled_time_stays_within_budget(client, site, monkeypatch):
-    """The request that finds a publication time passed finds what changed and the next
-    time to look (two queries), then makes its page."""
+    """The request that finds a publication time passed finds what changed (one query),
+    what links to it (one per many-to-many relation of its model: a news item has two)
+    and the next time to look (one), then makes its page."""
     home, _discipline = site
     at = timezone.now() + datetime.timedelta(minutes=5)
     NewsFactory(title_en="Scheduled news", publish_at=at)
@@ -119,4 +120,4 @@ def test_the_request_that_notices_a_scheduled_time_stays_within_budget(client, s
     monkeypatch.setattr(timezone, "now", lambda: at + datetime.timedelta(seconds=1))
     with CaptureQueriesContext(connection) as captured:
         assert "Scheduled news" in client.get(url).text
-    assert len(captured) <= BUDGET + 2
+    assert len(captured) <= BUDGET + 4

@@ -12,12 +12,18 @@ few seconds, not one a request. A refused write (Redis full under its default
 when the cache cannot answer.
 """
 
+import contextlib
 import fcntl
 import logging
 import os
+import random
+import threading
 import time
 
 from django.core.cache.backends import filebased, locmem, redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+
+from portal.blocks.caching.tags import COUNTER, SCHEDULE
 
 logger = logging.getLogger("portal.cache")
 
@@ -76,6 +82,20 @@ class FailSafe:
             self._passed_over += 1
 
 
+def _raise_versions(self, data, timeout):
+    """Set each key of ``data`` to its number unless it holds a higher one, so that two
+    changes written in the opposite order of their numbers leave the higher: a list of
+    the keys that could not be written. This is a base for one process (the memory
+    backend); the shared backends do it atomically."""
+    failed = []
+    with self._versions_lock:
+        for key, number in data.items():
+            current = self.get(key)
+            if not isinstance(current, int) or current < number:
+                failed += self.set_many({key: number}, timeout)
+    return failed
+
+
 def _guarded(name):
     fallback = FALLBACKS[name]
 
@@ -96,6 +116,8 @@ def _guarded(name):
 
 for _name in FALLBACKS:
     setattr(FailSafe, _name, _guarded(_name))
+FailSafe.raise_versions = _raise_versions
+FailSafe._versions_lock = threading.Lock()
 
 
 class RedisCache(FailSafe, redis.RedisCache):
@@ -119,37 +141,92 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
     """Django's file-based backend, fail-safe, shared by every process of one machine:
     the default when there is no Redis.
 
-    ``incr`` is atomic across processes (a lock file), since invalidation counts on it;
-    and the directory is culled once every ``CULL_EVERY`` writes of a process, not on
-    every write (Django's lists the whole directory each time)."""
+    What invalidation counts on is atomic across processes (a lock file): ``incr``,
+    ``add`` and ``raise_versions``; and writes report their failures (a full disk)
+    rather than pass for done. The directory is culled once every ``CULL_EVERY`` writes
+    of a process, not on every write (Django's lists the whole directory each time),
+    and never of the keys in ``KEEP`` (the counter and the schedule).
+    """
 
     CULL_EVERY = 200
+    KEEP = (COUNTER, SCHEDULE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._writes = 0
 
+    @contextlib.contextmanager
+    def _locked(self):
+        self._createdir()
+        with open(os.path.join(self._dir, ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
     def _cull(self):
         self._writes += 1
-        if self._writes % self.CULL_EVERY == 1:
-            super()._cull()
+        if self._writes % self.CULL_EVERY != 1:
+            return
+        kept = {self._key_to_file(key) for key in self.KEEP}
+        files = [name for name in self._list_cache_files() if name not in kept]
+        if len(files) < self._max_entries:
+            return
+        for name in random.sample(files, int(len(files) / self._cull_frequency)):
+            self._delete(name)
+
+    def _unguarded(self, name, error_value, call):
+        if not self.available:
+            return error_value
+        try:
+            return call()
+        except Exception as error:
+            if name == "incr" and type(error) is ValueError:
+                raise
+            self._failed(name, error)
+            return error_value
 
     def incr(self, key, delta=1, version=None):
-        if not self.available:
-            return None
-        try:
-            self._createdir()
-            with open(os.path.join(self._dir, ".incr.lock"), "a") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                try:
-                    return filebased.FileBasedCache.incr(self, key, delta, version)
-                finally:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
-        except ValueError:
-            raise
-        except Exception as error:
-            self._failed("incr", error)
-            return None
+        def increment():
+            with self._locked():
+                value = filebased.FileBasedCache.get(self, key, version=version)
+                if value is None:
+                    raise ValueError(f"Key '{key}' not found")
+                filebased.FileBasedCache.set(self, key, value + delta, None, version)
+                return value + delta
+
+        return self._unguarded("incr", None, increment)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        def add():
+            with self._locked():
+                return filebased.FileBasedCache.add(self, key, value, timeout, version)
+
+        return self._unguarded("add", False, add)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        failed = []
+        for key, value in data.items():
+            if self._unguarded(
+                "set_many",
+                True,
+                lambda k=key, v=value: filebased.FileBasedCache.set(self, k, v, timeout, version),
+            ):
+                failed.append(key)
+        return failed
+
+    def raise_versions(self, data, timeout):
+        def raise_all():
+            failed = []
+            with self._locked():
+                for key, number in data.items():
+                    current = filebased.FileBasedCache.get(self, key)
+                    if not isinstance(current, int) or current < number:
+                        filebased.FileBasedCache.set(self, key, number, timeout)
+            return failed
+
+        return self._unguarded("raise_versions", list(data), raise_all)
 
 
 class LocMemCache(FailSafe, locmem.LocMemCache):

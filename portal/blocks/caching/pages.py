@@ -24,6 +24,8 @@ it by tag (``PAGE_CACHE_PURGE``, called with the tags of every change on commit)
 import functools
 import hashlib
 import pickle
+import re
+import threading
 from collections import OrderedDict
 from typing import NamedTuple
 
@@ -38,6 +40,7 @@ from portal.blocks.caching import schedule
 from portal.blocks.caching import tags as cache_tags
 
 HIT_HEADER = "X-Page-Cache"
+PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
 PAGE = "cc:page:"
 
 
@@ -67,18 +70,19 @@ class PagePolicy:
             cache_tags.depends_on(*tags_of(view))
 
     def normalised(self, query):
-        """``query`` (a QueryDict) with only this page's parameters, in one order, empty
-        values left out, page numbers as plain numbers."""
+        """``query`` (a QueryDict) with only this page's parameters, each once (the last
+        value, which is what a form reads), in one order, empty values left out, page
+        numbers as plain numbers; None when a page number is not one (the view answers
+        it, and it is not stored)."""
         kept = QueryDict(mutable=True)
         for name in sorted(self.params & set(query)):
-            values = [value for value in query.getlist(name) if value != ""]
-            if name == "page":
-                values = [
-                    str(int(value)) if value.isdigit() and len(value) < 10 else value
-                    for value in values
-                ]
-            if values:
-                kept.setlist(name, values)
+            value = query.getlist(name)[-1].strip()
+            if name == "page" and value:
+                if not PAGE_NUMBER.fullmatch(value):
+                    return None
+                value = str(int(value))
+            if value:
+                kept[name] = value
         kept._mutable = False
         return kept
 
@@ -127,19 +131,23 @@ class LocalPages:
     def __init__(self, size):
         self.size = size
         self.entries = OrderedDict()
+        self.lock = threading.Lock()  # for threaded workers
 
     def get(self, key):
-        data = self.entries.get(key)
-        if data is None:
-            return None
-        self.entries.move_to_end(key)
+        with self.lock:
+            data = self.entries.get(key)
+            if data is None:
+                return None
+            self.entries.move_to_end(key)
         return pickle.loads(data)  # noqa: S301 - pickled by this process
 
     def set(self, key, entry):
-        self.entries[key] = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+        data = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
+        with self.lock:
+            self.entries[key] = data
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
 
 
 def public_headers(response, tags):
@@ -180,7 +188,11 @@ class PageCacheMiddleware:
         policy = self.policy_for(request)
         if policy is None:
             return self.get_response(request)
-        request.GET = policy.normalised(request.GET)
+        query = policy.normalised(request.GET)
+        if query is None:
+            return self.get_response(request)
+        request.GET = query
+        cache_tags.write_unwritten()
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             response = self.get_response(request)
             patch_cache_control(response, private=True)

@@ -16,6 +16,7 @@ import hashlib
 from typing import NamedTuple
 
 from django import template
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -27,8 +28,6 @@ from portal.blocks.caching import tags as cache_tags
 register = template.Library()
 
 REGION = "cc:region:"
-# Regions are kept as long as pages; they are as exact.
-SECONDS = 24 * 3600
 
 
 class Region(NamedTuple):
@@ -75,7 +74,9 @@ class RegionNode(template.Node):
         tags = cache_tags.minimal(recorded | set(declared))
         cache_tags.depends_on(*tags)
         if cache_tags.mark_unchanged(tags, since):
-            cache.set(key, Region(state.epoch, since, tuple(tags), str(html)), SECONDS)
+            cache.set(
+                key, Region(state.epoch, since, tuple(tags), str(html)), settings.PAGE_CACHE_SECONDS
+            )
         return html
 
 

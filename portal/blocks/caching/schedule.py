@@ -35,6 +35,8 @@ class Schedule(NamedTuple):
     epoch: str
     checked: datetime.datetime
     next_at: datetime.datetime
+    # Moments that saves expect while a look is due (``tags.expect``).
+    expected: tuple = ()
 
 
 def follow(model, datetimes=(), dates=()):
@@ -49,9 +51,20 @@ def now_state(value, now):
     after catching up with what changed on its own since it was last checked."""
     if not isinstance(value, Schedule):
         return start(now)
-    if now >= value.next_at:
-        bump_changed(value.checked, now)
-        value = Schedule(value.epoch, now, next_change(now))
+    if now < value.next_at:
+        return value
+    # Changes written twice by two processes catching up at once do no harm; the
+    # schedule itself is read and written under a lock, so a moment a save expects
+    # meanwhile is never lost.
+    bump_changed(value.checked, now)
+    with cache_tags.schedule_lock():
+        stored = cache.get(SCHEDULE)
+        if not isinstance(stored, Schedule):
+            return start(now)  # forgotten meanwhile: nothing stored before is trusted
+        if stored.epoch != value.epoch or stored.checked >= now:
+            return stored  # another process has started afresh or looked since
+        moments = [next_change(now), *(m for m in stored.expected if m > now)]
+        value = Schedule(value.epoch, now, min(moments))
         cache.set(SCHEDULE, value, None)
     return value
 
@@ -124,4 +137,5 @@ def bump_changed(since, now):
         )
         for row in rows:
             tags |= cache_tags.change_tags(model, row["pk"], row)
+        tags |= cache_tags.linked_tags(model, *pks)
     cache_tags.bump(tags)

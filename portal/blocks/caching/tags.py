@@ -41,6 +41,7 @@ from django.utils.module_loading import import_string
 COUNTER = "cc:counter"
 # The schedule's record (``schedule``); kept here, where a failed change forgets it.
 SCHEDULE = "cc:schedule"
+SCHEDULE_LOCK = "cc:schedule-lock"
 VERSION = "cc:v:"
 PENDING = "_page_cache_pending"
 
@@ -133,6 +134,12 @@ def current(tags, since):
     return len(versions) == len(keys) and all(v <= since for v in versions.values())
 
 
+def version_seconds():
+    # A version may be forgotten once every page that could hold it has expired (a
+    # forgotten version counts as a change anyway).
+    return settings.PAGE_CACHE_SECONDS
+
+
 def mark_unchanged(tags, since):
     """Before a page made from the counter ``since`` is stored: give the tags the cache
     holds no version of the version ``since`` (with ``add``, so that a change written
@@ -143,26 +150,60 @@ def mark_unchanged(tags, since):
     versions = cache.get_many(keys)
     missing = [key for key in keys if key not in versions]
     for key in missing:
-        cache.add(key, since, None)
+        cache.add(key, since, version_seconds())
     if missing:
         versions = cache.get_many(keys)
     return len(versions) == len(keys) and all(v <= since for v in versions.values())
 
 
+# Changes this process could not write (the cache was down or full), written with its
+# next change or its next cached request.
+_unwritten = set()
+
+
 def bump(tags):
     """Make every page that depends on ``tags`` out of date, now."""
-    tags = sorted(set(tags))
+    tags = sorted(set(tags) | _unwritten)
     if not tags:
         return
-    number = _next_counter()
-    failed = number is None or cache.set_many({VERSION + tag: number for tag in tags}, None)
-    if failed:
-        # The change could not be written (the cache is full or unreachable): forget
-        # the schedule, so that no page stored before is trusted again (a delete is
-        # allowed in a full Redis).
-        cache.delete(SCHEDULE)
+    if enabled():
+        _write(tags)
     if settings.PAGE_CACHE_PURGE:
         import_string(settings.PAGE_CACHE_PURGE)(tags)
+
+
+def _write(tags):
+    number = _next_counter()
+    versions = {VERSION + tag: number for tag in tags}
+    # Django's own backends (not ours) have no atomic "raise": their plain writes.
+    write = getattr(cache, "raise_versions", None) or cache.set_many
+    failed = number is None or write(versions, version_seconds())
+    if failed:
+        # Not written: forget the schedule, so that no page stored before is trusted
+        # again (a delete works in a full Redis), and try again later.
+        _unwritten.update(tags)
+        cache.delete(SCHEDULE)
+    else:
+        _unwritten.clear()
+
+
+def write_unwritten():
+    """Write the changes this process could not write before, if any."""
+    if _unwritten:
+        bump(())
+
+
+@contextmanager
+def schedule_lock():
+    """Held while the schedule is read and written back (a short wait at most): two
+    processes doing so at once would lose one's update."""
+    deadline = time.monotonic() + 2
+    while not cache.add(SCHEDULE_LOCK, 1, 10) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield
+    finally:
+        cache.delete(SCHEDULE_LOCK)
 
 
 # --- Invalidation on commit ---------------------------------------------------------
@@ -200,10 +241,19 @@ def invalidate(tags, using=None, soonest=None):
 
 def expect(moment):
     """A record will change on its own at ``moment``: the schedule (``schedule.py``)
-    looks then, if that is sooner than it would."""
-    value = cache.get(SCHEDULE)
-    if hasattr(value, "next_at") and moment < value.next_at:
-        cache.set(SCHEDULE, value._replace(next_at=moment), None)
+    looks then, if that is sooner than it would. While a look is due already (the
+    schedule's next moment has passed), the moment is kept for that look to count."""
+    with schedule_lock():
+        value = cache.get(SCHEDULE)
+        if not hasattr(value, "next_at"):
+            return
+        if value.next_at <= timezone.now():
+            value = value._replace(expected=(*value.expected, moment))
+        elif moment < value.next_at:
+            value = value._replace(next_at=moment)
+        else:
+            return
+        cache.set(SCHEDULE, value, None)
 
 
 def link_fields(model):
@@ -252,13 +302,13 @@ def link_tables(model):
     return tables
 
 
-def linked_tags(model, pk):
-    """What points at each record linked to the record ``pk`` of ``model`` by a
+def linked_tags(model, *pks):
+    """What points at each record linked to the records ``pks`` of ``model`` by a
     many-to-many relation: a query per relation."""
     tags = set()
     for through, own, other, other_model in link_tables(model):
-        for other_pk in through.objects.filter(**{own: pk}).values_list(other, flat=True):
-            tags.add(links_tag(other_model, other_pk))
+        linked = through.objects.filter(**{f"{own}__in": pks}).values_list(other, flat=True)
+        tags.update(links_tag(other_model, other_pk) for other_pk in linked)
     return tags
 
 
