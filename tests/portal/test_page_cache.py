@@ -518,3 +518,21 @@ def test_a_change_not_written_while_the_cache_was_unreachable_is_written_later(c
     finally:
         backend._down_until = 0
     assert "Saved while the cache was unreachable" in client.get(url).text
+
+
+def test_versions_only_ever_go_up_in_redis(settings):
+    import redis
+
+    redis.Redis(db=12).flushdb()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.blocks.caching.backends.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/12",
+        }
+    }
+    key = cache_tags.VERSION + "m:portal.news"
+    assert cache.raise_versions({key: 10}, 60) == []
+    cache.raise_versions({key: 7}, 60)
+    assert cache.get(key) == 10
+    cache.raise_versions({key: 12}, 60)
+    assert cache.get(key) == 12
