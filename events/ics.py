@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone
 
-from events.models import EventStatus
+from events.models import EventKind, EventStatus
 
 PRODID = "-//Creative City Portal//Events//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -82,7 +82,7 @@ def description_for(event, url):
     return "\n\n".join(lines)
 
 
-def to_vevent(event, url):
+def to_vevent(event, url, kinds=None):
     """The VEVENT of ``event`` as bytes, written directly: a feed holds up to 200 of
     them, and building each through icalendar's component objects cost ~1 ms an event
     (most of an uncached feed). ``icalendar`` still writes the calendar's head and its
@@ -121,7 +121,7 @@ def to_vevent(event, url):
     lines += [
         f"URL:{url}",
         f"STATUS:{ICAL_STATUS.get(event.event_status, 'CONFIRMED')}",
-        f"CATEGORIES:{text(str(event.get_kind_display()))}",
+        f"CATEGORIES:{text(kinds[event.kind] if kinds else str(event.get_kind_display()))}",
         "END:VEVENT",
     ]
     return b"".join(fold(line) for line in lines)
@@ -171,8 +171,11 @@ def build_calendar(events, request, name):
     events = list(events)
     if any(event.is_timed for event in events):
         blocks.append(timezone_block(settings.TIME_ZONE))
+    # The kinds' names once, not once an event (Django translates every choice again).
+    kinds = {value: str(label) for value, label in EventKind.choices}
     blocks.extend(
-        to_vevent(event, request.build_absolute_uri(event.get_absolute_url())) for event in events
+        to_vevent(event, request.build_absolute_uri(event.get_absolute_url()), kinds)
+        for event in events
     )
     blocks.append(end)
     return b"".join(blocks)

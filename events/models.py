@@ -1,12 +1,13 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.blocks.fields import year_field
 from portal.blocks.images import Illustrated
+from portal.blocks.pagination import rows_in_range
 from portal.blocks.publishing import Publishable, PublishableQuerySet
 
 
@@ -96,19 +97,16 @@ class EventQuerySet(PublishableQuerySet):
             "-end_date", F("start_date").desc(nulls_last=True), "-pk"
         )
 
-    def nearest_first(self, today=None):
-        """What is on or ahead first (soonest first, as ``current_and_upcoming``), then
-        what has ended (latest first): the order in which a capped calendar keeps
-        events, so that it drops the furthest ones on either side."""
+    def nearest(self, limit, today=None):
+        """The ``limit`` events nearest to today: what is on or ahead (soonest first, as
+        ``current_and_upcoming``), then what has ended (latest first), so that a capped
+        calendar drops the furthest on either side. Two queries that sort keys only
+        (``rows_in_range``), rather than one sorting whole rows by a computed key."""
         today = today or timezone.localdate()
-        ahead = Q(end_date__gte=today)
-        return self.order_by(
-            Case(When(ahead, then=Value(0)), default=Value(1)),
-            Case(When(ahead, then=F("start_date"))).asc(nulls_first=True),
-            Case(When(ahead, then=F("end_date"))).asc(),
-            Case(When(~ahead, then=F("end_date"))).desc(),
-            "pk",
-        )
+        ahead = rows_in_range(self.current_and_upcoming(today), 0, limit)
+        if len(ahead) == limit:
+            return ahead
+        return ahead + rows_in_range(self.past(today), 0, limit - len(ahead))
 
     def overlapping(self, start=None, end=None):
         """Events that are on at some point between ``start`` and ``end`` (inclusive

@@ -170,5 +170,5 @@ class EventFeedView(View):
         events = filterset.qs
         if filterset.form.cleaned_data.get("when") == When.ALL:
             # A capped feed keeps the events nearest to today, not the latest-starting.
-            events = events.nearest_first()
+            events = events.nearest(FEED_LIMIT)
         return ics.build_feed(events, request, name=_("Events"), limit=FEED_LIMIT)

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, ProtectedError, Value
+from django.db.models import Func, Prefetch, ProtectedError
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
@@ -81,12 +81,17 @@ LISTING_FIELDS = (
 )
 
 
+# '' written into the SQL, not passed as a parameter: SQLite uses an index on an
+# expression only when the query's expression is the same text, and a parameter is not.
+EMPTY_TEXT = Func(template="''", output_field=models.CharField())
+
+
 def shown_name(language):
     """The name a page in ``language`` shows: its own, or the other where it is
     missing. The directory sorts by it, so untranslated names do not all sort first or
     last (and an index on it per language serves that order)."""
     other = "en" if language == "ko" else "ko"
-    return Coalesce(NullIf(f"name_{language}", Value("")), f"name_{other}")
+    return Coalesce(NullIf(f"name_{language}", EMPTY_TEXT), f"name_{other}")
 
 
 class InstitutionQuerySet(PublishableQuerySet):

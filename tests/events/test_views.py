@@ -473,8 +473,8 @@ def test_detail_queries_do_not_grow(client, events):
 def test_feed_queries_do_not_grow(client, events):
     bulk_events(20, venue=events["now-on"].venue, city=events["now-on"].city, tag="a")
     url = reverse("events:feed")
-    small = count_queries(client, url)
+    # What is ahead, then what has passed only while that is not enough: at most two.
+    assert count_queries(client, url) <= 2
     bulk_events(1980, venue=events["now-on"].venue, city=events["now-on"].city, tag="b")
-    assert count_queries(client, url) == small
+    assert count_queries(client, url) <= 2
     assert count_queries(client, url, {"city": "cheongju", "kind": "exhibition"}) <= 3
-    assert small <= 6
