@@ -303,11 +303,28 @@ def test_a_change_committed_while_a_page_is_made_leaves_it_out_of_date():
 
 
 def test_a_lost_version_counts_as_a_change(client):
+    """Once anything has changed (the counter moved), a page whose tag's version the
+    cache has lost is made again; while nothing has, no version is even read."""
     NewsFactory()
     client.get(news_list_url())
     cache.delete(cache_tags.VERSION + "m:portal.news")
+    assert client.get(news_list_url())["X-Page-Cache"] == "hit"
+    cache_tags.bump(["m:cities.city"])
     assert client.get(news_list_url())["X-Page-Cache"] == "miss"
     assert client.get(news_list_url())["X-Page-Cache"] == "hit"
+
+
+def test_between_changes_a_hit_reads_no_version(client, django_assert_num_queries):
+    NewsFactory()
+    client.get(news_list_url())
+    reads = []
+    original = cache.get_many
+    try:
+        cache.get_many = lambda keys, *args, **kwargs: reads.append(keys) or original(keys)
+        assert client.get(news_list_url())["X-Page-Cache"] == "hit"
+    finally:
+        del cache.get_many
+    assert len(reads) == 1 and not any(k.startswith(cache_tags.VERSION) for k in reads[0])
 
 
 def test_a_lost_schedule_starts_afresh(client):

@@ -201,13 +201,18 @@ class PageCacheMiddleware:
             return self.made(request, None, None, None)
         free = policy.has_free_text(request.GET)
         key = self.key(request)
-        found = cache.get_many([schedule.SCHEDULE] if free else [schedule.SCHEDULE, key])
+        shared = [schedule.SCHEDULE, cache_tags.COUNTER]
+        found = cache.get_many(shared if free else [*shared, key])
         state = schedule.now_state(found.get(schedule.SCHEDULE), timezone.now())
+        # A look at the schedule that changed anything moved the counter since it was read.
+        counter_now = (
+            found.get(cache_tags.COUNTER) if state is found.get(schedule.SCHEDULE) else None
+        )
         entry = self.local.get(key) if free else found.get(key)
         if (
             isinstance(entry, Entry)
             and entry.epoch == state.epoch
-            and cache_tags.current(entry.tags, entry.since)
+            and cache_tags.unchanged(entry.tags, entry.since, counter_now)
         ):
             response = entry.value
             response[HIT_HEADER] = "hit"

@@ -58,13 +58,17 @@ class RegionNode(template.Node):
             REGION
             + hashlib.sha256("\x1f".join([get_language() or "", *parts]).encode()).hexdigest()
         )
-        found = cache.get_many([schedule.SCHEDULE, key])
+        found = cache.get_many([schedule.SCHEDULE, cache_tags.COUNTER, key])
         state = schedule.now_state(found.get(schedule.SCHEDULE), timezone.now())
+        # A look at the schedule that changed anything moved the counter since it was read.
+        counter_now = (
+            found.get(cache_tags.COUNTER) if state is found.get(schedule.SCHEDULE) else None
+        )
         region = found.get(key)
         if (
             isinstance(region, Region)
             and region.epoch == state.epoch
-            and cache_tags.current(region.tags, region.since)
+            and cache_tags.unchanged(region.tags, region.since, counter_now)
         ):
             cache_tags.depends_on(*region.tags)
             return mark_safe(region.html)  # noqa: S308 - the template's own output

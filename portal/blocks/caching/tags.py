@@ -134,6 +134,15 @@ def current(tags, since):
     return len(versions) == len(keys) and all(v <= since for v in versions.values())
 
 
+def unchanged(tags, since, counter_now):
+    """``current``, answered without reading a version when the counter has not moved
+    since the page was made (nothing has changed anywhere): the usual case between
+    edits, and one cache round trip fewer."""
+    if since is not None and counter_now == since:
+        return True
+    return current(tags, since)
+
+
 def version_seconds():
     # A version may be forgotten once every page that could hold it has expired (a
     # forgotten version counts as a change anyway).
