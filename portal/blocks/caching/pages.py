@@ -120,6 +120,22 @@ def cached_page(*, params=(), free_text=(), depends_on=()):
     return decorate
 
 
+@functools.lru_cache(maxsize=4096)
+def policy_at(path):
+    """The cache policy of the view at ``path`` (None for none, or no view): remembered
+    per process, since resolving a path costs more than serving a stored page and the
+    URLs do not change while a process runs."""
+    language = translation.get_language_from_path(path)
+    if language is None:
+        return None
+    try:
+        with translation.override(language):
+            match = resolve(path)
+    except Resolver404:
+        return None
+    return policy_of(match.func)
+
+
 def policy_of(view):
     return getattr(getattr(view, "view_class", view), "page_cache", None)
 
@@ -246,15 +262,7 @@ class PageCacheMiddleware:
         """The cache policy of the view a public GET asks for, or None."""
         if request.method not in ("GET", "HEAD"):
             return None
-        language = translation.get_language_from_path(request.path_info)
-        if language is None:
-            return None
-        try:
-            with translation.override(language):
-                match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        return policy_of(match.func)
+        return policy_at(request.path_info)
 
     @staticmethod
     def key(request):
