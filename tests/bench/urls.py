@@ -8,7 +8,10 @@ from django.views.generic import TemplateView
 from portal.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [
-    path("bench-ceiling/", TemplateView.as_view(template_name="bench/ceiling.html"),
-         name="bench-ceiling"),
+    path(
+        "bench-ceiling/",
+        TemplateView.as_view(template_name="bench/ceiling.html"),
+        name="bench-ceiling",
+    ),
     *site_urlpatterns,
 ]
