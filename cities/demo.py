@@ -1,7 +1,7 @@
 """Demo data for this app (see portal/management/commands/load_demo.py).
 
 Sources, all shipped in cities/demo/ or quoted from the seed documents:
-- network-cities.csv: the network members (from ../shared/data), loaded through the
+- network-cities.csv: the network members (from the project's sourced data), loaded through the
   same CityResource staff use in the admin, so the demo exercises the real import;
 - partnerships.csv: partnerships and exchange visits of Korean crafts cities;
 - seed 000 (Cheongju press release, 5 Nov 2025): Cheongju's journey, introduction and

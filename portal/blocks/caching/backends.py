@@ -17,10 +17,9 @@ import fcntl
 import logging
 import os
 import random
-import threading
 import time
 
-from django.core.cache.backends import filebased, locmem, redis
+from django.core.cache.backends import filebased, redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
 from portal.blocks.caching.tags import COUNTER, SCHEDULE
@@ -82,20 +81,6 @@ class FailSafe:
             self._passed_over += 1
 
 
-def _raise_versions(self, data, timeout):
-    """Set each key of ``data`` to its number unless it holds a higher one, so that two
-    changes written in the opposite order of their numbers leave the higher: a list of
-    the keys that could not be written. This is a base for one process (the memory
-    backend); the shared backends do it atomically."""
-    failed = []
-    with self._versions_lock:
-        for key, number in data.items():
-            current = self.get(key)
-            if not isinstance(current, int) or current < number:
-                failed += self.set_many({key: number}, timeout)
-    return failed
-
-
 def _guarded(name):
     fallback = FALLBACKS[name]
 
@@ -116,8 +101,6 @@ def _guarded(name):
 
 for _name in FALLBACKS:
     setattr(FailSafe, _name, _guarded(_name))
-FailSafe.raise_versions = _raise_versions
-FailSafe._versions_lock = threading.Lock()
 
 
 class RedisClient(redis.RedisCacheClient):
@@ -246,8 +229,3 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
             return failed
 
         return self._unguarded("raise_versions", list(data), raise_all)
-
-
-class LocMemCache(FailSafe, locmem.LocMemCache):
-    """Django's per-process memory backend, fail-safe: for a single process (tests, a
-    development server), never for several workers."""
