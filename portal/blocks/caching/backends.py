@@ -138,6 +138,32 @@ class RedisCache(FailSafe, redis.RedisCache):
             redis_client.TimeoutError,
         )
 
+    # Each key is set to the number unless it holds a higher one, in one atomic step.
+    # Django stores an int as its digits, so the script compares numbers.
+    RAISE = """
+    for _, key in ipairs(KEYS) do
+      local current = tonumber(redis.call('GET', key))
+      if current == nil or current < tonumber(ARGV[1]) then
+        redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
+      end
+    end
+    return 1
+    """
+
+    def raise_versions(self, data, timeout):
+        """Set each key of ``data`` to its number unless it holds a higher one (one
+        number for all, as a change writes them): the keys that could not be written."""
+        if not data or not self.available:
+            return list(data)
+        try:
+            client = self._cache.get_client(write=True)
+            keys = [self.make_and_validate_key(key) for key in data]
+            client.eval(self.RAISE, len(keys), *keys, max(data.values()), int(timeout))
+        except Exception as error:
+            self._failed("raise_versions", error)
+            return list(data)
+        return []
+
 
 class FileBasedCache(FailSafe, filebased.FileBasedCache):
     """Django's file-based backend, fail-safe, shared by every process of one machine:
