@@ -70,7 +70,7 @@ class CityDetailView(PublishedDetailMixin, DetailView):
         context["joint_events"] = (
             Event.objects.published()
             .joint_with(city)
-            .for_listing()
+            .for_compact_listing()
             .order_by(F("start_date").desc(nulls_last=True), "-pk")[:JOINT_EVENTS_SHOWN]
         )
         return context

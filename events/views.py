@@ -156,7 +156,7 @@ class EventFeedView(View):
     @staticmethod
     def build(request):
         """The feed's body; ValidationError for invalid filters."""
-        queryset = Event.objects.published().for_listing()
+        queryset = Event.objects.published().for_calendar()
         if not any(request.GET.get(key) for key in ("when", "start", "end")):
             since = timezone.localdate() - datetime.timedelta(days=FEED_PAST_DAYS)
             queryset = queryset.filter(end_date__gte=since)

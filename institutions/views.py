@@ -72,7 +72,7 @@ class InstitutionDetailView(PublishedDetailMixin, DetailView):
         context["events"] = (
             Event.objects.published()
             .at_or_by(institution)
-            .for_listing()
+            .for_compact_listing()
             .order_by(F("start_date").desc(nulls_last=True), "-pk")[:EVENTS_ON_DETAIL]
         )
         context["map_points"] = map_points([institution])
