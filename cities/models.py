@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -10,6 +9,7 @@ from django_countries.fields import CountryField
 from portal.blocks.fields import DatePrecision, latitude_field, longitude_field, year_field
 from portal.blocks.images import Illustrated
 from portal.blocks.publishing import Publishable, PublishableQuerySet
+from portal.blocks.reversing import reverse_slug
 
 
 class CreativeField(models.TextChoices):
@@ -184,7 +184,7 @@ class City(Illustrated, Publishable):
         return self.name or self.slug
 
     def get_absolute_url(self):
-        return reverse("cities:detail", kwargs={"slug": self.slug})
+        return reverse_slug("cities:detail", self.slug)
 
     def clean(self):
         super().clean()

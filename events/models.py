@@ -1,7 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +8,7 @@ from portal.blocks.fields import year_field
 from portal.blocks.images import Illustrated
 from portal.blocks.pagination import rows_in_range
 from portal.blocks.publishing import Publishable, PublishableQuerySet
+from portal.blocks.reversing import reverse_slug
 
 
 class EventSeries(Publishable):
@@ -324,7 +324,7 @@ class Event(Illustrated, Publishable):
         return self.title or self.slug
 
     def get_absolute_url(self):
-        return reverse("events:detail", kwargs={"slug": self.slug})
+        return reverse_slug("events:detail", self.slug)
 
     @property
     def is_now_on(self):

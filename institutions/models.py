@@ -4,7 +4,6 @@ from django.db.models import Func, Prefetch, ProtectedError
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -18,6 +17,7 @@ from institutions.contact import (
 from portal.blocks.fields import latitude_field, longitude_field, year_field
 from portal.blocks.images import Illustrated
 from portal.blocks.publishing import Publishable, PublishableQuerySet
+from portal.blocks.reversing import reverse_slug
 
 
 class HomepageField(models.URLField):
@@ -187,7 +187,7 @@ class Institution(Illustrated, Publishable):
         return self.name or self.slug
 
     def get_absolute_url(self):
-        return reverse("institutions:detail", kwargs={"slug": self.slug})
+        return reverse_slug("institutions:detail", self.slug)
 
     def delete(self, *args, **kwargs):
         refuse_to_drop_organisers([self])

@@ -1,10 +1,10 @@
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.blocks.images import Illustrated
 from portal.blocks.publishing import Publishable, PublishableQuerySet
+from portal.blocks.reversing import reverse_slug
 
 
 class NewsQuerySet(PublishableQuerySet):
@@ -58,7 +58,7 @@ class News(Illustrated, Publishable):
         return self.title or self.slug
 
     def get_absolute_url(self):
-        return reverse("portal:news-detail", kwargs={"slug": self.slug})
+        return reverse_slug("portal:news-detail", self.slug)
 
 
 class PageQuerySet(PublishableQuerySet):
@@ -93,4 +93,4 @@ class Page(Publishable):
         return self.title or self.slug
 
     def get_absolute_url(self):
-        return reverse("portal:page", kwargs={"slug": self.slug})
+        return reverse_slug("portal:page", self.slug)
