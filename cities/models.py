@@ -231,6 +231,10 @@ class PartnershipKind(models.TextChoices):
     WORKING_GROUP = "working_group", _("Network working group")
 
 
+# What a link to a city shows: its name in either language.
+CITY_NAME_FIELDS = ("id", "slug", "name", "name_ko", "name_en")
+
+
 class PartnershipQuerySet(PublishableQuerySet):
     def involving(self, city):
         """Partnerships where ``city`` is either side, with both cities loaded; only those
@@ -243,7 +247,15 @@ class PartnershipQuerySet(PublishableQuerySet):
                 partner__in=public_cities,
             )
             .select_related("city", "partner")
-            .defer("city__description", "partner__description")
+            .defer(
+                # Of each city, only what names and links it (a profile lists dozens).
+                *(
+                    f"{side}__{field.name}"
+                    for side in ("city", "partner")
+                    for field in City._meta.concrete_fields
+                    if field.name not in CITY_NAME_FIELDS
+                )
+            )
         )
 
 
