@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -53,21 +53,44 @@ def _name_in(lang):
     )
 
 
+def _peers(country, creative_field):
+    """Cities of one creative field in one country (values or expressions)."""
+    return Q(country=country, creative_field=creative_field)
+
+
 class CityQuerySet(PublishableQuerySet):
     def home(self):
         """The office's own city (at most one, by a database constraint)."""
         return self.filter(is_home=True)
 
-    def home_and_partners(self):
+    def home_with_partners_or_peers(self):
         """The home city and every city it has a published partnership with, on either
-        side, in one query (``is_home`` tells them apart): the home page reads them
-        together. Partners only while the home city itself is public."""
-        public_home = City.objects.published().home().values("pk")
+        side (``is_partner``), or, while it has none, its peers (``peers_of``), in one
+        query (``is_home`` tells the home city apart): the home page reads them together,
+        and a city new to the network still has its neighbours to show. Partners and
+        peers only while the home city itself is public."""
+        public_home = City.objects.published().home()
+        home_pk = public_home.values("pk")
         partnered = Partnership.objects.published().filter(
-            Q(city=OuterRef("pk"), partner__in=public_home)
-            | Q(partner=OuterRef("pk"), city__in=public_home)
+            Q(city=OuterRef("pk"), partner__in=home_pk)
+            | Q(partner=OuterRef("pk"), city__in=home_pk)
         )
-        return self.filter(Q(is_home=True) | Exists(partnered))
+        public = City.objects.published().values("pk")
+        any_partner = Partnership.objects.published().filter(
+            Q(city__in=home_pk, partner__in=public) | Q(partner__in=home_pk, city__in=public)
+        )
+        peer = _peers(
+            Subquery(public_home.values("country")[:1]),
+            Subquery(public_home.values("creative_field")[:1]),
+        )
+        return self.annotate(is_partner=Exists(partnered)).filter(
+            Q(is_home=True) | Q(is_partner=True) | (peer & ~Exists(any_partner))
+        )
+
+    def peers_of(self, city):
+        """The other cities of ``city``'s creative field in its country: what a page
+        names beside a city that has no partnership to show yet."""
+        return self.filter(_peers(city.country, city.creative_field)).exclude(pk=city.pk)
 
     def by_name(self, lang=None):
         """Alphabetical in the page's language. Cities named in that language come

@@ -66,35 +66,46 @@ class CityDetailView(PublishedDetailMixin, DetailView):
         context = super().get_context_data(**kwargs)
         city = self.object
         context["partnerships"] = self.partnerships
+        # Read only when there is no partnership to show.
+        context["peer_cities"] = City.objects.published().peers_of(city).for_listing().by_name()
         context["milestones"] = city.milestones.published()
-        context["joint_events"] = (
+        # The joint events, latest first; while there are none, the city's own.
+        events = list(
             Event.objects.published()
-            .joint_with(city)
+            .joint_with_or_in(city)
             .for_compact_listing()
-            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:JOINT_EVENTS_SHOWN]
+            .order_by(F("is_joint").desc(), F("start_date").desc(nulls_last=True), "-pk")[
+                :JOINT_EVENTS_SHOWN
+            ]
         )
+        joint = [event for event in events if event.is_joint]
+        context["joint_events"] = joint
+        context["city_events"] = [] if joint else events
         return context
 
 
 class HomeCity:
-    """What the home page shows about the home city: the city, its partner cities (read
-    with it in one query) and its journey (read when first used)."""
+    """What the home page shows about the home city: the city, its partner cities or,
+    while it has none, its peers (read with it in one query), and its journey (read when
+    first used)."""
 
-    def __init__(self, city, partner_cities):
+    def __init__(self, city, partner_cities, peer_cities=()):
         self.city = city
         self.partner_cities = partner_cities
+        self.peer_cities = peer_cities
 
     @classmethod
     def read(cls):
-        """The published home city with its partner cities, or None."""
-        cities = list(City.objects.published().home_and_partners().defer("description"))
+        """The published home city with its partner (or peer) cities, or None."""
+        cities = list(City.objects.published().home_with_partners_or_peers().defer("description"))
         home = next((city for city in cities if city.is_home), None)
         if home is None:
             return None
-        partners = sorted(
+        others = sorted(
             (city for city in cities if not city.is_home), key=lambda city: str(city).casefold()
         )
-        return cls(home, partners)
+        partners = [city for city in others if city.is_partner]
+        return cls(home, partners, [] if partners else others)
 
     @cached_property
     def milestones(self):

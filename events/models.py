@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +82,13 @@ CARD_FIELDS = (*COMPACT_FIELDS, "kind", "venue_id", "city_id", "place_ko", "plac
 NAMED_FIELDS = ("slug", "name_ko", "name_en", "status", "publish_at")
 
 
+def _joint_links(city):
+    """The event–partnership links of the published partnerships ``city`` is part of,
+    with both cities public."""
+    partnerships = Event.partnerships.field.related_model.objects.published().involving(city)
+    return Event.partnerships.through.objects.filter(partnership__in=partnerships.values("pk"))
+
+
 class EventQuerySet(PublishableQuerySet):
     """Ongoing, upcoming and past are decided on dates in the site's time zone: an event
     is listed from its start date to the end of its end date (timed events included, so
@@ -148,9 +155,18 @@ class EventQuerySet(PublishableQuerySet):
     def joint_with(self, city):
         """Events that came out of a partnership the city profile shows: published,
         with both cities public."""
-        partnerships = Event.partnerships.field.related_model.objects.published().involving(city)
-        joint = Event.partnerships.through.objects.filter(partnership__in=partnerships.values("pk"))
-        return self.filter(pk__in=joint.values("event_id"))
+        return self.filter(pk__in=_joint_links(city).values("event_id"))
+
+    def joint_with_or_in(self, city):
+        """The events of ``joint_with(city)`` (``is_joint``) and the events held in the
+        city, in one query: a city profile lists the joint ones, or the city's own while
+        it has none."""
+        joint = _joint_links(city)
+        # A union of keys, each side from its own index, as in ``at_or_by``.
+        held = Event.objects.filter(city=city).order_by().values("pk")
+        return self.filter(pk__in=held.union(joint.values("event_id"), all=True)).annotate(
+            is_joint=Exists(joint.filter(event_id=OuterRef("pk")))
+        )
 
     def for_listing(self):
         """Only the columns an event card shows (events/_event_card.html), venue and city

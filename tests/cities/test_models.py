@@ -104,7 +104,7 @@ def test_involving_finds_both_directions_and_hides_draft_cities():
     assert incoming.other_city(home) == incoming.city
 
 
-def test_home_and_partners_reads_the_home_city_and_its_public_partners_once_each():
+def test_home_query_reads_the_home_city_and_its_public_partners_once_each():
     home = CityFactory(is_home=True)
     outgoing = PartnershipFactory(city=home).partner
     incoming = PartnershipFactory(partner=home).city
@@ -112,13 +112,30 @@ def test_home_and_partners_reads_the_home_city_and_its_public_partners_once_each
     PartnershipFactory(city=home, partner=CityFactory(status="draft"))
     PartnershipFactory(city=home, status="draft")
     PartnershipFactory(city=home, publish_at=timezone.now() + datetime.timedelta(days=1))
-    PartnershipFactory()  # between two other cities
-    cities = list(City.objects.published().home_and_partners())
+    PartnershipFactory()  # between two other cities (peers of the home city: not read)
+    cities = list(City.objects.published().home_with_partners_or_peers())
     assert sorted(city.pk for city in cities) == sorted([home.pk, outgoing.pk, incoming.pk])
+    assert [city.is_partner for city in cities if city.is_home] == [False]
+    assert all(city.is_partner for city in cities if not city.is_home)
     # A home city not (or not yet) public shows no partners either.
     home.status = "draft"
     home.save()
-    assert list(City.objects.published().home_and_partners()) == []
+    assert list(City.objects.published().home_with_partners_or_peers()) == []
+
+
+def test_home_query_reads_the_peers_of_a_home_city_without_partners():
+    home = CityFactory(is_home=True, country="KR", creative_field=CreativeField.CRAFTS_AND_FOLK_ART)
+    peer = CityFactory(country="KR", creative_field=CreativeField.CRAFTS_AND_FOLK_ART)
+    CityFactory(country="KR", creative_field=CreativeField.DESIGN)
+    CityFactory(country="JP", creative_field=CreativeField.CRAFTS_AND_FOLK_ART)
+    CityFactory(country="KR", creative_field=CreativeField.CRAFTS_AND_FOLK_ART, status="draft")
+    # Partnerships that do not show (a draft, a draft partner) leave it without partners.
+    PartnershipFactory(city=home, partner=CityFactory(country="FR"), status="draft")
+    PartnershipFactory(city=home, partner=CityFactory(country="FR", status="draft"))
+    cities = list(City.objects.published().home_with_partners_or_peers())
+    assert sorted(city.pk for city in cities) == sorted([home.pk, peer.pk])
+    assert not any(city.is_partner for city in cities)
+    assert list(City.objects.published().peers_of(home)) == [peer]
 
 
 def test_partial_dates_for_time_elements():

@@ -290,6 +290,43 @@ def test_profile_shows_joint_events(client):
     assert "Joint workshop" in response.text and "Unrelated fair" not in response.text
 
 
+def test_profile_without_joint_events_lists_the_citys_own(client):
+    city = CityFactory(name_en="Cheongju")
+    PartnershipFactory(city=city)
+    EventFactory(city=city, title_en="Craft biennale", start_date=datetime.date(2025, 9, 4))
+    EventFactory(title_en="Elsewhere fair")
+    response = client.get(url("cities:detail", slug=city.slug))
+    assert response.context["joint_events"] == []
+    assert [event.title_en for event in response.context["city_events"]] == ["Craft biennale"]
+    assert "No joint events recorded yet. The latest events in Cheongju:" in response.text
+    assert "Craft biennale" in response.text and "Elsewhere fair" not in response.text
+    # Once a partnership has produced an event, the profile lists the joint events only.
+    joint = EventFactory(title_en="Joint workshop")
+    joint.partnerships.add(PartnershipFactory(city=city))
+    response = client.get(url("cities:detail", slug=city.slug))
+    assert response.context["joint_events"] == [joint] and response.context["city_events"] == []
+    assert "Craft biennale" not in response.text
+
+
+def test_profile_without_partnerships_names_the_citys_peers(client):
+    city = CityFactory(name_en="Cheongju", country="KR", creative_field="crafts")
+    CityFactory(slug="icheon", name_en="Icheon", country="KR", creative_field="crafts")
+    CityFactory(name_en="Seoul", country="KR", creative_field="design")
+    CityFactory(name_en="Kanazawa", country="JP", creative_field="crafts")
+    text = client.get(url("cities:detail", slug=city.slug)).text
+    assert "No partnerships recorded yet." in text
+    assert "Other UNESCO Creative Cities of Crafts and Folk Art in South Korea:" in text
+    assert 'href="/en/cities/icheon/"' in text
+    assert "Seoul" not in text and "Kanazawa" not in text
+    korean = client.get(url("cities:detail", "ko", slug=city.slug)).text
+    assert "대한민국의 다른 유네스코 공예와 민속예술 창의도시:" in korean
+    # A city with a partnership lists it, not its peers.
+    PartnershipFactory(city=city)
+    assert (
+        "Other UNESCO Creative Cities" not in client.get(url("cities:detail", slug=city.slug)).text
+    )
+
+
 def test_unknown_or_draft_profile_is_404_but_staff_preview(client, admin_user):
     draft = CityFactory(status="draft")
     assert client.get(url("cities:detail", slug="no-such-city")).status_code == 404
@@ -297,6 +334,22 @@ def test_unknown_or_draft_profile_is_404_but_staff_preview(client, admin_user):
     client.force_login(admin_user)
     response = client.get(url("cities:detail", slug=draft.slug))
     assert response.status_code == 200 and response.context["is_preview"]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_profile_of_a_city_without_partners_or_joint_events_stays_within_budget(client, lang):
+    city = CityFactory(slug="new-member")
+    path = url("cities:detail", lang, slug="new-member")
+
+    def add(count):
+        CityFactory.create_batch(count, country=city.country, creative_field=city.creative_field)
+        EventFactory.create_batch(count, city=city)
+
+    add(3)
+    small = count_queries(client, path)
+    add(40)
+    assert count_queries(client, path) == small
+    assert small <= 6
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -366,6 +419,21 @@ def test_home_shows_the_home_city_journey_and_partners(client):
     ]
     # The other apps' slots are still there.
     assert 'id="home-events"' in text and 'id="home-institutions"' in text
+
+
+def test_home_without_partners_names_the_home_citys_peers(client):
+    home = CityFactory(name_en="Cheongju", is_home=True, country="KR", creative_field="crafts")
+    CityFactory(name_en="Jinju", country="KR", creative_field="crafts")
+    CityFactory(name_en="Icheon", country="KR", creative_field="crafts")
+    CityFactory(name_en="Kanazawa", country="JP", creative_field="crafts")
+    response = client.get(url("portal:home"))
+    assert response.context["home"].partner_cities == []
+    assert [c.name_en for c in response.context["home"].peer_cities] == ["Icheon", "Jinju"]
+    assert "Other UNESCO Creative Cities of Crafts and Folk Art in South Korea:" in response.text
+    PartnershipFactory(city=home, partner=CityFactory(name_en="Limoges", country="FR"))
+    response = client.get(url("portal:home"))
+    assert [c.name_en for c in response.context["home"].partner_cities] == ["Limoges"]
+    assert response.context["home"].peer_cities == []
 
 
 def test_home_in_korean(client):
