@@ -3,10 +3,16 @@
 Sources, all shipped in cities/demo/ or quoted from the seed documents:
 - network-cities.csv: the network members (from the project's sourced data), loaded through the
   same CityResource staff use in the admin, so the demo exercises the real import;
-- partnerships.csv: partnerships and exchange visits of Korean crafts cities;
+- partnerships.csv: partnerships and exchange visits of Korean crafts cities; Icheon's
+  sister-city agreements are also steps of its journey;
+- events.csv (events app): the day of Cheongju's proclamation ceremony;
 - seed 000 (Cheongju press release, 5 Nov 2025): Cheongju's journey, introduction and
   population; seeds 001 and 002 (Icheon's and Jinju's programme pages): their
-  designations. Korean texts are translations of those English sources.
+  designations. Korean texts are translations of those English sources, and Korean
+  city names the sources give only in English are the standard Korean exonyms.
+
+Every text says what happened, in the past tense, so that it stays true after its date
+(the press release announced the ceremony and the ordinance as plans).
 
 Idempotent: every record is looked up by its natural key and saved only when a value
 differs, so a second run writes nothing (and adds no history entries).
@@ -49,22 +55,24 @@ CITY_FACTS = {
             "Launched in 1999, the **Cheongju Craft Biennale** has become a cornerstone of "
             "the global craft scene. The Culture Factory turned industrial heritage into a "
             "cultural space that brings together production, exhibition and education.\n\n"
-            "As a member of the network, Cheongju follows a multi-year roadmap:\n\n"
+            "On joining the network, Cheongju set out a multi-year roadmap:\n\n"
             "- a sustainable cultural environment;\n"
             "- everyday craft initiatives led by citizens;\n"
             "- helping young craft artists reach the global market.\n\n"
-            "A creative city ordinance, planned for February 2026, gives this work an "
+            "The city proclaimed its designation at the Culture Factory on 2 December 2025, "
+            "and a creative city ordinance, enacted in February 2026, gives this work an "
             "institutional framework."
         ),
         "description_ko": (
             "1999년에 시작한 **청주공예비엔날레**는 세계 공예계의 중심 행사로 자리 "
             "잡았습니다. 문화제조창은 산업 유산을 생산·전시·교육이 어우러진 문화 공간으로 "
             "바꾼 곳입니다.\n\n"
-            "네트워크 회원 도시로서 청주는 다년간의 로드맵을 추진합니다.\n\n"
+            "네트워크에 가입하며 청주는 다년간의 로드맵을 세웠습니다.\n\n"
             "- 지속 가능한 문화 환경 조성\n"
             "- 시민이 이끄는 일상 속 공예\n"
             "- 청년 공예 작가의 세계 시장 진출 지원\n\n"
-            "2026년 2월 제정 예정인 창의도시 조례가 이 사업의 제도적 기반이 됩니다."
+            "2025년 12월 2일 문화제조창에서 창의도시 지정을 선포했고, 2026년 2월 제정한 "
+            "창의도시 조례가 이 사업의 제도적 기반입니다."
         ),
     },
     "icheon": {
@@ -159,20 +167,21 @@ MILESTONES = [
         "Designated a UNESCO Creative City of Crafts and Folk Art",
         "유네스코 공예·민속예술 창의도시 지정",
         "UNESCO headquarters announced Cheongju (31 October, Paris time) as the only new "
-        "member of the network from Korea, eight months after its application. Korea now "
-        "has 13 UNESCO Creative Cities.",
+        "member of the network from Korea, eight months after its application. With it, "
+        "Korea counted 13 UNESCO Creative Cities.",
         "유네스코 본부가 파리 현지 시각 10월 31일, 청주를 그해 국내에서 유일하게 새로 "
         "가입한 도시로 발표했습니다. 신청 8개월 만의 최종 승인으로, 국내 유네스코 "
         "창의도시는 13곳이 되었습니다.",
     ),
     (
         "cheongju",
-        datetime.date(2025, 12, 1),
-        M,
+        datetime.date(2025, 12, 2),
+        D,
         "Proclamation ceremony",
         "창의도시 선포식",
-        "A formal proclamation ceremony was scheduled for December 2025.",
-        "공식 선포식이 2025년 12월로 예정되었습니다.",
+        "Cheongju proclaimed its designation as a UNESCO Creative City at a ceremony at the "
+        "Culture Factory.",
+        "문화제조창에서 선포식을 열어 유네스코 창의도시 지정을 선포했습니다.",
     ),
     (
         "cheongju",
@@ -180,9 +189,9 @@ MILESTONES = [
         M,
         "Creative city ordinance",
         "창의도시 조례 제정",
-        "A creative city ordinance, planned for February 2026, establishes the institutional "
-        "framework of the creative city.",
-        "2026년 2월 제정 예정인 창의도시 조례로 창의도시의 제도적 기반을 마련합니다.",
+        "Cheongju enacted a creative city ordinance, the institutional framework of the "
+        "creative city.",
+        "창의도시 조례를 제정해 창의도시의 제도적 기반을 마련했습니다.",
     ),
     (
         "icheon",
@@ -193,6 +202,27 @@ MILESTONES = [
         "Recognised for its International Ceramic Biennale, its ceramic festivals and the "
         "organisation that runs them.",
         "국제도자비엔날레와 도자기 축제, 이를 운영하는 전담 조직을 인정받았습니다.",
+    ),
+    (
+        "icheon",
+        datetime.date(2013, 11, 1),
+        M,
+        "Sister-city agreement with Santa Fe",
+        "산타페와 자매도시 협정",
+        "Icheon and Santa Fe, a UNESCO Creative City of Crafts and Folk Art since 2005, "
+        "became sister cities.",
+        "이천과 2005년부터 유네스코 공예·민속예술 창의도시인 산타페가 자매도시가 되었습니다.",
+    ),
+    (
+        "icheon",
+        datetime.date(2015, 4, 1),
+        M,
+        "Sister-city agreement with Limoges",
+        "리모주와 자매도시 협정",
+        "Icheon and Limoges became sister cities. Limoges joined the network as a City of "
+        "Crafts and Folk Art in 2017.",
+        "이천과 리모주가 자매도시가 되었습니다. 리모주는 2017년 공예·민속예술 분야로 "
+        "네트워크에 가입했습니다.",
     ),
     (
         "jinju",
@@ -206,7 +236,8 @@ MILESTONES = [
 ]
 
 # partnerships.csv gives English titles only; these are their translations, and the
-# descriptions restate the file's notes.
+# descriptions restate the file's notes (or, without notes, what the network list says
+# of the partner).
 PARTNERSHIP_KO = {
     "Icheon and Santa Fe sister-city agreement": "이천–산타페 자매도시 협정",
     "Icheon and Limoges sister-city agreement": "이천–리모주 자매도시 협정",
@@ -217,6 +248,19 @@ PARTNERSHIP_KO = {
 NOTES = {
     "8 visitors": ("A delegation of eight.", "방문단 8명."),
     "also Fabriano": ("The delegation also visited Fabriano.", "파브리아노도 방문했습니다."),
+}
+DESCRIPTIONS = {
+    "Icheon and Santa Fe sister-city agreement": (
+        "Icheon and Santa Fe, both UNESCO Creative Cities of Crafts and Folk Art, became "
+        "sister cities in November 2013.",
+        "유네스코 공예·민속예술 창의도시인 이천과 산타페가 2013년 11월 자매도시가 되었습니다.",
+    ),
+    "Icheon and Limoges sister-city agreement": (
+        "Icheon and Limoges became sister cities in April 2015; Limoges joined the network "
+        "as a City of Crafts and Folk Art in 2017.",
+        "이천과 리모주가 2015년 4월 자매도시가 되었습니다. 리모주는 2017년 공예·민속예술 "
+        "분야로 네트워크에 가입했습니다.",
+    ),
 }
 KINDS = {
     label.lower(): key
@@ -300,7 +344,9 @@ def load(*, home, log, **kwargs):
         for row in csv.DictReader(handle):
             start, start_precision = _partial_date(row["start"])
             end, end_precision = _partial_date(row["end"])
-            note_en, note_ko = NOTES.get(row["notes"], ("", ""))
+            note_en, note_ko = NOTES.get(row["notes"]) or DESCRIPTIONS.get(
+                row["title_en"], ("", "")
+            )
             outcome.append(
                 _upsert(
                     Partnership,

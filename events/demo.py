@@ -2,11 +2,16 @@
 
 Real past events come from ``events/demo/events.csv`` (a copy of the sourced facts in
 the project's shared data) with the proclamation ceremony and ordinance of the Cheongju
-press release (seed 000). The Korean titles are translations of the English names.
+press release (seed 000). The Korean titles are translations of the English names, and
+every summary says what happened, in the past tense. An event's venue is a directory
+institution only while that institution is published (the home city's, see the
+institutions demo); otherwise its place is written out, so that no event loses its
+place when another city is home.
 
 Because every real event is in the past, a few *sample* events dated relative to the
 day of loading keep the "now on and upcoming" views alive. They are marked as samples in
-their title ("[Sample]", "[예시]") and description. Loading is idempotent: records are
+their title ("[Sample]", "[예시]") and description, which are true on any day (they say
+that the dates follow the day of loading, not "now"). Loading is idempotent: records are
 keyed on their slug and saved only when a value differs, so a second run on the same day
 changes nothing (no new history either), and a run on a later day moves the samples'
 dates instead of adding new ones.
@@ -54,12 +59,34 @@ SERIES = {
         "name_ko": "경기세계도자비엔날레",
         "recurrence_en": "every two years",
         "recurrence_ko": "2년마다",
+        "description_en": (
+            "An international ceramic biennale held in Icheon, among other venues. The "
+            "quality of its running, with Icheon's ceramic festivals, was recognised in "
+            "Icheon's designation as Korea's first UNESCO Creative City of Crafts and Folk "
+            "Art in 2010. The Korea Ceramic Foundation organised the 2019 edition at the "
+            "Icheon World Ceramic Center."
+        ),
+        "description_ko": (
+            "이천을 비롯한 여러 곳에서 열리는 국제 도자 비엔날레입니다. 이천의 도자기 "
+            "축제와 함께 그 우수한 운영을 인정받아, 이천은 2010년 국내 최초의 유네스코 "
+            "공예·민속예술 창의도시로 지정되었습니다. 2019년 행사는 한국도자재단이 "
+            "이천세계도자센터에서 주최했습니다."
+        ),
     },
     "Icheon Ceramics Festival": {
         "slug": "icheon-ceramics-festival",
         "name_ko": "이천도자기축제",
         "recurrence_en": "every year",
         "recurrence_ko": "매년",
+        "description_en": (
+            "Icheon's ceramics festival, held at Ye's Park with free entry. With the "
+            "International Ceramic Biennale, it was recognised in Icheon's designation as a "
+            "UNESCO Creative City of Crafts and Folk Art in 2010."
+        ),
+        "description_ko": (
+            "예스파크에서 무료로 열리는 이천의 도자기 축제입니다. 국제도자비엔날레와 함께 "
+            "2010년 이천의 유네스코 공예·민속예술 창의도시 지정에서 인정받았습니다."
+        ),
     },
     "UCCN Annual Conference": {
         "slug": "uccn-annual-conference",
@@ -124,16 +151,21 @@ NOTES = {
         '주제: "Re_Crafting Tomorrow". 72개국 작가 1,300명이 참여했고, 40만 명 넘게 관람했습니다.',
     ),
     "seed 000 announces it for December 2025": (
-        "Cheongju proclaims its designation as a UNESCO Creative City of Crafts and Folk "
+        "Cheongju proclaimed its designation as a UNESCO Creative City of Crafts and Folk "
         "Art (announced by UNESCO on 31 October 2025).",
-        "청주시가 공예와 민속예술 분야 유네스코 창의도시 지정(2025년 10월 31일 발표)을 선포합니다.",
+        "청주시가 공예와 민속예술 분야 유네스코 창의도시 지정(2025년 10월 31일 발표)을 "
+        "선포했습니다.",
     ),
     "seed 000: enactment planned for February 2026 (day not given)": (
-        "The creative city ordinance, planned for February 2026, gives the creative city "
-        "an institutional framework. The day was not given; the date shown is the month's "
-        "first day.",
-        "창의도시 조례는 2026년 2월 제정 예정으로, 창의도시 정책의 제도적 기반이 됩니다. "
-        "정확한 날짜는 발표되지 않아 그달 1일로 표시합니다.",
+        "Cheongju enacted its creative city ordinance in February 2026, the institutional "
+        "framework of the creative city. The day was not recorded; the date shown is the "
+        "month's first day.",
+        "청주시는 2026년 2월 창의도시 조례를 제정해 창의도시 정책의 제도적 기반을 "
+        "마련했습니다. 정확한 날짜는 기록되지 않아 그달 1일로 표시합니다.",
+    ),
+    "organiser: Korea Ceramic Foundation": (
+        "Organised by the Korea Ceramic Foundation.",
+        "한국도자재단이 주최했습니다.",
     ),
     "seed 003 mentions the Bologna meeting": (
         "The UNESCO Creative Cities Network meeting in Bologna.",
@@ -143,13 +175,14 @@ NOTES = {
 }
 
 SAMPLE_NOTE_EN = (
-    "This is a sample event added by the demo data so that the upcoming views are not "
-    "empty. Its dates are set relative to the day the demo data was loaded; it is not a "
-    "real event."
+    "This is a sample event added by the demo data so that the lists of what is on and "
+    "ahead are not empty. Its dates are set relative to the day the demo data was loaded; "
+    "it is not a real event."
 )
 SAMPLE_NOTE_KO = (
-    "예정 행사 화면이 비어 있지 않도록 데모 데이터가 추가한 예시 행사입니다. 날짜는 데모 "
-    "데이터를 불러온 날을 기준으로 정해지며, 실제 행사가 아닙니다."
+    "진행 중이거나 다가오는 행사 목록이 비어 있지 않도록 데모 데이터가 추가한 예시 "
+    "행사입니다. 날짜는 데모 데이터를 불러온 날을 기준으로 정해지며, 실제 행사가 "
+    "아닙니다."
 )
 
 
@@ -213,7 +246,7 @@ def load_series(counter):
 
 
 def load_csv_events(series, counter):
-    institutions = {i.slug: i for i in Institution.objects.all()}
+    institutions = {i.slug: i for i in Institution.objects.published()}
     cities = {c.slug: c for c in City.objects.all()}
     with CSV_PATH.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -286,15 +319,22 @@ def _with_city(place_en, place_ko, city_name):
 
 def home_venue(home):
     """A venue for the sample events in the home city: a museum or gallery if it has one,
-    otherwise any of its published institutions (by slug, so that a second run chooses
-    the same), or none. Not Cheongju's Culture Factory for every home city: a portal
-    loaded with ``--home icheon`` must not hold its samples in another city."""
+    else a foundation (Icheon's runs the World Ceramic Center's exhibition halls), else
+    any of its published institutions (by slug, so that a second run chooses the same),
+    or none. Never an institution of another city: the samples are the home city's."""
     if home is None:
         return None
     return (
         Institution.objects.published()
         .filter(city=home)
-        .order_by(Case(When(kind=InstitutionKind.MUSEUM, then=0), default=1), "slug")
+        .order_by(
+            Case(
+                When(kind=InstitutionKind.MUSEUM, then=0),
+                When(kind=InstitutionKind.FOUNDATION, then=1),
+                default=2,
+            ),
+            "slug",
+        )
         .first()
     )
 
@@ -326,8 +366,9 @@ def load_samples(counter, today):
             **common,
             "title_en": "[Sample] Craft exhibition",
             "title_ko": "[예시] 공예 전시",
-            "summary_en": "A sample exhibition that is on now.",
-            "summary_ko": "지금 열리고 있는 예시 전시입니다.",
+            "summary_en": "A sample exhibition, from three days before the demo data was "
+            "loaded to a month after.",
+            "summary_ko": "데모 데이터를 불러오기 사흘 전부터 한 달 뒤까지 열리는 예시 전시입니다.",
             "kind": EventKind.EXHIBITION,
             "parent": None,
             "all_day": True,

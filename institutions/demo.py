@@ -4,9 +4,15 @@
 001) and the organisations Cheongju's press release names (seed 000), shaped like a
 sheet staff would import, and it is loaded through the same import resource, so the
 demo also proves the import. Korean names are given only where they are certain;
-elsewhere the page shows the English name marked as untranslated. No phone number or
-coordinate is made up: the Culture Factory's coordinates are those of the landmark
-(the former tobacco factory), to about 100 m.
+elsewhere the page shows the English name marked as untranslated. Korean addresses are
+the sources' addresses written in Korean; the sources give no street address for the
+Cheongju organisations, so theirs is the city alone. No phone number or coordinate is
+made up: the Culture Factory's coordinates are those of the landmark (the former tobacco
+factory), to about 100 m.
+
+The directory is the home city's: its institutions are published, the sheet's others
+stay drafts (an office lists the studios, schools and museums of its own city), so the
+home page and the directory show only the home city's whichever city that is.
 
 Idempotent: disciplines are matched on their slug and rows the importer finds
 unchanged are skipped, so a second run writes nothing (and adds no history).
@@ -47,7 +53,7 @@ def _load_disciplines():
     return changed
 
 
-def _load_institutions():
+def _load_institutions(home):
     dataset = tablib.Dataset().load(
         (DATA / "institutions.csv").read_text(encoding="utf-8"), format="csv"
     )
@@ -57,20 +63,26 @@ def _load_institutions():
         problems += [f"row {number}: {errors[0].error}" for number, errors in result.row_errors()]
         raise DemoDataError("The institutions demo sheet did not import: " + "; ".join(problems))
     # Imported rows are drafts (publishing is a separate decision); the demo publishes
-    # its own, saving only those that are not published yet.
-    slugs = dataset["slug"]
-    for institution in Institution.objects.filter(slug__in=slugs).exclude(
-        status=PublicationStatus.PUBLISHED
-    ):
-        institution.status = PublicationStatus.PUBLISHED
-        institution.save()
-    return result.totals
+    # the home city's and withdraws the others, saving only those whose status differs.
+    moved = 0
+    for institution in Institution.objects.filter(slug__in=dataset["slug"]).select_related("city"):
+        status = (
+            PublicationStatus.PUBLISHED
+            if institution.city.slug == home
+            else PublicationStatus.DRAFT
+        )
+        if institution.status != status:
+            institution.status = status
+            institution.save()
+            moved += 1
+    return result.totals, moved
 
 
-def load(*, log, **kwargs):
+def load(*, home, log, **kwargs):
     disciplines = _load_disciplines()
-    totals = _load_institutions()
+    totals, moved = _load_institutions(home)
     log(
         f"Disciplines: {disciplines} added or changed. Institutions: "
-        f"{totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged."
+        f"{totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged; "
+        f"{moved} published or withdrawn."
     )

@@ -1,5 +1,13 @@
-"""Demo news (seed 003 and the Cheongju press release, seed 000), simple pages (text from
-seed 002), and one demo account per staff role."""
+"""Demo news, simple pages (text from seed 002), and one demo account per staff role.
+
+News is the office's own: each item names the cities it is about (``cities``), and only
+the items about the home city are published, so the home page's latest news is the home
+city's whichever city that is; the others are kept as drafts (staff see them in the
+admin). Icheon's items report its biennale and festivals (events.csv, seed 001),
+Cheongju's its designation (seed 000, 5 Nov 2025), proclamation and biennales
+(events.csv); the network's come from seed 003. Every item says what happened, in the
+past tense, and nothing that happened after its own date.
+"""
 
 import datetime
 import os
@@ -8,6 +16,8 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from cities.models import City
+from events.models import Event
 from portal.blocks.publishing import PublicationStatus
 from portal.blocks.roles import EDITOR, PUBLISHER
 from portal.models import News, Page
@@ -16,56 +26,171 @@ D = datetime.date
 
 NEWS = [
     {
+        "slug": "korean-international-ceramic-biennale-2019",
+        "date": D(2019, 9, 27),
+        "cities": ["icheon"],
+        "events": ["korean-international-ceramic-biennale-2019"],
+        "title_en": "Korean International Ceramic Biennale 2019 opens at the Icheon World "
+        "Ceramic Center",
+        "title_ko": "경기세계도자비엔날레 2019, 이천세계도자센터에서 개막",
+        "summary_en": "The biennale ran from 27 September to 24 November 2019, organised by "
+        "the Korea Ceramic Foundation.",
+        "summary_ko": "비엔날레는 2019년 9월 27일부터 11월 24일까지 열렸으며, 한국도자재단이 "
+        "주최했습니다.",
+        "body_en": "The Korean International Ceramic Biennale 2019 opened on 27 September at "
+        "the Icheon World Ceramic Center in Seolbong Park, with its four large exhibition "
+        "halls, and ran until 24 November. The Korea Ceramic Foundation organised it.\n\n"
+        "The quality of this biennale and of Icheon's ceramic festivals was recognised in "
+        "2010, when Icheon became Korea's first UNESCO Creative City of Crafts and Folk Art.",
+        "body_ko": "경기세계도자비엔날레 2019가 9월 27일 설봉공원의 이천세계도자센터에서 "
+        "개막해 11월 24일까지 열렸습니다. 대형 전시관 네 곳을 갖춘 이 센터에서 "
+        "한국도자재단이 행사를 주최했습니다.\n\n"
+        "이 비엔날레와 이천 도자기 축제의 우수한 운영은 2010년 이천이 국내 최초의 "
+        "유네스코 공예·민속예술 창의도시로 지정되며 인정받았습니다.",
+    },
+    {
+        "slug": "icheon-ceramics-festival-2017",
+        "date": D(2017, 4, 28),
+        "cities": ["icheon"],
+        "events": ["icheon-ceramics-festival-2017"],
+        "title_en": "Icheon Ceramics Festival 2017 at Ye's Park",
+        "title_ko": "이천도자기축제 2017, 예스파크에서 열려",
+        "summary_en": "The festival ran at Ye's Park from 28 April to 14 May 2017, with free "
+        "entry.",
+        "summary_ko": "축제는 2017년 4월 28일부터 5월 14일까지 예스파크에서 무료로 열렸습니다.",
+    },
+    {
+        "slug": "korean-international-ceramic-biennale-2013",
+        "date": D(2013, 9, 28),
+        "cities": ["icheon"],
+        "events": ["korean-international-ceramic-biennale-2013"],
+        "title_en": "Korean International Ceramic Biennale 2013 opens at three venues, "
+        "Icheon among them",
+        "title_ko": "경기세계도자비엔날레 2013, 이천 등 세 곳에서 개막",
+        "summary_en": "The biennale ran from 28 September to 17 November 2013 at three "
+        "venues, one of them in Icheon.",
+        "summary_ko": "비엔날레는 2013년 9월 28일부터 11월 17일까지 이천을 포함한 세 곳에서 "
+        "열렸습니다.",
+    },
+    {
+        "slug": "icheon-ceramics-festival-2010",
+        "date": D(2010, 4, 24),
+        "cities": ["icheon"],
+        "events": ["icheon-ceramics-festival-2010"],
+        "title_en": "Icheon Ceramics Festival 2010 at Ye's Park",
+        "title_ko": "이천도자기축제 2010, 예스파크에서 열려",
+        "summary_en": "The festival ran at Ye's Park from 24 April to 16 May 2010, with free "
+        "entry.",
+        "summary_ko": "축제는 2010년 4월 24일부터 5월 16일까지 예스파크에서 무료로 열렸습니다.",
+    },
+    {
+        "slug": "cheongju-proclaims-creative-city-2025",
+        "date": D(2025, 12, 2),
+        "cities": ["cheongju"],
+        "events": ["unesco-creative-city-proclamation-ceremony-2025"],
+        "title_en": "Cheongju proclaims its designation as a UNESCO Creative City",
+        "title_ko": "청주, 유네스코 창의도시 선포식 열어",
+        "summary_en": "On 2 December 2025 Cheongju held its proclamation ceremony as a UNESCO "
+        "Creative City of Crafts and Folk Art at the Culture Factory.",
+        "summary_ko": "청주시가 2025년 12월 2일 문화제조창에서 유네스코 공예·민속예술 "
+        "창의도시 선포식을 열었습니다.",
+        "body_en": "The ceremony at the Culture Factory, industrial heritage turned into a "
+        "space for craft production, exhibition and education, proclaimed the designation "
+        "that UNESCO announced on 31 October 2025 (Paris time).",
+        "body_ko": "산업 유산을 공예의 생산·전시·교육 공간으로 바꾼 문화제조창에서, 유네스코가 "
+        "2025년 10월 31일(파리 현지 시각) 발표한 창의도시 지정을 선포했습니다.",
+    },
+    {
         "slug": "cheongju-joins-uccn-2025",
         "date": D(2025, 11, 5),
+        "cities": ["cheongju"],
+        "events": [],
         "title_en": "Cheongju becomes a UNESCO Creative City of Crafts and Folk Art",
         "title_ko": "청주, 유네스코 공예·민속예술 창의도시 선정",
         "summary_en": "On 31 October 2025 UNESCO announced Cheongju as the only new city "
         "from Korea to join the UNESCO Creative Cities Network.",
         "summary_ko": "2025년 10월 31일 유네스코는 청주를 올해 유네스코 창의도시 네트워크에 "
         "새로 가입한 유일한 한국 도시로 발표했습니다.",
-        "body_en": "The city of Cheongju has officially become a full member of the UNESCO "
-        "Creative Cities Network (UCCN) in the field of Crafts and Folk Art. With "
-        "it, 13 Korean cities are UNESCO Creative Cities.\n\nA formal "
-        "proclamation ceremony is scheduled for December 2025, followed by a "
-        "creative city ordinance in February 2026.",
+        "body_en": "The city of Cheongju became a full member of the UNESCO Creative Cities "
+        "Network (UCCN) in the field of Crafts and Folk Art. With it, Korea counted 13 "
+        "UNESCO Creative Cities.\n\nCheongju began its journey as a candidate city in "
+        "2018 and applied to UNESCO in March 2024; the final approval came eight months "
+        "later.",
         "body_ko": "청주시가 공예·민속예술 분야 유네스코 창의도시 네트워크(UCCN)의 정회원이 "
         "되었습니다. 이로써 한국의 유네스코 창의도시는 13곳이 되었습니다.\n\n"
-        "2025년 12월 선포식을 열고, 2026년 2월 창의도시 조례를 제정할 예정입니다.",
+        "2018년 후보 도시로 출발한 청주는 2024년 3월 유네스코에 가입 신청서를 냈고, "
+        "8개월 만에 최종 승인을 받았습니다.",
+    },
+    {
+        "slug": "cheongju-craft-biennale-2025",
+        "date": D(2025, 11, 2),
+        "cities": ["cheongju"],
+        "events": ["cheongju-craft-biennale-2025"],
+        "title_en": "Cheongju Craft Biennale 2025 closes with over 400,000 visitors",
+        "title_ko": "청주공예비엔날레 2025 폐막, 40만 명 넘게 관람",
+        "summary_en": 'The 14th Cheongju Craft Biennale, "Re_Crafting Tomorrow", ran at the '
+        "Culture Factory from 4 September to 2 November 2025, with 1,300 artists from 72 "
+        "countries.",
+        "summary_ko": '제14회 청주공예비엔날레 "Re_Crafting Tomorrow"가 2025년 9월 4일부터 '
+        "11월 2일까지 문화제조창에서 열렸으며, 72개국 작가 1,300명이 참여했습니다.",
+    },
+    {
+        "slug": "cheongju-craft-biennale-2023",
+        "date": D(2023, 10, 15),
+        "cities": ["cheongju"],
+        "events": ["cheongju-craft-biennale-2023"],
+        "title_en": "Cheongju Craft Biennale 2023 closes with about 300,000 visitors",
+        "title_ko": "청주공예비엔날레 2023 폐막, 약 30만 명 관람",
+        "summary_en": "The 13th Cheongju Craft Biennale ran at the Culture Factory from 1 "
+        "September to 15 October 2023, with 251 artists or teams from 57 countries.",
+        "summary_ko": "제13회 청주공예비엔날레가 2023년 9월 1일부터 10월 15일까지 "
+        "문화제조창에서 열렸으며, 57개국 251명(팀)의 작가가 참여했습니다.",
     },
     {
         "slug": "network-meeting-bologna-2013",
         "date": D(2013, 10, 11),
+        "cities": ["bologna"],
+        "events": ["uccn-annual-meeting-2013"],
         "title_en": "UNESCO Creative Cities Network Meeting in Bologna",
         "title_ko": "볼로냐에서 열린 유네스코 창의도시 네트워크 회의",
     },
     {
         "slug": "beijing-jeonju-norwich-2012",
         "date": D(2012, 6, 26),
+        "cities": ["beijing", "jeonju", "norwich"],
+        "events": [],
         "title_en": "Beijing, Jeonju, and Norwich named UNESCO Creative Cities",
         "title_ko": "베이징·전주·노리치, 유네스코 창의도시로 지정",
     },
     {
         "slug": "new-creative-cities-2016",
         "date": D(2016, 1, 12),
+        "cities": [],
+        "events": [],
         "title_en": "New UNESCO Creative Cities announced",
         "title_ko": "유네스코 창의도시 신규 지정 발표",
     },
     {
         "slug": "network-expansion-2019",
         "date": D(2019, 11, 1),
+        "cities": [],
+        "events": [],
         "title_en": "Substantial expansion in UNESCO Creative Cities Network announced",
         "title_ko": "유네스코 창의도시 네트워크 대폭 확대 발표",
     },
     {
         "slug": "49-cities-join-2021",
         "date": D(2021, 11, 9),
+        "cities": [],
+        "events": [],
         "title_en": "49 cities join UNESCO Creative Cities Network",
         "title_ko": "49개 도시, 유네스코 창의도시 네트워크 가입",
     },
     {
         "slug": "uccn-network-2010",
         "date": D(2010, 6, 14),
+        "cities": ["edinburgh", "bologna", "kobe", "lyon", "shenzhen", "kanazawa"],
+        "events": [],
         "title_en": "UNESCO Creative Cities network",
         "title_ko": "유네스코 창의도시 네트워크",
         "body_en": "The Creative Cities Network connects cities who want to share "
@@ -158,28 +283,47 @@ PAGES = [
 DEMO_USERS = [("editor", EDITOR, False), ("publisher", PUBLISHER, False), ("admin", None, True)]
 
 
-def _upsert(model, slug, values, log):
-    values = {"status": PublicationStatus.PUBLISHED, **values}
+def _upsert(model, slug, values, log, m2m=None):
+    """Create, update or leave alone; save (and so record history) only on a change, and
+    set the many-to-many links only when they differ."""
     obj = model.objects.filter(slug=slug).first()
     if obj is None:
-        model.objects.create(slug=slug, **values)
+        obj = model.objects.create(slug=slug, **values)
         log(f"  created {model._meta.verbose_name} {slug}")
-        return
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for key in changed:
-            setattr(obj, key, values[key])
-        obj.save()
-        log(f"  updated {model._meta.verbose_name} {slug}")
+    else:
+        changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        if changed:
+            for key in changed:
+                setattr(obj, key, values[key])
+            obj.save()
+            log(f"  updated {model._meta.verbose_name} {slug}")
+    for name, related in (m2m or {}).items():
+        manager = getattr(obj, name)
+        if {item.pk for item in manager.all()} != {item.pk for item in related}:
+            manager.set(related)
 
 
-def load(*, log, users=False, **kwargs):
+def load(*, home, log, users=False, **kwargs):
+    cities = {city.slug: city for city in City.objects.all()}
+    events = {event.slug: event for event in Event.objects.all()}
     for item in NEWS:
         item = dict(item)
-        _upsert(News, item.pop("slug"), item, log)
+        about = item.pop("cities")
+        related_events = item.pop("events")
+        item["status"] = PublicationStatus.PUBLISHED if home in about else PublicationStatus.DRAFT
+        _upsert(
+            News,
+            item.pop("slug"),
+            item,
+            log,
+            m2m={
+                "cities": [cities[slug] for slug in about],
+                "events": [events[slug] for slug in related_events],
+            },
+        )
     for item in PAGES:
         item = dict(item)
-        _upsert(Page, item.pop("slug"), item, log)
+        _upsert(Page, item.pop("slug"), {"status": PublicationStatus.PUBLISHED, **item}, log)
     if users:
         create_demo_users(log)
 

@@ -31,7 +31,7 @@ def test_filter_the_directory_open_a_profile_and_the_home_page(page, live_server
     page.get_by_role("link", name="이천", exact=True).click()
     page.wait_for_url("**/ko/cities/icheon/")
     assert page.get_by_role("heading", level=1).inner_text() == "이천"
-    assert page.get_by_role("link", name="Santa Fe").is_visible()
+    assert page.get_by_role("link", name="산타페").is_visible()
     assert axe(page) == []
 
     page.get_by_role("link", name="English").click()
@@ -42,6 +42,9 @@ def test_filter_the_directory_open_a_profile_and_the_home_page(page, live_server
     with translation.override("ko"):
         page.goto(live_server.url + reverse("portal:home"))
     assert page.locator("ol.timeline time[datetime='2025-10-31']").is_visible()
+    # Cheongju has no partnership on record: the section names its Korean peers.
+    partners = page.locator("section[aria-labelledby=home-partners]")
+    assert partners.get_by_role("link", name="이천", exact=True).is_visible()
     assert axe(page) == []
 
 

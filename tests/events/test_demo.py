@@ -47,8 +47,10 @@ def test_demo_loads_the_sourced_events_and_links_what_exists():
     kicb = Event.objects.get(slug="korean-international-ceramic-biennale-2019")
     assert list(kicb.organisers.all()) == [foundation] and kicb.venue is None
     assert kicb.place_en == "Icheon World Ceramic Center"
+    assert kicb.summary_en == "Organised by the Korea Ceramic Foundation."
     ceremony = Event.objects.get(slug="unesco-creative-city-proclamation-ceremony-2025")
     assert ceremony.venue == factory
+    assert ceremony.summary_en.startswith("Cheongju proclaimed")
     assert Event.objects.get(slug="creative-city-ordinance-enacted-2026").kind == "other"
     assert Event.objects.get(slug="uccn-annual-conference-2018").city is None
     assert Event.objects.get(slug="icheon-ceramics-festival-2017").admission_free
@@ -115,6 +117,34 @@ def test_samples_use_a_venue_in_the_home_city():
     load()
     for sample in Event.objects.filter(slug__startswith="sample-"):
         assert (sample.venue, sample.city) == (gallery, icheon), sample.slug
+
+
+def test_an_unpublished_institution_is_no_venue_and_the_place_is_written_out():
+    """Another city's institutions are drafts when it is not home (institutions demo):
+    its events keep their place, as text, and come back to the venue when it is
+    published again."""
+    cheongju = CityFactory(slug="cheongju")
+    CityFactory(slug="icheon", is_home=True)
+    factory = InstitutionFactory(slug="culture-factory", city=cheongju, status="draft")
+    load()
+    biennale = Event.objects.get(slug="cheongju-craft-biennale-2025")
+    assert biennale.venue is None and biennale.city == cheongju
+    assert (biennale.place_en, biennale.place_ko) == ("Culture Factory", "문화제조창")
+    factory.status = "published"
+    factory.save()
+    load()
+    biennale.refresh_from_db()
+    assert biennale.venue == factory and (biennale.place_en, biennale.place_ko) == ("", "")
+
+
+def test_samples_prefer_a_foundation_to_other_kinds_without_a_museum():
+    icheon = CityFactory(slug="icheon", is_home=True)
+    InstitutionFactory(slug="a-cooperative", city=icheon, kind="cooperative")
+    foundation = InstitutionFactory(slug="korea-ceramic-foundation", city=icheon, kind="foundation")
+    load()
+    assert set(
+        Event.objects.filter(slug__startswith="sample-").values_list("venue", flat=True)
+    ) == {foundation.pk}
 
 
 def test_samples_without_an_institution_in_the_home_city_have_no_venue():

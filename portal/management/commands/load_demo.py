@@ -1,7 +1,10 @@
 """Load the demo data: the network, partnerships and journey of the home city, its
-institutions and events. Idempotent: running it again changes nothing.
+institutions, events and news. Idempotent: running it again changes nothing.
 
-Every fact comes from the sourced data files shipped in each app's ``demo/`` folder.
+The home city is Icheon unless ``--home`` names another network city; what the site
+shows as the office's own (the directory, the news) follows it, so ``--home cheongju``
+gives Cheongju's portal. Every fact comes from the sourced data files shipped in each
+app's ``demo/`` folder.
 """
 
 from django.conf import settings
@@ -20,8 +23,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--home",
-            default="cheongju",
-            help="Slug of the network city this portal belongs to (default: cheongju).",
+            default="icheon",
+            help="Slug of the network city this portal belongs to (default: icheon; "
+            "cheongju also has its own institutions and news).",
         )
         parser.add_argument(
             "--users",
@@ -35,9 +39,9 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 cities_demo.load(home=home, log=log)
-                institutions_demo.load(log=log)
+                institutions_demo.load(home=home, log=log)
                 events_demo.load(log=log)
-                portal_demo.load(log=log, users=users or settings.DEBUG)
+                portal_demo.load(home=home, log=log, users=users or settings.DEBUG)
         except cities_demo.UnknownHomeCity as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
