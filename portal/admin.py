@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.blocks.admin import PUBLICATION_FIELDSET, ContentAdmin
 from portal.blocks.attention import deleted_records, title_field
 from portal.models import News, Page
+from portal.two_factor import admin as two_factor_admin  # noqa: F401  (registers User)
 
 admin.site.site_header = _("Creative City Portal administration")
 admin.site.site_title = _("Creative City Portal")

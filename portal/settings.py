@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    # Staff two-step verification: an authenticator app (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "cities",
     "institutions",
@@ -98,6 +102,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which device, if any, verified this session (request.user.is_verified()); then
+    # staff who owe their second step are held to it (portal.two_factor.middleware).
+    "django_otp.middleware.OTPMiddleware",
+    "portal.two_factor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -213,6 +221,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "portal/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+
+# Two-step verification for staff (django-otp; portal/two_factor/, README "Staff
+# sign-in"): required for Publishers and superusers, offered to Editors.
+# https://django-otp-official.readthedocs.io/en/stable/overview.html#settings
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "Creative City Portal")
+# Each wrong code makes the next try wait twice as long: 1, 2, 4, 8… seconds (per
+# device, until a right code), so the tenth wrong code in a row costs eight minutes'
+# wait and the twentieth six days.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# A session that signed in with its password this long ago or less may set up an
+# authenticator without a code; an older one signs in again first.
+TWO_FACTOR_ENROL_MINUTES = env_int("TWO_FACTOR_ENROL_MINUTES", 30)
 
 # --- Internationalisation -----------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/i18n/

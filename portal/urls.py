@@ -31,6 +31,8 @@ else:
             admin.site.admin_view(deleted_records_view),
             name="admin-deleted-records",
         ),
+        # Two-step verification: its pages carry the admin's look and staff check.
+        path("admin/two-factor/", include("portal.two_factor.urls")),
         path("admin/", admin.site.urls),
     ]
 

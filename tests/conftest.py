@@ -41,3 +41,24 @@ def page_cache_off(request, settings):
     if request.node.get_closest_marker("page_cache") is None:
         page_cache = "portal.blocks.caching.pages.PageCacheMiddleware"
         settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != page_cache]
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_second_step(request, monkeypatch):
+    """``client.force_login`` (and pytest-django's ``admin_client``) stands for a whole
+    sign-in: the password and, as a device would, the second step of two-step
+    verification, which production requires of Publishers and superusers. Tests of the
+    sign-in itself are marked ``two_factor`` and see it as it is."""
+    if request.node.get_closest_marker("two_factor") is not None:
+        return
+    from django.test import Client
+
+    from tests.portal.admin_helpers import pass_second_step
+
+    force_login = Client.force_login
+
+    def force_login_and_verify(self, user, backend=None):
+        force_login(self, user, backend)
+        pass_second_step(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_and_verify)

@@ -25,6 +25,12 @@ def can_publish(user):
     return user.is_active and user.has_perm(PUBLISH_PERMISSION)
 
 
+def requires_two_factor(user):
+    """Whoever can publish (Publishers, and anyone given the permission) and every
+    superuser must sign in with a second step; Editors may choose to."""
+    return user.is_active and (user.is_superuser or user.has_perm(PUBLISH_PERMISSION))
+
+
 def sync_roles(apps=global_apps):
     for app_config in apps.get_app_configs():
         # Permissions are normally created after migrations; make sure they exist now.

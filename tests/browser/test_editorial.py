@@ -10,11 +10,11 @@ from django.utils import translation
 from events.models import Event
 from portal.blocks.roles import EDITOR, PUBLISHER, sync_roles
 from portal.models import News
+from tests.browser.staff import PASSWORD, log_in
 from tests.factories import PageFactory
+from tests.portal.admin_helpers import set_up_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a-long-password-for-tests-1"
 
 
 @pytest.fixture
@@ -26,17 +26,11 @@ def staff(django_user_model):
             username, f"{username}@example.org", PASSWORD, is_staff=True
         )
         user.groups.add(Group.objects.get(name=role))
+        if role == PUBLISHER:
+            set_up_app(user)  # required of Publishers
         return user
 
     return make
-
-
-def log_in(page, live_server, username):
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_url("**/admin/")
 
 
 def save_as_draft(page, changelist_path):

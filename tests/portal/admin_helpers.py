@@ -87,3 +87,36 @@ def change_form_data(response):
         for form in formset.forms:
             data.update(prefilled_data(form))
     return data
+
+
+def totp_code(device, steps_ahead=0):
+    """The code ``device``'s app shows now, or ``steps_ahead`` periods of 30 seconds
+    later: a code is accepted once, so a second sign-in within the same period takes
+    the next one, which the device's tolerance of one step allows."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, device.step, device.t0 - steps_ahead * device.step, device.digits)
+    return f"{code:0{device.digits}d}"
+
+
+def set_up_app(user):
+    """An authenticator app set up for ``user`` as the setup page does; returns the
+    recovery codes."""
+    from portal.two_factor import devices
+
+    return devices.finish_enrolment(devices.enrolment_device(user))
+
+
+def pass_second_step(client, user):
+    """What the second step of signing in leaves in a session: the device that verified
+    it (django-otp's session key), with an authenticator app made for ``user`` if they
+    have none."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator app")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
