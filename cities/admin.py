@@ -6,14 +6,19 @@ from modeltranslation.admin import TranslationTabularInline
 
 from cities.models import City, Milestone, Partnership
 from cities.resources import CityResource
-from portal.blocks.admin import PUBLICATION_FIELDSET, ContentAdmin, PublicationGuard
+from portal.blocks.admin import (
+    PUBLICATION_FIELDSET,
+    ContentAdmin,
+    EditGuardInline,
+    PublicationGuard,
+)
 from portal.blocks.dates import format_partial_date
 from portal.blocks.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
 
 # Editors paste addresses without a scheme; assume https (Django 6's default) for them.
 
 
-class PartnershipInline(PublicationGuard, TranslationTabularInline):
+class PartnershipInline(EditGuardInline, PublicationGuard, TranslationTabularInline):
     model = Partnership
     fk_name = "city"
     fields = (
@@ -33,7 +38,7 @@ class PartnershipInline(PublicationGuard, TranslationTabularInline):
     verbose_name_plural = _("partnerships with other cities")
 
 
-class MilestoneInline(PublicationGuard, TranslationTabularInline):
+class MilestoneInline(EditGuardInline, PublicationGuard, TranslationTabularInline):
     model = Milestone
     fields = ("date", "date_precision", "title", "event", "status")
     autocomplete_fields = ("event",)

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
@@ -11,7 +10,13 @@ from modeltranslation.admin import TranslationStackedInline
 
 from events.models import Event, EventSeries
 from events.templatetags.events_tags import format_event_when
-from portal.blocks.admin import PUBLICATION_FIELDSET, ContentAdmin, PublicationGuard
+from portal.blocks.admin import (
+    PUBLICATION_FIELDSET,
+    ContentAdmin,
+    EditGuardForm,
+    EditGuardInline,
+    PublicationGuard,
+)
 from portal.blocks.publishing import PublicationStatus
 
 
@@ -69,7 +74,7 @@ class EventSeriesAdmin(ContentAdmin):
         return obj.event_total
 
 
-class ProgrammeItemForm(forms.ModelForm):
+class ProgrammeItemForm(EditGuardForm):
     """An inline programme item. Its link to the parent is a hidden field, and the admin
     shows no errors of hidden fields: the parent's errors ("outside the dates of ...")
     are moved onto the item, where the admin shows them above its fields."""
@@ -81,7 +86,7 @@ class ProgrammeItemForm(forms.ModelForm):
             self.add_error(None, errors.pop("parent").as_data())
 
 
-class ProgrammeInline(PublicationGuard, TranslationStackedInline):
+class ProgrammeInline(EditGuardInline, PublicationGuard, TranslationStackedInline):
     """Programme items on their parent's page; each is validated (dates within the
     parent's, even on the parent's add page) like any event."""
 

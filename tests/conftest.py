@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.management import call_command
 
@@ -62,3 +64,20 @@ def force_login_passes_second_step(request, monkeypatch):
         pass_second_step(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login_and_verify)
+
+
+# Set by a test that runs other tests on a SQLite file (tests/portal/test_edit_guard.py):
+# the suite's own SQLite test database is in memory, where writers do not wait for each
+# other as they do on a file.
+SQLITE_FILE_VARIABLE = "PORTAL_TEST_SQLITE_FILE"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    path = os.environ.get(SQLITE_FILE_VARIABLE)
+    if path:
+        from django.conf import settings
+
+        database = settings.DATABASES["default"]
+        assert database["ENGINE"] == "django.db.backends.sqlite3"
+        database["TEST"] = {**database.get("TEST", {}), "NAME": path}

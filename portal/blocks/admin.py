@@ -4,7 +4,7 @@ edit guard, publication permissions and "needs attention" filter."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -32,12 +32,28 @@ def version_of(instance):
     return instance.updated_at.isoformat() if getattr(instance, "updated_at", None) else ""
 
 
+def stored_updated_at(instance, lock=False):
+    """When ``instance``'s record was last saved, as the database holds it (None if the
+    record is gone). With ``lock``, inside a transaction, the row stays locked until the transaction
+    ends: the check and the save that follows are then one step, and a second save of the
+    same record waits here until the first has committed, then sees its version.
+    (SQLite has no row locks; there the admin's transaction, begun IMMEDIATE, holds the
+    database's write lock, which serialises the same way.)"""
+    rows = type(instance)._base_manager.filter(pk=instance.pk)
+    if lock and transaction.get_connection(rows.db).in_atomic_block:
+        rows = rows.select_for_update()
+    return rows.values_list("updated_at", flat=True).first()
+
+
 class EditGuardForm(forms.ModelForm):
     """Refuses to save over a change someone else saved after this form was opened.
 
     The form carries the record's ``updated_at`` as it was when the page was loaded;
     if the record in the database is newer, the save is refused and the message says
-    who changed which fields, so nothing is silently overwritten.
+    who changed which fields, so nothing is silently overwritten. The check reads the
+    record with its row locked, in the admin's transaction, so two saves of one record
+    at the same moment cannot both pass it. The admin's main forms and its inlines
+    (``EditGuardInline``) use it alike.
     """
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -68,12 +84,17 @@ class EditGuardForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         loaded = cleaned.get(VERSION_FIELD)
-        current = version_of(self.instance) if self.instance.pk else ""
-        if loaded and current and loaded != current:
-            raise ValidationError(self._conflict_message(loaded), code="edit_conflict")
+        if loaded and self.instance.pk:
+            current = stored_updated_at(self.instance, lock=True)
+            if loaded != (current.isoformat() if current else ""):
+                raise ValidationError(self._conflict_message(loaded, current), code="edit_conflict")
         return cleaned
 
-    def _conflict_message(self, loaded):
+    def _conflict_message(self, loaded, current):
+        if current is None:
+            return _(
+                "Someone deleted this record after you opened it. Your changes were not saved."
+            )
         history = getattr(type(self.instance), "history", None)
         changes, who = [], set()
         if history is not None:
@@ -85,7 +106,7 @@ class EditGuardForm(forms.ModelForm):
                     for change in record.diff_against(record.prev_record).changes:
                         field = type(self.instance)._meta.get_field(change.field)
                         changes.append(str(field.verbose_name))
-        when = date_format(localtime(self.instance.updated_at), "DATETIME_FORMAT")
+        when = date_format(localtime(current), "DATETIME_FORMAT")
         return _(
             "%(who)s saved this record at %(when)s, after you opened it (changed: "
             "%(fields)s). Your changes were not saved. Open the record again to see the "
@@ -95,6 +116,32 @@ class EditGuardForm(forms.ModelForm):
             "when": when,
             "fields": ", ".join(dict.fromkeys(changes)) or _("unknown fields"),
         }
+
+
+class EditGuardInline:
+    """For inlines of content with an edit guard: each row carries the version it was
+    opened at and is checked as the main form is, so a page opened earlier cannot
+    silently put back an older text of a row someone has changed since."""
+
+    form = EditGuardForm
+
+    def get_fieldsets(self, request, obj=None):
+        return with_version_field(super().get_fieldsets(request, obj))
+
+
+def with_version_field(fieldsets):
+    """``fieldsets`` with the hidden version field, which a form sends back only if it
+    is shown (as a hidden input)."""
+    fieldsets = list(fieldsets)
+    named = {
+        name
+        for _title, options in fieldsets
+        for entry in options.get("fields", ())
+        for name in (entry if isinstance(entry, (list, tuple)) else (entry,))
+    }
+    if VERSION_FIELD not in named:
+        fieldsets.append((None, {"fields": (VERSION_FIELD,), "classes": ("hidden",)}))
+    return fieldsets
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -154,11 +201,7 @@ class ContentAdmin(PublicationGuard, SimpleHistoryAdmin, TranslationAdmin):
         return [*super().get_list_filter(request), self.attention_filter]
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        named = {f for _name, options in fieldsets for f in options.get("fields", ())}
-        if VERSION_FIELD not in named:
-            fieldsets.append((None, {"fields": (VERSION_FIELD,), "classes": ("hidden",)}))
-        return fieldsets
+        return with_version_field(super().get_fieldsets(request, obj))
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
@@ -167,9 +210,14 @@ class ContentAdmin(PublicationGuard, SimpleHistoryAdmin, TranslationAdmin):
         return not can_publish(request.user) or super().revert_disabled(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST" and not can_publish(request.user):
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        if not can_publish(request.user):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # One transaction, as the admin's own change form: the edit guard's check and
+        # the revert are one step, and a failed revert writes nothing.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.action(description=_("Publish the selected records"), permissions=["publish"])
     def publish_selected(self, request, queryset):

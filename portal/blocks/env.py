@@ -90,7 +90,15 @@ def database_from_url(url, base_dir: Path):
             name = ":memory:"
         elif not Path(name).is_absolute():
             name = str(base_dir / name)
-        return {"ENGINE": ENGINES[scheme], "NAME": name}
+        # IMMEDIATE: a transaction that will write takes SQLite's write lock when it
+        # begins, not at its first write. Two admin saves of one record then run one after
+        # the other (the second reads the first's version and is refused), where a
+        # deferred second writer would fail with "database is locked".
+        return {
+            "ENGINE": ENGINES[scheme],
+            "NAME": name,
+            "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+        }
     config = {
         "ENGINE": ENGINES[scheme],
         "NAME": unquote(parts.path.lstrip("/")),

@@ -12,6 +12,7 @@ def test_sqlite_default_is_relative_to_the_project():
     assert database_from_url("sqlite:///db.sqlite3", BASE) == {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": "/srv/portal/db.sqlite3",
+        "OPTIONS": {"transaction_mode": "IMMEDIATE"},
     }
 
 
