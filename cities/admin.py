@@ -76,6 +76,8 @@ class CityAdmin(ImportExportMixin, ContentAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     inlines = (PartnershipInline, MilestoneInline)
     actions = [*ContentAdmin.actions, "make_home_city"]
+    # Which city the portal belongs to is a Publisher's choice (and action), as publishing.
+    publisher_fields = (*ContentAdmin.publisher_fields, "is_home")
     fieldsets = (
         (
             None,

@@ -170,12 +170,16 @@ class AttentionFilter(admin.SimpleListFilter):
 
 class PublicationGuard:
     """For admins and inlines of publishable content: only Publishers may set the status
-    or the publication time (an Editor's new records stay drafts)."""
+    or the publication time (an Editor's new records stay drafts), or any other field an
+    admin adds to ``publisher_fields``. For others these fields are read-only, so they
+    are not in the form and a value posted for them is ignored."""
+
+    publisher_fields = ("status", "publish_at")
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not can_publish(request.user):
-            readonly += [f for f in ("status", "publish_at") if f not in readonly]
+            readonly += [f for f in self.publisher_fields if f not in readonly]
         return readonly
 
 

@@ -17,6 +17,7 @@ from portal.blocks.publishing import PublicationStatus
 from portal.blocks.roles import EDITOR, PUBLISHER
 from portal.blocks.spreadsheets import SpreadsheetCSV
 from tests.factories import CityFactory, MilestoneFactory, PartnershipFactory, StaffFactory
+from tests.portal.admin_helpers import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -496,3 +497,38 @@ def test_the_admin_imports_a_cp949_csv(admin_client):
         "asia_pacific",
         "crafts",
     )
+
+
+# --- The home city ---------------------------------------------------------------------
+
+
+def test_only_a_publisher_changes_which_city_is_home(client):
+    home = CityFactory(name_en="Cheongju", is_home=True)
+    other = CityFactory(name_en="Icheon")
+    home_url = reverse("admin:cities_city_change", args=[home.pk])
+    other_url = reverse("admin:cities_city_change", args=[other.pk])
+    client.force_login(StaffFactory(role=EDITOR))
+    page = client.get(home_url)
+    assert 'name="is_home"' not in page.text  # shown, not editable
+    # A forged form: the home city unticked, with a real edit that still saves.
+    data = change_form_data(page)
+    data.pop("is_home", None)
+    data["summary_en"] = "A corrected summary"
+    assert client.post(home_url, data).status_code == 302
+    home.refresh_from_db()
+    assert home.is_home and home.summary_en == "A corrected summary"
+    # Nor can an Editor tick another city, or add a new home city.
+    data = {**change_form_data(client.get(other_url)), "is_home": "on"}
+    assert client.post(other_url, data).status_code == 302
+    assert City.objects.home().get() == home
+    response = client.post(reverse("admin:cities_city_add"), city_form_data(is_home="on"))
+    assert response.status_code == 302
+    assert not City.objects.get(slug="icheon").is_home
+
+    client.force_login(StaffFactory(role=PUBLISHER))
+    page = client.get(home_url)
+    assert 'name="is_home"' in page.text
+    data = change_form_data(page)
+    data.pop("is_home")
+    assert client.post(home_url, data).status_code == 302
+    assert not City.objects.home().exists()
