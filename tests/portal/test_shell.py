@@ -1,7 +1,10 @@
 import os
+import re
 import subprocess
 import sys
+from html import unescape as html_unescape
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.db import OperationalError
@@ -79,6 +82,59 @@ def test_home_in_both_languages_with_switcher_links(client):
     events = client.get("/en/events/?when=past&kind=workshop")
     assert 'href="/ko/events/?when=past&amp;kind=workshop" hreflang="ko"' in events.text
     assert 'hreflang="en" href="/en/events/?when=past&amp;kind=workshop"' in events.text
+
+
+def language_links(response):
+    """The language switcher's links and the alternate links of the page's head."""
+    html = response.content.decode()
+    return re.findall(r'<a href="([^"]*)" hreflang=', html) + re.findall(
+        r'<link rel="alternate" hreflang="[^"]*" href="([^"]*)"', html
+    )
+
+
+def on_this_site(href):
+    """Whether a browser following ``href`` from this site stays on it: browsers drop
+    tabs and newlines from a URL and read a backslash as a slash."""
+    as_read = re.sub(r"[\t\n\r]", "", html_unescape(href)).replace("\\", "/")
+    target = urlsplit(urljoin("https://portal.example.org/ko/page/", as_read))
+    return target.scheme == "https" and target.netloc == "portal.example.org"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("//evil.example/", 404),
+        ("//evil.example/ko/", 404),
+        ("/\\evil.example", 404),
+        ("/\\/evil.example/", 404),
+        ("/%09/evil.example", 404),
+        ("/%2F%2Fevil.example", 404),
+        ("///evil.example", 404),
+        ("/ko//evil.example/", 404),
+        ("/en/%2F%2Fevil.example/", 404),
+        ("/en/%5Cevil.example", 404),
+        ("/en/events/%3Fx=%2F%2Fevil.example", 404),
+        ("/en/?next=//evil.example/", 200),
+        ("/ko/events/?when=past&q=%5C%5Cevil.example", 200),
+        ("/en/news/?page=//evil.example", 404),
+    ],
+)
+def test_language_links_never_leave_the_site(client, path, status):
+    # Through a full URL, so that the test client does not read "//host" as a host.
+    response = client.get("http://testserver" + path)
+    assert response.status_code == status
+    links = language_links(response)
+    assert len(links) == 4
+    for href in links:
+        assert on_this_site(href), href
+        assert href.startswith(("/ko/", "/en/")), href
+
+
+@pytest.mark.django_db
+def test_a_page_outside_the_language_prefixes_links_the_home_pages(client):
+    response = client.get("http://testserver//evil.example/")
+    assert set(language_links(response)) == {"/ko/", "/en/"}
 
 
 @pytest.mark.django_db
