@@ -220,7 +220,37 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "portal/lockout.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+
+# The client's address, for the lockout. With no proxy in front it is the connection's
+# (REMOTE_ADDR) and any forwarding header is ignored: a client could write one itself.
+# Behind PROXY_COUNT reverse proxies it is read from the header they add to
+# (PROXY_CLIENT_IP_HEADER), counting from its right: the first proxy appends the
+# client's address and each further one the address of the proxy before it, so
+# anything further left was sent by the client and is ignored.
+# django-ipware (which axes uses) counts the proxies listed *in* the header, one fewer.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html (reverse proxies)
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+PROXY_CLIENT_IP_HEADER = env_str("PROXY_CLIENT_IP_HEADER", "X-Forwarded-For").strip()
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT must be 0 or more, not {PROXY_COUNT}.")
+if PROXY_COUNT and not PROXY_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured(
+        "PROXY_CLIENT_IP_HEADER is empty: name the header the proxies put the client's "
+        "address in (X-Forwarded-For, X-Real-IP, ...)."
+    )
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (
+        "HTTP_" + PROXY_CLIENT_IP_HEADER.upper().replace("-", "_"),
+        "REMOTE_ADDR",
+    )
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Addresses a client put in front of the proxies' own are skipped, not a reason to give
+# up on the header (which would count every client as the proxy).
+IPWARE_STRICT = False
 
 # Two-step verification for staff (django-otp; portal/two_factor/, README "Staff
 # sign-in"): required for Publishers and superusers, offered to Editors.
