@@ -49,14 +49,15 @@ def uid_for(event):
 
 def location_for(event):
     parts = []
-    if event.venue_id and event.venue.is_live:
-        parts.append(event.venue.name)
-        if event.venue.address:
-            parts.append(event.venue.address)
+    venue, city = event.public_venue, event.public_city
+    if venue:
+        parts.append(venue.name)
+        if venue.address:
+            parts.append(venue.address)
     elif event.place:
         parts.append(event.place)
-    if event.city_id and event.city.name and event.city.name not in " ".join(parts):
-        parts.append(event.city.name)
+    if city and city.name and city.name not in " ".join(parts):
+        parts.append(city.name)
     return ", ".join(parts)
 
 

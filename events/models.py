@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.blocks.fields import year_field
 from portal.blocks.images import Illustrated
 from portal.blocks.pagination import rows_in_range
-from portal.blocks.publishing import Publishable, PublishableQuerySet
+from portal.blocks.publishing import Publishable, PublishableQuerySet, if_public
 from portal.blocks.reversing import reverse_slug
 
 
@@ -341,6 +341,23 @@ class Event(Illustrated, Publishable):
 
     def get_absolute_url(self):
         return reverse_slug("events:detail", self.slug)
+
+    # What the public may see of the records the event points at (``if_public``).
+    @property
+    def public_city(self):
+        return if_public(self.city)
+
+    @property
+    def public_venue(self):
+        return if_public(self.venue)
+
+    @property
+    def public_parent(self):
+        return if_public(self.parent)
+
+    @property
+    def public_series(self):
+        return if_public(self.series)
 
     @property
     def is_now_on(self):

@@ -19,22 +19,23 @@ ATTENDANCE_MODE = {
 
 
 def _place(event, request):
-    if event.venue_id and event.venue.is_live:
+    venue, city = event.public_venue, event.public_city
+    if venue:
         place = {
             "@type": "Place",
-            "name": event.venue.name,
-            "url": request.build_absolute_uri(event.venue.get_absolute_url()),
+            "name": venue.name,
+            "url": request.build_absolute_uri(venue.get_absolute_url()),
         }
-        if event.venue.address:
-            place["address"] = event.venue.address
+        if venue.address:
+            place["address"] = venue.address
         return place
-    if event.place or event.city_id:
-        place = {"@type": "Place", "name": event.place or event.city.name}
-        if event.city_id:
+    if event.place or city:
+        place = {"@type": "Place", "name": event.place or city.name}
+        if city:
             place["address"] = {
                 "@type": "PostalAddress",
-                "addressLocality": event.city.name,
-                "addressCountry": str(event.city.country),
+                "addressLocality": city.name,
+                "addressCountry": str(city.country),
             }
         return place
     return None
@@ -83,9 +84,9 @@ def event_json_ld(event, request, organisers=()):
         data["isAccessibleForFree"] = True
     if event.image:
         data["image"] = request.build_absolute_uri(event.image.url)
-    if event.series_id and event.series.is_live:
+    if event.public_series:
         data["superEvent"] = {"@type": "EventSeries", "name": event.series.name}
-    elif event.parent_id and event.parent.is_live:
+    elif event.public_parent:
         data["superEvent"] = {
             "@type": "Event",
             "name": event.parent.title,

@@ -107,7 +107,7 @@ class EventDetailView(PublishedDetailMixin, DetailView):
                 "event_status",
             )
             .order_by("-end_date", "-pk")
-            if series and series.is_live
+            if event.public_series
             else Event.objects.none()
         )
         context.update(

@@ -16,7 +16,7 @@ from institutions.contact import (
 )
 from portal.blocks.fields import latitude_field, longitude_field, year_field
 from portal.blocks.images import Illustrated
-from portal.blocks.publishing import Publishable, PublishableQuerySet
+from portal.blocks.publishing import Publishable, PublishableQuerySet, if_public
 from portal.blocks.reversing import reverse_slug
 
 
@@ -209,7 +209,7 @@ class Institution(Illustrated, Publishable):
         """The city to name on public pages, or None while that city is a draft: a
         published institution must not reveal an unpublished city. Needs no query after
         .for_listing() or .for_home() (they load the city's status)."""
-        return self.city if self.city.is_live else None
+        return if_public(self.city)
 
     @property
     def has_coordinates(self):

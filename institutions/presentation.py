@@ -60,9 +60,11 @@ def organization_data(institution, request):
     if institution.founded_year:
         data["foundingDate"] = str(institution.founded_year)
     address = localized(institution, "address").text
+    city = institution.public_city
     if address or institution.postal_code:
-        postal = {"@type": "PostalAddress", "addressCountry": str(institution.city.country)}
-        city = institution.public_city
+        postal = {"@type": "PostalAddress"}
+        if city:
+            postal["addressCountry"] = str(city.country)
         if address:
             postal["streetAddress"] = address
         if institution.postal_code:

@@ -1,18 +1,9 @@
-import json
-
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from portal.blocks.dates import EN_DASH, format_date_range, format_partial_date
 
 register = template.Library()
-
-# The characters that could end a <script> element or start markup, escaped as JSON
-# allows (the same table Django's json_script uses).
-JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def format_event_when(event, lang=None):
@@ -34,13 +25,3 @@ def format_event_when(event, lang=None):
 def event_when(event):
     """{% event_when event %}"""
     return format_event_when(event)
-
-
-@register.simple_tag
-def json_ld(data):
-    """A dict as a schema.org JSON-LD block. The JSON is escaped as a whole, so no text in
-    it can close the script element; the result is one serialised value, never pieces
-    of HTML stuck together."""
-    encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
-    encoded = encoded.translate(JSON_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))  # noqa: S308

@@ -35,6 +35,14 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
+def if_public(record):
+    """``record`` if the public may see it, else None: for what a published record points
+    at (its city, venue, series, parent event), which stays unnamed on public pages and
+    in feeds while it is a draft or scheduled. No query where the record is loaded with
+    its status (``select_related``)."""
+    return record if record is not None and record.is_live else None
+
+
 def sees_previews(user):
     """Staff open drafts and scheduled records on their public URL."""
     return user.is_active and user.is_staff

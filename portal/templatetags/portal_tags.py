@@ -1,4 +1,7 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
@@ -97,3 +100,21 @@ def options(choices):
             f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in choices
         )
     )
+
+
+# Inside <script>, "<", ">" and "&" must not appear literally, or a value containing
+# "</script>" would end the element (the table Django's json_script uses).
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """``<script type="application/ld+json">`` for schema.org data built as a dict.
+
+    Django's json_script writes type="application/json", which search engines ignore.
+    The JSON is escaped as a whole, so no text in it can close the element; a data block
+    is not executed, so the Content-Security-Policy does not apply to it.
+    """
+    encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    encoded = mark_safe(encoded.translate(JSON_SCRIPT_ESCAPES))  # noqa: S308
+    return format_html('<script type="application/ld+json">{}</script>', encoded)
