@@ -28,13 +28,13 @@ def test_real_images_are_accepted(fmt):
     "data, name, code",
     [
         (b"", "empty.jpg", "empty"),
-        (b"<html><script>alert(1)</script></html>", "page.jpg", "invalid"),
+        (b"<html><script>alert(1)</script></html>", "page.jpg", "not_an_image"),
         (
             b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
             "logo.svg",
-            "invalid",
+            "not_an_image",
         ),
-        (image_bytes("JPEG")[:2000], "truncated.jpg", "invalid"),
+        (image_bytes("JPEG")[:2000], "truncated.jpg", "damaged"),
         (image_bytes("GIF", mode="P"), "anim.gif", "format"),
         (image_bytes("BMP"), "old.bmp", "format"),
     ],
@@ -168,3 +168,18 @@ def test_bad_uploads_through_the_admin_form_are_field_errors(
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["image"] and errors["image"]
     assert not News.objects.exists()
+
+
+def test_renditions_keep_the_colour_profile():
+    # A phone's wide-gamut photo (Display P3) looks washed out when a rendition drops
+    # its profile and the browser takes the colours for sRGB.
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    field_file = SafeImageFieldFile(SimpleNamespace(), FakeField(), None)
+    field_file.save(
+        "photo.jpg", upload(image_bytes(size=(1000, 500), icc_profile=profile)), save=False
+    )
+    for name in (field_file.name, rendition_name(field_file.name, 400)):
+        with default_storage.open(name) as stored:
+            assert Image.open(stored).info.get("icc_profile") == profile, name
