@@ -43,6 +43,8 @@ def sync_roles(apps=global_apps):
         wanted = []
         for model in content_models():
             app_label, model_name = model._meta.app_label, model._meta.model_name
+            if not _exists(apps, app_label, model_name):
+                continue
             for action in actions:
                 wanted.append((app_label, f"{action}_{model_name}"))
                 # The edit history of each model (simple-history's Historical<Model>).
@@ -55,3 +57,14 @@ def sync_roles(apps=global_apps):
             for app_label, codename in wanted
         ]
         group.permissions.set(permissions)
+
+
+def _exists(apps, app_label, model_name):
+    """Whether the model is in ``apps``: a migration that runs before a later model's
+    own sees the state of its time, without it (the later model's migration calls
+    ``sync_roles`` again)."""
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True
