@@ -183,7 +183,25 @@ class PublicationGuard:
         return readonly
 
 
-class ContentAdmin(PublicationGuard, SimpleHistoryAdmin, TranslationAdmin):
+class RevertGuard:
+    """For admins with simple-history's views: only Publishers may revert a record to
+    an earlier version or restore a deleted one."""
+
+    def revert_disabled(self, request, obj=None):
+        return not can_publish(request.user) or super().revert_disabled(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        if not can_publish(request.user):
+            raise PermissionDenied
+        # One transaction, as the admin's own change form: the edit guard's check and
+        # the revert are one step, and a failed revert writes nothing.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ContentAdmin(PublicationGuard, RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
     """Base admin for publishable, translated content with edit history.
 
     Editors may create and change; only Publishers (``portal.publish_content``) may
@@ -209,19 +227,6 @@ class ContentAdmin(PublicationGuard, SimpleHistoryAdmin, TranslationAdmin):
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
-
-    def revert_disabled(self, request, obj=None):
-        return not can_publish(request.user) or super().revert_disabled(request, obj)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "POST":
-            return super().history_form_view(request, object_id, version_id, extra_context)
-        if not can_publish(request.user):
-            raise PermissionDenied
-        # One transaction, as the admin's own change form: the edit guard's check and
-        # the revert are one step, and a failed revert writes nothing.
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.action(description=_("Publish the selected records"), permissions=["publish"])
     def publish_selected(self, request, queryset):
