@@ -10,15 +10,24 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.blocks.admin import PUBLICATION_FIELDSET, ContentAdmin
+from portal.blocks.admin import (
+    HTTPS_URLS,
+    PUBLICATION_FIELDSET,
+    VERSION_FIELD,
+    ContentAdmin,
+    EditGuardForm,
+    RevertGuard,
+)
 from portal.blocks.attention import deleted_records, title_field
-from portal.models import News, Page
+from portal.models import IDENTITY_PK, News, Page, SiteIdentity, SocialLink
 from portal.two_factor import admin as two_factor_admin  # noqa: F401  (registers User)
 
 admin.site.site_header = _("Creative City Portal administration")
@@ -54,6 +63,71 @@ class PageAdmin(ContentAdmin):
         (_("Footer"), {"fields": ("in_footer", "footer_order")}),
         PUBLICATION_FIELDSET,
     )
+
+
+class SocialLinkInline(TranslationTabularInline):
+    model = SocialLink
+    fields = ("network", "url", "order")
+    formfield_overrides = HTTPS_URLS
+    extra = 1
+    max_num = 10
+
+
+@admin.register(SiteIdentity)
+class SiteIdentityAdmin(RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
+    """One record: the list opens it (or the form that creates it), and it can be
+    neither added twice nor deleted."""
+
+    form = EditGuardForm
+    formfield_overrides = HTTPS_URLS
+    inlines = [SocialLinkInline]
+    save_on_top = True
+    fieldsets = (
+        (None, {"fields": ("site_name", "office_name")}),
+        (_("Official website"), {"fields": ("is_government_site", "government_url")}),
+        (
+            _("Logos"),
+            {
+                "fields": (
+                    "office_logo",
+                    "office_logo_alt",
+                    "emblem",
+                    "emblem_alt",
+                    "unesco_logo",
+                    "unesco_logo_alt",
+                )
+            },
+        ),
+        (_("Contact"), {"fields": ("address", "postal_code", "phone", "email", "hours")}),
+        (None, {"fields": (VERSION_FIELD,), "classes": ("hidden",)}),
+    )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteIdentity.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        identity = SiteIdentity.objects.only("pk").first()
+        if identity is None:
+            return redirect("admin:portal_siteidentity_add")
+        return redirect("admin:portal_siteidentity_change", identity.pk)
+
+
+@admin.register(SocialLink)
+class SocialLinkAdmin(RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
+    """The links are edited with the site identity; this list shows them all and keeps
+    their own history."""
+
+    list_display = ("network", "url", "order")
+    list_editable = ("order",)
+    search_fields = ("network_ko", "network_en", "url")
+    fields = ("identity", "network", "url", "order")
+    formfield_overrides = HTTPS_URLS
+
+    def get_changeform_initial_data(self, request):
+        return {"identity": IDENTITY_PK, **super().get_changeform_initial_data(request)}
 
 
 DELETED_PER_PAGE = 50

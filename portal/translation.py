@@ -1,5 +1,18 @@
 from portal.blocks.content import register_content
-from portal.models import News, Page
+from portal.models import News, Page, SiteIdentity, SocialLink
 
 register_content(News, ["title", "summary", "body", "image_alt"])
 register_content(Page, ["title", "body"])
+register_content(
+    SiteIdentity,
+    [
+        "site_name",
+        "office_name",
+        "office_logo_alt",
+        "emblem_alt",
+        "unesco_logo_alt",
+        "address",
+        "hours",
+    ],
+)
+register_content(SocialLink, ["network"])

@@ -13,7 +13,7 @@ from cities.models import City, CreativeField, Milestone, Partnership, Partnersh
 from events.models import Event, EventKind, EventSeries
 from institutions.models import Discipline, Institution, InstitutionKind
 from portal.blocks.publishing import PublicationStatus
-from portal.models import News, Page
+from portal.models import IDENTITY_PK, News, Page, SiteIdentity, SocialLink
 
 
 class PublishedFactory(factory.django.DjangoModelFactory):
@@ -125,6 +125,43 @@ class PageFactory(PublishedFactory):
 
     class Meta:
         model = Page
+
+
+class SiteIdentityFactory(factory.django.DjangoModelFactory):
+    """The one site identity (created once; later calls return it unchanged)."""
+
+    id = IDENTITY_PK
+    site_name_ko = "이천 유네스코 공예·민속예술 창의도시"
+    site_name_en = "Icheon UNESCO Creative City of Crafts and Folk Art"
+    office_name_ko = "이천시 유네스코 창의도시팀"
+    office_name_en = "Icheon UNESCO Creative City team"
+
+    class Meta:
+        model = SiteIdentity
+        django_get_or_create = ("id",)
+
+    class Params:
+        # ``SiteIdentityFactory(contact=True)``: with a full set of contact details.
+        contact = factory.Trait(
+            address_ko="경기도 이천시 부악로 40",
+            address_en="40 Buak-ro, Icheon, Gyeonggi-do",
+            postal_code="17379",
+            phone="031-644-2000",
+            email="creative@example.org",
+            hours_ko="평일 09:00–18:00 (공휴일 휴무)",
+            hours_en="Weekdays 9:00–18:00 (closed on public holidays)",
+        )
+
+
+class SocialLinkFactory(factory.django.DjangoModelFactory):
+    identity = factory.SubFactory(SiteIdentityFactory)
+    network_ko = factory.Sequence(lambda n: f"채널 {n}")
+    network_en = factory.Sequence(lambda n: f"Channel {n}")
+    url = factory.Sequence(lambda n: f"https://social.example.org/icheon-{n}")
+    order = factory.Sequence(int)
+
+    class Meta:
+        model = SocialLink
 
 
 class StaffFactory(factory.django.DjangoModelFactory):

@@ -16,6 +16,8 @@ from tests.factories import (
     NewsFactory,
     PageFactory,
     PartnershipFactory,
+    SiteIdentityFactory,
+    SocialLinkFactory,
 )
 
 # One factory for each registered content model (portal.blocks.content; test_permissions checks
@@ -30,6 +32,8 @@ CONTENT_FACTORIES = {
     "events.event": EventFactory,
     "portal.news": NewsFactory,
     "portal.page": PageFactory,
+    "portal.siteidentity": SiteIdentityFactory,
+    "portal.sociallink": SocialLinkFactory,
 }
 
 
