@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "portal.identity.site_identity",
             ],
             "libraries": {"caching": "portal.blocks.caching.regions"},
         },

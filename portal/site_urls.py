@@ -15,4 +15,5 @@ urlpatterns = [
     path("news/feed/", cached_page(depends_on=[News])(NewsFeed()), name="news-feed"),
     path("news/<slug:slug>/", views.NewsDetailView.as_view(), name="news-detail"),
     path("pages/<slug:slug>/", views.PageView.as_view(), name="page"),
+    path("contact/", views.ContactView.as_view(), name="contact"),
 ]

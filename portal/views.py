@@ -17,7 +17,7 @@ from portal.blocks.caching import cached_page, links
 from portal.blocks.caching.schedule import NEW_DAY
 from portal.blocks.pagination import KeysFirstPaginator, rows_in_range
 from portal.blocks.publishing import PublishedDetailMixin
-from portal.models import News, Page
+from portal.models import News, Page, SiteIdentity, SocialLink
 
 HOME_NEWS_COUNT = 3
 HOME_EVENTS_COUNT = 6
@@ -25,8 +25,11 @@ HOME_INSTITUTIONS_COUNT = 6
 
 
 # The home page lists the home city's partners and journey, what is on now and next,
-# the latest institutions and news.
-@cached_page(depends_on=[City, Partnership, Milestone, Event, Institution, News, NEW_DAY])
+# the latest institutions and news; before a home city is chosen, it is titled with the
+# site's name.
+@cached_page(
+    depends_on=[City, Partnership, Milestone, Event, Institution, News, SiteIdentity, NEW_DAY]
+)
 class HomeView(TemplateView):
     template_name = "portal/home.html"
 
@@ -81,6 +84,13 @@ class NewsDetailView(PublishedDetailMixin, DetailView):
 class PageView(PublishedDetailMixin, DetailView):
     model = Page
     template_name = "portal/page.html"
+
+
+# The office's details come from the site identity, read by its context processor
+# (``portal.identity``).
+@cached_page(depends_on=[SiteIdentity, SocialLink])
+class ContactView(TemplateView):
+    template_name = "portal/contact.html"
 
 
 def choose_language(request):

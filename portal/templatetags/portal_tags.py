@@ -45,12 +45,14 @@ def localized_text(obj, field, markdown=False):
 
 
 @register.simple_tag
-def image(obj, sizes="100vw", css_class=""):
+def image(obj, sizes="100vw", css_class="", field="image"):
+    """``obj``'s image ``field`` (with ``<field>_alt``, ``_width`` and ``_height``
+    beside it), e.g. ``{% image site_identity sizes="10rem" field="emblem" %}``."""
     return responsive_image(
-        obj.image,
-        localized(obj, "image_alt").text,
-        obj.image_width,
-        obj.image_height,
+        getattr(obj, field),
+        localized(obj, f"{field}_alt").text,
+        getattr(obj, f"{field}_width"),
+        getattr(obj, f"{field}_height"),
         sizes=sizes,
         css_class=css_class,
     )

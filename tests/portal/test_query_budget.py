@@ -18,13 +18,17 @@ from tests.factories import (
     NewsFactory,
     PageFactory,
     PartnershipFactory,
+    SiteIdentityFactory,
+    SocialLinkFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
-# What a page may run when it is made, footer included. The home page's is the most:
-# the home city with its partner cities, its journey, events, news and institutions.
-BUDGET = 6
+# What a page may run when it is made, header and footer included (the site identity
+# with its social links is one query, when their regions are made). The home page's is
+# the most: the home city with its partner cities, its journey, events, news and
+# institutions.
+BUDGET = 7
 
 
 def grow(count, home, discipline):
@@ -45,6 +49,7 @@ def site():
     home = CityFactory(slug="home", is_home=True)
     discipline = DisciplineFactory(slug="ceramics")
     PageFactory(slug="about", in_footer=True)
+    SocialLinkFactory.create_batch(2, identity=SiteIdentityFactory(phone="+82 31-644-2000"))
     grow(3, home, discipline)
     return home, discipline
 
@@ -63,6 +68,7 @@ def pages(home):
             "events:detail": event.get_absolute_url(),
             "events:feed": reverse("events:feed"),
             "portal:news-list": reverse("portal:news-list"),
+            "portal:contact": reverse("portal:contact"),
         }
 
 

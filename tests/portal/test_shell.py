@@ -151,7 +151,8 @@ def test_the_kept_navigation_marks_the_section_of_each_page(client):
     assert current("/en/institutions/") == ["/en/institutions/"]
     assert current("/en/events/?when=past") == ["/en/events/"]
     assert current("/ko/events/") == ["/ko/events/"]
-    assert current("/en/news/") == []  # in the footer, not the navigation
+    assert current("/en/news/") == ["/en/news/"]
+    assert current("/ko/contact/") == ["/ko/contact/"]
     # The footer is kept per language too.
     assert "직원 로그인" in client.get("/ko/news/").text
     assert "Staff login" in client.get("/en/news/").text
