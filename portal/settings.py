@@ -330,6 +330,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# The most rows one import takes (docs/decisions.md, "Spreadsheet imports on a
+# deployment").
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 500)
 
 # --- Security -----------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.security

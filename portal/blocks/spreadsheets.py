@@ -1,16 +1,32 @@
 """Shared pieces of the spreadsheet imports and exports (django-import-export) of every
-app: the base resource, widgets that explain a bad cell, formula neutralisation and the
-CSV format that reads Korean Excel's encoding."""
+app: the base resource, widgets that explain a bad cell, formula neutralisation, and
+the CSV and XLSX formats that read what staff's spreadsheet programs save.
 
+Reading a file is where most of what can go wrong with an upload shows: its encoding,
+its separator, formulas without a saved result, blank rows, unnamed columns, too many
+rows. Each is a ``SpreadsheetError`` whose message says what to do; the admin
+(``portal.blocks.spreadsheet_admin``) shows it instead of importing anything.
+"""
+
+import codecs
+import csv
+import io
+import logging
 from decimal import Decimal, InvalidOperation
 
+import charset_normalizer
+import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
 from portal.blocks.roles import can_publish
+
+logger = logging.getLogger(__name__)
 
 # A cell starting with one of these is a formula to a spreadsheet program (OWASP "CSV
 # injection"); a leading apostrophe makes it text.
@@ -18,6 +34,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Publishing stays with the people allowed to publish, whatever a sheet says.
 PUBLICATION_ATTRIBUTES = ("status", "publish_at")
+
+# What Excel saves as "CSV" on Korean Windows (cp949, a superset of EUC-KR) and on
+# Western European Windows (cp1252), besides UTF-8 and UTF-16 (which carry a mark).
+LEGACY_ENCODINGS = ("cp949", "cp1252")
+SEPARATORS = (",", ";", "\t")
+
+
+class SpreadsheetError(Exception):
+    """A file that cannot be imported as a whole. The message is for staff: it says what
+    is wrong and what to do."""
 
 
 def normal_text(value):
@@ -37,15 +63,96 @@ def restore_formula_text(value):
     return value
 
 
+def decode_text(data):
+    """The text of a CSV file: UTF-8 or UTF-16 when the bytes say so (a byte-order mark,
+    or valid UTF-8), otherwise cp949 or cp1252 when charset-normalizer finds exactly one
+    of them plausible. Anything else is refused rather than guessed."""
+    unsure = SpreadsheetError(
+        _(
+            "The characters of this file could not be read with certainty. In Excel, "
+            "save it as “CSV UTF-8 (comma delimited) (*.csv)” and upload that file."
+        )
+    )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif b"\0" in data:
+        raise unsure  # UTF-16 without its mark, or not text at all
+    else:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        matches = charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS))
+        if len(matches) != 1:
+            raise unsure
+        encoding = matches.best().encoding
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise unsure from None
+
+
+def read_rows(rows):
+    """A dataset from rows of cells, the first non-blank one being the column names.
+
+    Blank rows are left out, as are columns with neither a name nor a value (spreadsheet
+    programs save both around the data); a value under no name, or more rows than
+    ``IMPORT_MAX_ROWS``, refuses the file. The rows are read lazily, so a file far over
+    the limit costs no more than one just over it."""
+    limit = settings.IMPORT_MAX_ROWS
+    rows = (list(row) for row in rows if any(not _blank(cell) for cell in row))
+    header = next(rows, None)
+    if header is None:
+        raise SpreadsheetError(_("The file is empty: it has neither column names nor rows."))
+    names = ["" if _blank(cell) else str(cell).strip() for cell in header]
+    body = []
+    for row in rows:
+        if len(body) == limit:
+            raise SpreadsheetError(
+                _(
+                    "This file has more than %(limit)s rows, more than one import can "
+                    "take. Split it into files of at most %(limit)s rows and import them "
+                    "one after the other."
+                )
+                % {"limit": number_format(limit, force_grouping=True)}
+            )
+        body.append(row + [None] * (len(names) - len(row)))
+    if not body:
+        raise SpreadsheetError(_("The file has column names but no rows to import."))
+    width = max(len(names), *(len(row) for row in body))
+    names += [""] * (width - len(names))
+    keep = []
+    for position, name in enumerate(names):
+        filled = any(position < len(row) and not _blank(row[position]) for row in body)
+        if name:
+            keep.append(position)
+        elif filled:
+            raise SpreadsheetError(
+                _(
+                    "Column %(number)s has values but no name in the first row. Give it "
+                    "one of the column names below, or delete it."
+                )
+                % {"number": position + 1}
+            )
+    dataset = tablib.Dataset(headers=[names[position] for position in keep])
+    for row in body:
+        dataset.append([row[position] if position < len(row) else None for position in keep])
+    return dataset
+
+
+def _blank(cell):
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
 class SpreadsheetCSV(CSV):
-    """CSV in UTF-8 (with or without a byte-order mark) or, failing that, in cp949: Korean
-    Excel's "CSV" is saved in cp949 (a superset of EUC-KR), and staff should not have to
-    know that to upload it.
+    """CSV as Excel saves it: in UTF-8 (with or without a byte-order mark), UTF-16
+    ("Unicode text"), cp949 (Korean Windows) or cp1252 (Western European Windows); its
+    cells separated by commas, semicolons (French Excel) or tabs ("Unicode text").
 
-    Declared binary so that the admin hands over the file's bytes (its temporary storage
-    would otherwise decode them as UTF-8 and fail before this class is asked)."""
-
-    FALLBACK_ENCODING = "cp949"
+    Declared binary so that the admin hands over the file's bytes (it would otherwise
+    decode them as UTF-8 and fail before this class is asked)."""
 
     def is_binary(self):
         return True
@@ -54,16 +161,87 @@ class SpreadsheetCSV(CSV):
         return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            try:
-                in_stream = in_stream.decode(self.encoding or "utf-8-sig")
-            except UnicodeDecodeError:
-                in_stream = in_stream.decode(self.FALLBACK_ENCODING)
-        return super().create_dataset(in_stream, **kwargs)
+        text = decode_text(in_stream) if isinstance(in_stream, bytes) else in_stream
+        first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+        separator = max(SEPARATORS, key=first_line.count)
+        reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=separator)
+        try:
+            return read_rows(reader)
+        except csv.Error as error:
+            raise SpreadsheetError(
+                _("This file is not a CSV table: %(problem)s.") % {"problem": error}
+            ) from error
+
+
+class SpreadsheetXLSX(XLSX):
+    """The sheet an Excel workbook opens on. A formula counts as the value Excel saved
+    with it; a formula without one (a workbook written by a program rather than saved
+    by a spreadsheet program) or an error value (#N/A, #REF!, …) refuses the file,
+    naming the cell, rather than importing an empty cell or the error's text.
+
+    openpyxl parses the workbook's XML through defusedxml, which refuses entity tricks
+    (billion laughs, external entities) before anything is read."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        try:
+            return read_rows(self._rows(in_stream))
+        except SpreadsheetError:
+            raise
+        except Exception as error:
+            # openpyxl and zipfile raise many kinds of error for a damaged or foreign
+            # file; to staff they all mean the same.
+            logger.info("Unreadable workbook: %r", error)
+            raise SpreadsheetError(
+                _(
+                    "This file could not be read as an Excel workbook (.xlsx). Open it in "
+                    "Excel, save it as “Excel Workbook (*.xlsx)” and upload it again."
+                )
+            ) from error
+
+    def _rows(self, data):
+        import openpyxl
+        from openpyxl.utils import get_column_letter
+
+        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = values.active
+        if sheet is None or not hasattr(sheet, "iter_rows"):
+            raise SpreadsheetError(_("The workbook opens on a sheet without cells."))
+        formula_sheet = formulas[sheet.title]
+        # The used range a file declares may be wrong; read every cell there is.
+        sheet.reset_dimensions()
+        formula_sheet.reset_dimensions()
+        for number, (cells, formula_cells) in enumerate(
+            zip(sheet.iter_rows(), formula_sheet.iter_rows(), strict=True), start=1
+        ):
+            row = []
+            for column, (cell, formula_cell) in enumerate(
+                zip(cells, formula_cells, strict=True), start=1
+            ):
+                where = {"cell": f"{get_column_letter(column)}{number}", "sheet": sheet.title}
+                if cell.data_type == "e":
+                    raise SpreadsheetError(
+                        _(
+                            "Cell %(cell)s of sheet “%(sheet)s” shows an error (%(value)s). "
+                            "Correct it, or clear the cell, and upload the file again."
+                        )
+                        % {**where, "value": cell.value}
+                    )
+                if formula_cell.data_type == "f" and cell.value is None:
+                    raise SpreadsheetError(
+                        _(
+                            "Cell %(cell)s of sheet “%(sheet)s” holds a formula whose result "
+                            "was not saved with the file. Open the file in Excel and save it "
+                            "again, or replace the formula with its value."
+                        )
+                        % where
+                    )
+                row.append(cell.value)
+            yield row
 
 
 # What every admin that imports or exports a spreadsheet offers.
-IMPORT_FORMATS = [SpreadsheetCSV, XLSX]
+IMPORT_FORMATS = [SpreadsheetCSV, SpreadsheetXLSX]
 EXPORT_FORMATS = [CSV, XLSX]
 
 
