@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
-from import_export.admin import ImportExportMixin
 from modeltranslation.admin import TranslationTabularInline
 
 from cities.models import City, Milestone, Partnership
@@ -13,7 +12,7 @@ from portal.blocks.admin import (
     PublicationGuard,
 )
 from portal.blocks.dates import format_partial_date
-from portal.blocks.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
+from portal.blocks.spreadsheet_admin import SpreadsheetAdminMixin
 
 # Editors paste addresses without a scheme; assume https (Django 6's default) for them.
 
@@ -47,10 +46,8 @@ class MilestoneInline(EditGuardInline, PublicationGuard, TranslationTabularInlin
 
 
 @admin.register(City)
-class CityAdmin(ImportExportMixin, ContentAdmin):
+class CityAdmin(SpreadsheetAdminMixin, ContentAdmin):
     resource_classes = [CityResource]
-    import_formats = IMPORT_FORMATS
-    export_formats = EXPORT_FORMATS
 
     list_display = (
         "name_en",

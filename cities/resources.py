@@ -45,6 +45,8 @@ class CountryWidget(widgets.Widget):
 
 
 class CityResource(SpreadsheetResource):
+    identifying_columns = ("name_en",)
+
     slug = fields.Field(attribute="slug", column_name="slug")
     name_en = fields.Field(attribute="name_en", column_name="name_en")
     name_ko = fields.Field(attribute="name_ko", column_name="name_ko")

@@ -4,7 +4,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,7 +12,7 @@ from institutions.models import Discipline, Institution
 from institutions.resources import InstitutionResource
 from portal.blocks.admin import PUBLICATION_FIELDSET, ContentAdmin
 from portal.blocks.images import rendition_name, rendition_widths
-from portal.blocks.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS
+from portal.blocks.spreadsheet_admin import SpreadsheetAdminMixin
 
 
 @admin.register(Discipline)
@@ -32,10 +31,8 @@ class DisciplineAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ImportExportMixin, ContentAdmin):
+class InstitutionAdmin(SpreadsheetAdminMixin, ContentAdmin):
     resource_classes = [InstitutionResource]
-    import_formats = IMPORT_FORMATS
-    export_formats = EXPORT_FORMATS
 
     list_display = (
         "thumbnail",

@@ -57,6 +57,7 @@ def _load_institutions(home):
     dataset = tablib.Dataset().load(
         (DATA / "institutions.csv").read_text(encoding="utf-8"), format="csv"
     )
+    del dataset["source"]
     result = InstitutionResource().import_data(dataset, dry_run=False)
     if result.has_errors() or result.has_validation_errors():
         problems = [f"row {row.number}: {row.error_dict}" for row in result.invalid_rows]

@@ -105,6 +105,8 @@ def _field(name, widget=None, **kwargs):
 
 
 class InstitutionResource(SpreadsheetResource):
+    identifying_columns = ("slug", "name_en")
+
     slug = _field("slug")
     name_en = _field("name_en")
     name_ko = _field("name_ko")

@@ -10,6 +10,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from institutions.contact import map_links, readable_phone
 from portal.blocks.images import Illustrated, SafeImageField
+from portal.blocks.pending_imports import PendingImport  # noqa: F401  (registers the model)
 from portal.blocks.publishing import Publishable, PublishableQuerySet
 from portal.blocks.reversing import reverse_slug
 from portal.blocks.translation_status import LocalizedText, localized

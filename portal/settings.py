@@ -330,9 +330,18 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-# The most rows one import takes (docs/decisions.md, "Spreadsheet imports on a
-# deployment").
+# A file waits for its confirmation in the database, which every app server shares
+# (never in one server's temporary folder); portal.blocks.pending_imports.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "portal.blocks.pending_imports.DatabaseStorage"
+IMPORT_PENDING_HOURS = env_int("IMPORT_PENDING_HOURS", 24)
+# Preview and confirmation are one request each and must end well within the server's
+# timeout (gunicorn's is 30 s): larger files are refused with a message before any row
+# is imported, and an import still running after IMPORT_TIME_LIMIT seconds stops and
+# writes nothing. How the limits were chosen: docs/decisions.md, "Spreadsheet imports
+# on a deployment".
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 500)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_TIME_LIMIT = env_float("IMPORT_TIME_LIMIT", 20)
 
 # --- Security -----------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.security

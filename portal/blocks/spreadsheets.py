@@ -12,14 +12,18 @@ import codecs
 import csv
 import io
 import logging
+import time
 from decimal import Decimal, InvalidOperation
 
 import charset_normalizer
 import tablib
+from diff_match_patch import diff_match_patch
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.encoding import force_str
 from django.utils.formats import number_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
@@ -336,6 +340,31 @@ class DecimalWidget(widgets.DecimalWidget):
         return number
 
 
+class PreviewDiff(resources.Diff):
+    """A previewed row's changes, each marked ``<ins>``, ``<del>`` or ``<span>`` with no
+    inline style: the library writes its colours into ``style`` attributes, which the
+    site's Content-Security-Policy refuses (import-export's stylesheet colours them)."""
+
+    TAGS = {diff_match_patch.DIFF_INSERT: "ins", diff_match_patch.DIFF_DELETE: "del"}
+
+    def as_html(self):
+        differ = diff_match_patch()
+        cells = []
+        for old, new in zip(self.left, self.right, strict=True):
+            if old != new and self.new:
+                old = ""
+            changes = differ.diff_main(force_str(old), force_str(new))
+            differ.diff_cleanupSemantic(changes)
+            cells.append(
+                format_html_join(
+                    "",
+                    "<{0}>{1}</{0}>",
+                    ((self.TAGS.get(operation, "span"), text) for operation, text in changes),
+                )
+            )
+        return cells
+
+
 class SpreadsheetResource(resources.ModelResource):
     """The base of every app's spreadsheet resource.
 
@@ -349,23 +378,93 @@ class SpreadsheetResource(resources.ModelResource):
     - Exported text that a spreadsheet program would run as a formula is made text with
       a leading apostrophe, which an import removes again. A widget whose output is
       validated (a phone in E.164) says so with ``formula_safe = True``.
+    - The sheet's columns are checked before any row: column names are matched without
+      regard to case or surrounding spaces; a column the resource does not know (a typo
+      would otherwise drop its values silently), a column named twice, or a sheet
+      without any of ``identifying_columns`` refuses the file.
+    - Given a ``deadline`` (a ``time.monotonic()`` value, as the admin does), an import
+      still running then stops and writes nothing, rather than outliving the request.
+    - A problem with the file as a whole (``SpreadsheetError``) is returned as the
+      result's error, with its message for staff, unless ``raise_errors`` is set.
     """
+
+    # A sheet needs at least one of these columns to tell which record a row is.
+    identifying_columns = ()
 
     _may_publish = False
     _first_rows = None
+    _total_rows = 0
 
     def get_use_transactions(self):
         # Rolling back needs a transaction, whatever IMPORT_EXPORT_USE_TRANSACTIONS says.
         return True
+
+    def get_diff_class(self):
+        return PreviewDiff
 
     def import_data(self, dataset, *args, **kwargs):
         kwargs["rollback_on_validation_errors"] = True
         user = kwargs.get("user")
         self._may_publish = user is None or can_publish(user)
         self._first_rows = {}
-        return super().import_data(dataset, *args, **kwargs)
+        self._total_rows = len(dataset)
+        try:
+            self._check_columns(dataset)
+            return super().import_data(dataset, *args, **kwargs)
+        except SpreadsheetError as error:
+            if kwargs.get("raise_errors"):
+                raise
+            result = self.get_result_class()()
+            result.append_base_error(self.get_error_result_class()(error))
+            return result
+
+    def _check_columns(self, dataset):
+        columns = [field.column_name for field in self.fields.values()]
+        by_normal_name = {normal_text(column): column for column in columns}
+        headers = [
+            by_normal_name.get(normal_text(header), str(header).strip())
+            for header in dataset.headers or []
+        ]
+        listing = {"columns": ", ".join(columns)}
+        unknown = [header for header in headers if header not in columns]
+        if unknown:
+            raise SpreadsheetError(
+                _(
+                    "This sheet has columns this import does not know: %(unknown)s. "
+                    "Rename them to one of the known columns or delete them; nothing is "
+                    "imported from a column with another name. Known columns: %(columns)s."
+                )
+                % {**listing, "unknown": ", ".join(unknown)}
+            )
+        repeated = sorted({header for header in headers if headers.count(header) > 1})
+        if repeated:
+            raise SpreadsheetError(
+                _("These columns appear more than once: %(repeated)s. Keep one of each.")
+                % {"repeated": ", ".join(repeated)}
+            )
+        if self.identifying_columns and not set(self.identifying_columns) & set(headers):
+            raise SpreadsheetError(
+                _(
+                    "This sheet has none of the columns that say which record a row is "
+                    "(%(needed)s). Is it the right sheet for this list? Known columns: "
+                    "%(columns)s."
+                )
+                % {**listing, "needed": ", ".join(self.identifying_columns)}
+            )
+        if headers:
+            dataset.headers = headers
 
     def import_row(self, row, instance_loader, **kwargs):
+        deadline = kwargs.get("deadline")
+        if deadline is not None and time.monotonic() > deadline:
+            raise SpreadsheetError(
+                _(
+                    "The import took too long and was stopped after %(done)s of %(total)s "
+                    "rows, so nothing was imported. Split the file into smaller files and "
+                    "import them one after the other."
+                )
+                % {"done": kwargs["row_number"] - 1, "total": self._total_rows}
+            )
         # Before any hook reads the row: an exported "'=1+1" is the text "=1+1" again.
         for key, value in row.items():
             row[key] = restore_formula_text(value)
