@@ -40,6 +40,8 @@ class PendingImport(models.Model):
     class Meta:
         app_label = "portal"
         ordering = ["created_at"]
+        # Not content: nobody edits it, so no permission (nor role) refers to it.
+        default_permissions = ()
         verbose_name = _("spreadsheet awaiting confirmation")
         verbose_name_plural = _("spreadsheets awaiting confirmation")
 

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'spreadsheet awaiting confirmation',
                 'verbose_name_plural': 'spreadsheets awaiting confirmation',
                 'ordering': ['created_at'],
+                'default_permissions': (),
             },
         ),
     ]

@@ -14,12 +14,15 @@ PROJECT_APPS = ("portal", "cities", "institutions", "events")
 
 def project_models():
     """Every model of the project's apps that staff could edit: not a table Django or
-    simple-history makes for another model."""
+    simple-history makes for another model, nor one without permissions (state the code
+    keeps for itself, such as a spreadsheet awaiting its confirmation)."""
     return [
         model
         for label in PROJECT_APPS
         for model in apps.get_app_config(label).get_models()
-        if not model._meta.auto_created and not model.__name__.startswith("Historical")
+        if not model._meta.auto_created
+        and not model.__name__.startswith("Historical")
+        and model._meta.default_permissions
     ]
 
 
