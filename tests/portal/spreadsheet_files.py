@@ -98,10 +98,13 @@ STYLES = (
 )
 
 
-def excel_workbook(rows, sheet_name="Sheet1", doctype=""):
+def excel_workbook(rows, sheet_name="Sheet1", doctype="", readings=None):
     """The bytes of an .xlsx whose first sheet holds ``rows`` (lists of str, numbers,
-    Formula, ErrorValue or None). ``doctype`` goes before the shared strings' root
-    element, for testing what the reader does with entity declarations."""
+    Formula, ErrorValue or None). ``readings`` maps a text to the phonetic reading Excel
+    keeps with it (Hangul for Hanja, as Korean Excel's conversion leaves). ``doctype``
+    goes before the shared strings' root element, for testing what the reader does with
+    entity declarations."""
+    readings = readings or {}
     strings, index = [], {}
     cells_xml = []
     for row_number, row in enumerate(rows, start=1):
@@ -144,7 +147,12 @@ def excel_workbook(rows, sheet_name="Sheet1", doctype=""):
         f'<sst xmlns="{MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">'
         + "".join(
             f'<si><t xml:space="preserve">{escape(text)}</t>'
-            f'<phoneticPr fontId="1" type="noConversion"/></si>'
+            + (
+                f'<rPh sb="0" eb="{len(text)}"><t>{escape(readings[text])}</t></rPh>'
+                if text in readings
+                else ""
+            )
+            + '<phoneticPr fontId="1" type="noConversion"/></si>'
             for text in strings
         )
         + "</sst>"

@@ -160,9 +160,12 @@ def test_a_workbook_saved_by_excel_on_korean_windows():
     header = ["name_ko", "name_en", "postal_code", "phone"]
     rows = [
         ["한국도자재단", "Korea Ceramic Foundation", 17379, "031-645-6501"],
-        ["한국도예고등학교", "Korea Ceramic Art High School", 17383, "031-638-6842"],
+        ["利川陶瓷", "Icheon Ceramics", 17383, "031-638-6842"],
     ]
-    data = excel_workbook([header, *rows], sheet_name="기관 목록")
+    data = excel_workbook(
+        [header, *rows], sheet_name="기관 목록", readings={"利川陶瓷": "이천도자"}
+    )
+    # The reading Excel keeps with a Hanja name is not part of the cell's value.
     assert read_xlsx(data) == [header, *rows]
 
 
