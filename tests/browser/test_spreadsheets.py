@@ -7,12 +7,12 @@ import pytest
 from django.urls import reverse
 
 from institutions.models import Institution
+from tests.browser.staff import PASSWORD, log_in
 from tests.factories import CityFactory, DisciplineFactory
+from tests.portal.admin_helpers import set_up_app
 from tests.portal.spreadsheet_files import csv_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a-long-password-for-tests-1"
 
 RECORD_VIOLATIONS = """
 window.cspViolations = [];
@@ -26,18 +26,15 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def strict_page(browser, live_server, django_user_model):
     """A signed-in superuser's page that keeps the CSP, and the violations it meets
     (reported as events and in the console)."""
-    django_user_model.objects.create_superuser("admin", "admin@example.org", PASSWORD)
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.org", PASSWORD)
+    set_up_app(admin)
     context = browser.new_context(locale="en-GB")
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(10_000)
     console = []
     page.on("console", lambda message: console.append(message.text))
-    page.goto(live_server.url + reverse("admin:login"))
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_url("**/admin/")
+    log_in(page, live_server, "admin")
 
     def violations():
         reported = page.evaluate("window.cspViolations")
