@@ -348,6 +348,9 @@ IMPORT_TIME_LIMIT = env_float("IMPORT_TIME_LIMIT", 20)
 # Behind TLS (production), cookies are Secure; SECURE_SSL_REDIRECT and the HSTS options
 # are set where the proxy in front of the app does not already do it.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The load balancer probes /healthz over plain http on the app server's own port: a
+# redirect to https would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)

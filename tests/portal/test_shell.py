@@ -213,6 +213,18 @@ def test_healthz_round_trips_the_database(client):
 
 
 @pytest.mark.django_db
+def test_healthz_answers_plain_http_when_https_is_enforced(settings):
+    # A balancer probes the app server over plain http, without X-Forwarded-Proto.
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    assert client.get("/healthz").status_code == 200
+    # Everything else still goes to https.
+    home = client.get(reverse("portal:home"))
+    assert home.status_code == 301
+    assert home["Location"].startswith("https://")
+
+
+@pytest.mark.django_db
 def test_healthz_503_when_the_database_is_down(client, monkeypatch):
     from django.db.backends.utils import CursorWrapper
 
