@@ -1,11 +1,10 @@
 import datetime
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from portal.blocks.feeds import HTML, TEXT, AtomFeed
 from portal.blocks.markdown import render_markdown
 from portal.blocks.translation_status import localized
 from portal.models import News
@@ -13,10 +12,9 @@ from portal.models import News
 FEED_LENGTH = 20
 
 
-class NewsFeed(Feed):
+class NewsFeed(AtomFeed):
     """Atom feed of the latest published news, in the language of its URL."""
 
-    feed_type = Atom1Feed
     title = _("Creative City Portal: news")
     subtitle = _("News from the UNESCO Creative City program office.")
 
@@ -31,6 +29,10 @@ class NewsFeed(Feed):
 
     def item_description(self, item):
         return localized(item, "summary").text or render_markdown(localized(item, "body").text)
+
+    def item_summary_type(self, item):
+        # The summary is plain text; the body, shown when there is none, is sanitised HTML.
+        return TEXT if localized(item, "summary").text else HTML
 
     def item_pubdate(self, item):
         # A news item is dated by its own date (what the list shows and is ordered by),
