@@ -8,10 +8,14 @@ PORT ?= 8000
 
 .PHONY: run test install lint format messages check-messages bench clean
 
-$(STAMP): requirements.lock
+# One virtualenv for `run`, `test` and the tools: the development set, which includes the
+# production one (requirements/). Reinstalled when either lock file changes.
+LOCKS := requirements/production.lock requirements/development.lock
+
+$(STAMP): $(LOCKS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements/development.lock
 	touch $(STAMP)
 
 install: $(STAMP)
