@@ -196,6 +196,12 @@ def _write(tags):
         _unwritten.clear()
 
 
+def start_afresh():
+    """Make every stored page and region out of date at once, for changes made without
+    saves (a restored database): a forgotten schedule starts a new epoch."""
+    cache.delete(SCHEDULE)
+
+
 def write_unwritten():
     """Write the changes this process could not write before, if any."""
     if _unwritten:
