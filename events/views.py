@@ -92,20 +92,7 @@ class EventDetailView(PublishedDetailMixin, DetailView):
             Event.objects.published()
             .filter(series=series)
             .exclude(pk=event.pk)
-            .only(
-                "pk",
-                "slug",
-                "title",
-                "title_ko",
-                "title_en",
-                "edition",
-                "start_date",
-                "end_date",
-                "all_day",
-                "starts_at",
-                "ends_at",
-                "event_status",
-            )
+            .for_compact_listing()
             .order_by("-end_date", "-pk")
             if event.public_series
             else Event.objects.none()
