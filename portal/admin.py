@@ -4,8 +4,9 @@ view every content model links to."""
 import operator
 from functools import reduce
 
+from django import forms
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
@@ -133,6 +134,11 @@ class SocialLinkAdmin(RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
 DELETED_PER_PAGE = 50
 
 
+class DeletedSearchForm(forms.Form):
+    # A CharField refuses NUL characters, which PostgreSQL text cannot hold.
+    q = forms.CharField(required=False, max_length=200)
+
+
 def deleted_records_view(request, app_label, model_name):
     """The records of one content model that were deleted and not restored, newest
     first, each linked to its history and to the form that restores it.
@@ -153,7 +159,11 @@ def deleted_records_view(request, app_label, model_name):
     if not model_admin.has_view_history_or_change_history_permission(request):
         raise PermissionDenied
     records = deleted_records(model).select_related("history_user").order_by("-history_date")
-    query = request.GET.get("q", "").strip()
+    search = DeletedSearchForm(request.GET)
+    # As the admin's own lists do: a search that is not valid is said and left out.
+    for errors in search.errors.values():
+        messages.error(request, " ".join(errors))
+    query = search.cleaned_data.get("q", "") if search.is_valid() else ""
     if query:
         # By the record's name or title, in any language it has.
         name = title_field(model)
