@@ -241,16 +241,9 @@ def parse_args(argv=None):
         parser.error("--warmup must be 0..600 seconds and --tail-connections 1..256")
     if args.addresses < 1 or not 0.1 <= args.edit_interval <= 600:
         parser.error("--addresses must be at least 1 and --edit-interval 0.1..600 seconds")
-    redis_parts = urlsplit(args.redis_url)
-    if (
-        redis_parts.scheme not in {"redis", "rediss"}
-        or not redis_parts.path.strip("/").isdigit()
-        or int(redis_parts.path.strip("/")) == 0
-    ):
-        parser.error(
-            "--redis-url must name a Redis database other than 0 "
-            "(redis://HOST:PORT/N): the bench empties it"
-        )
+    problem = redis_url_problem(args.redis_url)
+    if problem:
+        parser.error(problem)
     if (
         not args.concurrencies
         or min(args.concurrencies) < 1
@@ -260,6 +253,22 @@ def parse_args(argv=None):
     ):
         parser.error("concurrency must be 1..256 and duration 1..600 seconds")
     return args
+
+
+def redis_url_problem(url):
+    """Why ``url`` may not be the bench's Redis (None if it may): the bench empties the
+    database it names, so it must name one, and not the default 0."""
+    parts = urlsplit(url)
+    if (
+        parts.scheme not in {"redis", "rediss"}
+        or not parts.path.strip("/").isdigit()
+        or int(parts.path.strip("/")) == 0
+    ):
+        return (
+            "--redis-url must name a Redis database other than 0 "
+            "(redis://HOST:PORT/N): the bench empties it"
+        )
+    return None
 
 
 # --- the data set -----------------------------------------------------------------------
@@ -330,6 +339,53 @@ def fill(env, args, today):
     )
 
 
+def production_env(workdir):
+    """The environment every process of a run gets: production settings (DEBUG off, a
+    random secret key), files and the cache folder in ``workdir``, and no database,
+    cache or settings module of the caller's (each run chooses its own)."""
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "STATIC_ROOT": str(workdir / "static"),
+        "MEDIA_ROOT": str(workdir / "media"),
+        # Nothing the bench runs uses the cache folder other processes share.
+        "CACHE_DIR": str(workdir / "cache"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    # The database and the cache are the bench's choice, not the caller's: SQLite runs
+    # use the project's default cache, PostgreSQL runs the bench's Redis database.
+    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "BENCH_MODE"):
+        env.pop(name, None)
+    return env
+
+
+def collect_static(env, workdir):
+    """Static files into the run's STATIC_ROOT, as a deployment collects them."""
+    manage(
+        {**env, "DATABASE_URL": f"sqlite:///{workdir / 'unused.sqlite3'}"},
+        "collectstatic",
+        "--noinput",
+        "--skip-checks",
+        "-v",
+        "0",
+    )
+
+
+def database_env(db, args, env, workdir):
+    """``env`` with a freshly built database of the run's size and its cache: for SQLite
+    the project's default cache (files, shared by the workers and the editor) in a
+    folder of this database's own; for PostgreSQL Redis, as production runs it."""
+    if db == "sqlite":
+        database_url = prepare_sqlite(args, env, workdir)
+        return {**env, "DATABASE_URL": database_url, "CACHE_DIR": str(workdir / "cache-sqlite")}
+    database_url = prepare_postgres(args, env)
+    return {**env, "DATABASE_URL": database_url, "REDIS_URL": args.redis_url}
+
+
 def prepare_sqlite(args, env, workdir):
     """A fresh copy of the built SQLite file, built only when no cached build matches
     (cache: $BENCH_CACHE_DIR or ~/.cache/portal-bench; one build is kept)."""
@@ -398,9 +454,10 @@ def free_port():
 
 
 class Server:
-    """gunicorn serving tests.bench.wsgi on a loopback port."""
+    """gunicorn serving ``app`` (the bench's: the site and the ceiling view) on a
+    loopback port."""
 
-    def __init__(self, env, args, workdir, label):
+    def __init__(self, env, args, workdir, label, app="tests.bench.wsgi:application"):
         self.port = free_port()
         self.log_path = workdir / f"gunicorn-{label}.log"
         # --capture-output: what Django logs (a 404's "Not Found: /path", a 500's
@@ -409,7 +466,7 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
-            "tests.bench.wsgi:application",
+            app,
             "--bind",
             f"{HOST}:{self.port}",
             "--workers",
@@ -537,44 +594,51 @@ def flush_cache(env, workdir):
 
 class Editor:
     """tests/bench/editor.py in a subprocess with gunicorn's environment: a published
-    record saved every --edit-interval seconds until stop() (or its own time limit)."""
+    record saved every --edit-interval seconds until stop() (or its own time limit).
 
-    def __init__(self, env, args, workdir, label, seconds):
+    With ``options`` (more of the editor's options, e.g. ``--actions``) and
+    ``on_change``, the editor streams its changes (``--stream``) and each is handed to
+    ``on_change`` as soon as it is saved (tests/bench/loadtest.py); ``changes`` keeps
+    them."""
+
+    def __init__(self, env, args, workdir, label, seconds, options=(), on_change=None):
         self.log_path = workdir / f"editor-{label}.log"
-        self.summary = None
+        self.summary, self.changes, self.on_change = None, [], on_change
+        command = [
+            *(sys.executable, "-m", "tests.bench.editor"),
+            *("--interval", str(args.edit_interval), "--duration", str(seconds)),
+            *("--seed", str(args.seed), *options),
+            *(["--stream"] if on_change else []),
+        ]
         with open(self.log_path, "w") as errors:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "tests.bench.editor",
-                    "--interval",
-                    str(args.edit_interval),
-                    "--duration",
-                    str(seconds),
-                    "--seed",
-                    str(args.seed),
-                ],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                text=True,
+                command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=errors, text=True
             )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            if not line.startswith("{"):
+                continue
+            data = json.loads(line)
+            if "action" in data:
+                self.changes.append(data)
+                self.on_change(data)
+            else:
+                self.summary = data
 
     def stop(self):
         """Stop it (SIGTERM: it finishes the save under way) and return its summary."""
-        if self.summary is not None:
-            return self.summary
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
-            out, _ = self.process.communicate(timeout=60)
+            self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            out, _ = self.process.communicate()
-        line = next((ln for ln in reversed(out.splitlines()) if ln.startswith("{")), None)
-        if line is None:
+            self.process.wait()
+        self.reader.join(30)
+        if self.summary is None:
             try:
                 tail = self.log_path.read_text()[-2000:]
             except OSError:
@@ -586,8 +650,6 @@ class Editor:
                 "latest": [],
                 "failures": [f"the editor reported nothing: {tail}"],
             }
-        else:
-            self.summary = json.loads(line)
         return self.summary
 
 
@@ -1352,15 +1414,7 @@ def git_state():
 
 
 def measure_database(db, args, env, workdir, clients, report, tables):
-    if db == "sqlite":
-        database_url = prepare_sqlite(args, env, workdir)
-        # The project's default cache (files, shared by the workers and the editor), in
-        # a folder of this database's own.
-        db_env = {**env, "DATABASE_URL": database_url, "CACHE_DIR": str(workdir / "cache-sqlite")}
-    else:
-        database_url = prepare_postgres(args, env)
-        # As production runs it: the cache in Redis, shared by the workers and the editor.
-        db_env = {**env, "DATABASE_URL": database_url, "REDIS_URL": args.redis_url}
+    db_env = database_env(db, args, env, workdir)
     plan = []
     if "pages" in args.scenario_list:
         plan += args.mode_list
@@ -1404,23 +1458,7 @@ def main(argv=None):
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     log(f"Working in {workdir} (load generator: {'wrk' if use_wrk else 'Python threads'})")
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": str(workdir / "static"),
-        "MEDIA_ROOT": str(workdir / "media"),
-        # Nothing the bench runs uses the cache folder other processes share.
-        "CACHE_DIR": str(workdir / "cache"),
-        "PYTHONUNBUFFERED": "1",
-    }
-    # The database and the cache are the bench's choice, not the caller's: SQLite runs
-    # use the project's default cache, PostgreSQL runs the bench's Redis database.
-    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "BENCH_MODE"):
-        env.pop(name, None)
+    env = production_env(workdir)
     report = {
         "meta": {
             "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -1461,14 +1499,7 @@ def main(argv=None):
     }
     tables = []
     try:
-        manage(
-            {**env, "DATABASE_URL": f"sqlite:///{workdir / 'unused.sqlite3'}"},
-            "collectstatic",
-            "--noinput",
-            "--skip-checks",
-            "-v",
-            "0",
-        )
+        collect_static(env, workdir)
         for db in args.dbs:
             try:
                 measure_database(db, args, env, workdir, clients, report, tables)
