@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-from-lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format messages check-messages bench clean
+.PHONY: run test install lint format messages check-messages bench loadtest wrk clean
 
 # One virtualenv for `run`, `test` and the tools: the development set, which includes the
 # production one (requirements/). Reinstalled when either lock file changes.
@@ -48,13 +48,22 @@ messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages --locale ko --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
 	$(BIN)/python -m portal.blocks.compile_catalogs
 
+# The load generator of bench and loadtest, installed when apt is available.
+wrk:
+	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1) || echo "wrk is not installed: using the Python load client." >&2
+
 # The benchmark (tests/bench/README.md): the public pages under load at city-network
 # scale, against a minimal Django view measured in the same run. Needs wrk (installed
 # here when apt is available; otherwise a slower Python client is used).
 BENCH_ARGS ?= --db sqlite,postgres
-bench: install
-	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1) || echo "wrk is not installed: using the Python load client." >&2
+bench: install wrk
 	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+
+# The public site under load while another process edits and publishes records
+# (tests/bench/README.md): exits non-zero unless every change shows within a second.
+LOADTEST_ARGS ?=
+loadtest: install wrk
+	$(BIN)/python -m tests.bench.loadtest $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
