@@ -9,7 +9,7 @@ examples share one fixture.
 """
 
 import datetime
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from django.http import QueryDict
@@ -276,3 +276,23 @@ def test_the_bare_domain_and_health_check_take_any_header(client, language, cook
     assert response.status_code == 302
     assert response["Location"] in {path_of("portal:home", lang) for lang in LANGUAGES}
     assert client.get("/healthz", QUERY_STRING=query).status_code == 200
+
+
+@fuzz_settings(max_examples=20)
+@given(
+    language=st.one_of(st.sampled_from(LANGUAGES), st.sampled_from(NASTY), TEXT),
+    next_page=st.one_of(
+        st.sampled_from(["/en/events/", "https://evil.example/", "//evil.example/", "/\\evil"]),
+        st.sampled_from(NASTY),
+        TEXT,
+    ),
+)
+def test_the_language_switch_takes_any_post(client, language, next_page):
+    """Django's language switch (the admin's): an answer, never a 5xx, and a redirect
+    only to this site."""
+    response = client.post("/i18n/setlang/", {"language": language, "next": next_page})
+    event(f"HTTP {response.status_code}")
+    assert response.status_code in (200, 302, 400)
+    if response.status_code == 302:
+        target = urlsplit(urljoin("http://testserver/i18n/setlang/", response["Location"]))
+        assert target.netloc == "testserver", response["Location"]
