@@ -43,6 +43,8 @@ from tests.factories import (
     NewsFactory,
     PageFactory,
     PartnershipFactory,
+    SiteIdentityFactory,
+    SocialLinkFactory,
 )
 from tests.portal.admin_helpers import change_form_data, prefilled_data
 from tests.portal.fuzzing import NASTY, fuzz_settings, garbage
@@ -95,6 +97,8 @@ def make_records():
         "events.event": event,
         "portal.news": news,
         "portal.page": PageFactory(slug="about"),
+        "portal.siteidentity": (identity := SiteIdentityFactory()),
+        "portal.sociallink": SocialLinkFactory(identity=identity),
         "auth.user": staff("colleague"),
         "auth.group": Group.objects.get(name=EDITOR),
         "axes.accessattempt": attempt,
