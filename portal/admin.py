@@ -28,12 +28,15 @@ from portal.blocks.admin import (
     RevertGuard,
 )
 from portal.blocks.attention import deleted_records, title_field
+from portal.blocks.review_admin import RevisionAdmin
+from portal.blocks.revisions import Revision
 from portal.models import IDENTITY_PK, News, Page, SiteIdentity, SocialLink
 from portal.two_factor import admin as two_factor_admin  # noqa: F401  (registers User)
 
 admin.site.site_header = _("Creative City Portal administration")
 admin.site.site_title = _("Creative City Portal")
 admin.site.index_title = _("Program office")
+admin.site.register(Revision, RevisionAdmin)
 
 
 @admin.register(News)

@@ -24,6 +24,7 @@ from portal.blocks.attention import (
 )
 from portal.blocks.content import content_models
 from portal.blocks.publishing import Publishable
+from portal.blocks.revisions import pending_review
 
 LIMIT = 10
 
@@ -124,6 +125,7 @@ def dashboard():
     return {
         "upcoming_events": [_entry(Event, e, when=e.start_date) for e in upcoming],
         "drafts": nlargest(LIMIT, drafts, key=by_time),
+        "pending_review": pending_review(),
         "scheduled": sorted(scheduled, key=by_time)[:LIMIT],
         "untranslated": untranslated,
         "missing_alt": missing_alt,

@@ -13,6 +13,7 @@ from portal.blocks.images import Illustrated, SafeImageField
 from portal.blocks.pending_imports import PendingImport  # noqa: F401  (registers the model)
 from portal.blocks.publishing import Publishable, PublishableQuerySet
 from portal.blocks.reversing import reverse_slug
+from portal.blocks.revisions import Revision  # noqa: F401  (registers the model)
 from portal.blocks.translation_status import LocalizedText, localized
 
 

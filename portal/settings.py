@@ -324,6 +324,11 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (400, 800, 1600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMAGE_MAX_BYTES + 1024 * 1024
 
+# Four eyes on live content: a change by someone who may not publish (an Editor) to a
+# published record waits for a Publisher's approval (portal.blocks.revisions). Off,
+# Editors' changes to published records are public at once.
+REVIEW_LIVE_EDITS = env_bool("REVIEW_LIVE_EDITS", True)
+
 # django-import-export: an import writes every row or none, and exported cells that
 # start like a formula (=, +, -, @) are escaped so a spreadsheet never runs them.
 # https://django-import-export.readthedocs.io/en/latest/installation.html#settings

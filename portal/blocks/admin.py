@@ -3,10 +3,14 @@ edit guard, publication permissions and "needs attention" filter."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,6 +20,7 @@ from simple_history.models import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from portal.blocks.attention import ATTENTION, MISSING_ALT, MISSING_ENGLISH, NEEDS_ATTENTION
 from portal.blocks.publishing import PublicationStatus
+from portal.blocks.revisions import Revision, propose, under_review, version_of
 from portal.blocks.roles import can_publish
 
 # Staff paste bare addresses ("www.example.org"); today's sites are https.
@@ -26,10 +31,6 @@ PUBLICATION_FIELDSET = (
     {"fields": ("status", "publish_at", "created_at", "updated_at")},
 )
 VERSION_FIELD = "loaded_version"
-
-
-def version_of(instance):
-    return instance.updated_at.isoformat() if getattr(instance, "updated_at", None) else ""
 
 
 def stored_updated_at(instance, lock=False):
@@ -201,11 +202,150 @@ class RevertGuard:
             return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ContentAdmin(PublicationGuard, RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
+PROPOSAL = "_proposed_revision"
+
+
+def _refuse(request, obj=None):
+    return False
+
+
+class ReviewGuard:
+    """For admins of publishable content: a change to a published record by someone who
+    may not publish is kept as a proposal (``portal.blocks.revisions``) until a
+    Publisher approves it; the record, and so the public site, stays as it was.
+
+    What a proposal cannot carry is read-only for them on a published record: its
+    images (the image pipeline writes files at save time) and its inline rows, which
+    they change on each row's own page, where the same review applies.
+    """
+
+    def proposes(self, request, obj):
+        """Whether ``request.user``'s change to ``obj`` waits for a Publisher."""
+        return not can_publish(request.user) and under_review(obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.proposes(request, obj):
+            files = [f.name for f in self.model._meta.fields if isinstance(f, models.FileField)]
+            readonly += [name for name in files if name not in readonly]
+        return readonly
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if self.proposes(request, obj):
+            for inline in inlines:
+                # Shown, not editable: rows posted anyway are ignored by the admin.
+                inline.has_add_permission = inline.has_change_permission = _refuse
+                inline.has_delete_permission = _refuse
+        return inlines
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                self._announce_proposals(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _announce_proposals(self, request, obj):
+        pending = Revision.objects.of(obj).pending().select_related("author")
+        if can_publish(request.user):
+            waiting = list(pending[:1])
+            if waiting:
+                count = pending.count()
+                url = reverse("admin:portal_revision_change", args=[waiting[0].pk])
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        ngettext(
+                            "%(count)d proposed change to this record waits for a "
+                            "Publisher's review.",
+                            "%(count)d proposed changes to this record wait for a "
+                            "Publisher's review.",
+                            count,
+                        )
+                        % {"count": count},
+                        url,
+                        _("Review it"),
+                    ),
+                    messages.WARNING,
+                )
+            return
+        if not self.proposes(request, obj):
+            return
+        mine = pending.filter(author=request.user).first()
+        if mine is not None:
+            self.message_user(
+                request,
+                _(
+                    "A change you proposed on %(when)s is waiting for approval. The form "
+                    "shows the published version; saving it again replaces your proposal."
+                )
+                % {"when": date_format(localtime(mine.created_at), "DATETIME_FORMAT")},
+                messages.WARNING,
+            )
+        self.message_user(
+            request,
+            _(
+                "This record is published: your changes will wait for a Publisher's "
+                "approval before they appear on the site. Its images, and the rows listed "
+                "below it, are changed on their own pages or by a Publisher."
+            ),
+            messages.INFO,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change and self.proposes(request, obj):
+            base = form.cleaned_data.get(VERSION_FIELD) or version_of(obj)
+            setattr(request, PROPOSAL, propose(form, request.user, base))
+            return
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if hasattr(request, PROPOSAL):
+            return  # the links are in the proposal; inlines are read-only
+        super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if hasattr(request, PROPOSAL):
+            return ""  # the inlines were not saved; log_change says what happened
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if not hasattr(request, PROPOSAL):
+            return super().log_change(request, obj, message)
+        if getattr(request, PROPOSAL) is None:
+            return None
+        # Logged in the record's own words; the stored message stays in the language
+        # of the moment, as the admin's own messages do.
+        return super().log_change(
+            request, obj, str(_("Proposed a change, waiting for a Publisher's approval."))
+        )
+
+    def response_change(self, request, obj):
+        if not hasattr(request, PROPOSAL):
+            return super().response_change(request, obj)
+        if getattr(request, PROPOSAL) is None:
+            self.message_user(request, _("Nothing was changed."), messages.INFO)
+        else:
+            self.message_user(
+                request, _("Your change is waiting for a Publisher's approval."), messages.SUCCESS
+            )
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        )
+
+
+class ContentAdmin(
+    PublicationGuard, RevertGuard, ReviewGuard, SimpleHistoryAdmin, TranslationAdmin
+):
     """Base admin for publishable, translated content with edit history.
 
     Editors may create and change; only Publishers (``portal.publish_content``) may
-    publish, schedule, withdraw or revert. Every change, including the actions below,
+    publish, schedule, withdraw or revert, and an Editor's change to a published record
+    waits for a Publisher's approval (``ReviewGuard``). Every change, including the actions below,
     goes through ``save()`` so that the history records it (``.update()`` would not).
     """
 
