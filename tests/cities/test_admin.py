@@ -502,7 +502,10 @@ def test_the_admin_imports_a_cp949_csv(admin_client):
 # --- The home city ---------------------------------------------------------------------
 
 
-def test_only_a_publisher_changes_which_city_is_home(client):
+def test_only_a_publisher_changes_which_city_is_home(client, settings):
+    # Editors' changes to published cities saved directly, as an office may choose:
+    # with review on they are proposals (tests/portal/test_revisions.py).
+    settings.REVIEW_LIVE_EDITS = False
     home = CityFactory(name_en="Cheongju", is_home=True)
     other = CityFactory(name_en="Icheon")
     home_url = reverse("admin:cities_city_change", args=[home.pk])
