@@ -4,6 +4,7 @@ edit guard, publication permissions and "needs attention" filter."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.http import HttpResponseRedirect
@@ -119,7 +120,56 @@ class EditGuardForm(forms.ModelForm):
         }
 
 
-class EditGuardInline:
+class CheckedAutocompleteMixin:
+    """The admin's autocomplete widgets look the posted keys up, as they come, to show them
+    again with a form's errors: a key that is no number (or too large for the column)
+    raised ValueError or OverflowError, a server error, instead of the form's own "Select
+    a valid choice". Keys the target field refuses are not looked up; the form field's
+    own validation reports them."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(
+            getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        )
+        return super().optgroups(name, [key for key in value if _is_key_of(target, key)], attr)
+
+
+def _is_key_of(field, key):
+    try:
+        field.run_validators(field.to_python(key))
+    except (ValidationError, TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+class CheckedAutocompleteSelect(CheckedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(CheckedAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class CheckedAutocomplete:
+    """For admins and inlines with ``autocomplete_fields``: the widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class EditGuardInline(CheckedAutocomplete):
     """For inlines of content with an edit guard: each row carries the version it was
     opened at and is checked as the main form is, so a page opened earlier cannot
     silently put back an older text of a row someone has changed since."""
@@ -339,7 +389,12 @@ class ReviewGuard:
 
 
 class ContentAdmin(
-    PublicationGuard, RevertGuard, ReviewGuard, SimpleHistoryAdmin, TranslationAdmin
+    CheckedAutocomplete,
+    PublicationGuard,
+    RevertGuard,
+    ReviewGuard,
+    SimpleHistoryAdmin,
+    TranslationAdmin,
 ):
     """Base admin for publishable, translated content with edit history.
 

@@ -442,20 +442,7 @@ def raised_in(error, function, path):
     return any(f.name == function and f.filename.endswith(path) for f in frames)
 
 
-AUTOCOMPLETE_REASON = (
-    "Django's AutocompleteSelect looks the posted key up unchecked when it shows a form's "
-    "errors again: ValueError (a 500) for a key that is no number; to be fixed where the "
-    "admin classes choose their widgets (portal/blocks/admin.py)"
-)
-KNOWN_FAILURES = [
-    (
-        lambda error: (
-            isinstance(error, (ValueError, OverflowError))
-            and raised_in(error, "optgroups", "django/contrib/admin/widgets.py")
-        ),
-        AUTOCOMPLETE_REASON,
-    ),
-]
+KNOWN_FAILURES = []
 
 
 def known_failure(error):
@@ -664,7 +651,6 @@ def test_a_search_of_deleted_records_with_a_nul_byte_says_so(site):
     assert str(news) in response.text
 
 
-@pytest.mark.xfail(strict=True, reason=AUTOCOMPLETE_REASON)
 def test_an_autocomplete_key_that_is_no_number_is_a_form_error(site):
     """Found by the fuzz above (first as a new partnership row of a city posted with
     " " as its partner): the form should come back with "Select a valid choice", as
