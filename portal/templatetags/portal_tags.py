@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from portal.blocks.dates import format_date_range, format_partial_date
 from portal.blocks.images import responsive_image
 from portal.blocks.markdown import render_markdown
-from portal.blocks.translation_status import localized
+from portal.blocks.translation_status import displayed, fallback_notes, localized
 
 register = template.Library()
 
@@ -23,25 +23,51 @@ def markdown_filter(text):
 @register.simple_tag
 def localized_text(obj, field, markdown=False):
     """A translated field in the page's language; when only the other language has
-    text, that text marked with its ``lang`` and a visible 'not translated' note."""
-    value = localized(obj, field)
+    text, that text marked with its ``lang`` (the page's one notice says why: see
+    ``translation_notice``). No note beside it: not in headings, not on every card."""
+    value = displayed(obj, field)
     if not value:
         return ""
     body = render_markdown(value.text) if markdown else value.text
     if not value.is_fallback:
         return body
-    note = _("Not yet translated; shown in %(language)s.") % {
-        "language": get_language_info(value.lang)["name_translated"]
-    }
     tag = "div" if markdown else "span"
     return format_html(
-        '<{tag} lang="{lang}" class="untranslated">{body}</{tag}> '
-        '<small class="untranslated-note">({note})</small>',
+        '<{tag} lang="{lang}" class="untranslated">{body}</{tag}>',
         tag=tag,
         lang=value.lang,
         body=body,
-        note=note,
     )
+
+
+class TranslationNoticeNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        # The content is rendered first, so that the notice above it knows whether any
+        # of it fell back to the other language.
+        with fallback_notes() as languages:
+            content = self.nodelist.render(context)
+        if not languages:
+            return content
+        names = ", ".join(
+            str(get_language_info(code)["name_translated"]) for code in sorted(languages)
+        )
+        notice = _("Some of this page is not yet translated and is shown in %(language)s.") % {
+            "language": names
+        }
+        # NodeList.render returns safe text, which format_html keeps as it is.
+        return format_html('<p class="translation-notice" role="note">{}</p>{}', notice, content)
+
+
+@register.tag
+def translation_notice(parser, token):
+    """``{% translation_notice %}…{% endtranslation_notice %}`` around a page's content:
+    one quiet notice before it when any text inside fell back to the other language."""
+    nodelist = parser.parse(("endtranslation_notice",))
+    parser.delete_first_token()
+    return TranslationNoticeNode(nodelist)
 
 
 @register.simple_tag
