@@ -168,6 +168,7 @@ class EventAdmin(ContentAdmin):
                 "fields": (
                     "organisers",
                     "partnerships",
+                    "language",
                     "admission_free",
                     "admission",
                     "registration_url",

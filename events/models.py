@@ -57,6 +57,14 @@ class Attendance(models.TextChoices):
     HYBRID = "hybrid", _("On site and online")
 
 
+class EventLanguage(models.TextChoices):
+    """The language an event is held in, as an ISO 639 code (schema.org inLanguage)."""
+
+    KOREAN = "ko", _("Korean")
+    ENGLISH = "en", _("English")
+    SEVERAL = "mul", _("Several languages")
+
+
 # Paths under /events/ that are not events (see events/urls.py).
 RESERVED_SLUGS = {"ics"}
 
@@ -283,6 +291,16 @@ class Event(Illustrated, Publishable):
         help_text=_("Prices or conditions, when admission is not simply free."),
     )
     registration_url = models.URLField(_("registration link"), blank=True)
+    language = models.CharField(
+        _("language of the event"),
+        max_length=3,
+        choices=EventLanguage.choices,
+        blank=True,
+        help_text=_(
+            "The language the event itself is held in (talks, guided tours, workshops), "
+            "not the language of this page. Leave empty when it is not known."
+        ),
+    )
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     event_status = models.CharField(

@@ -52,8 +52,9 @@ def event_json_ld(event, request, organisers=()):
         "eventAttendanceMode": ATTENDANCE_MODE.get(
             event.attendance, ATTENDANCE_MODE[Attendance.ON_SITE]
         ),
-        "inLanguage": request.LANGUAGE_CODE,
     }
+    if event.language:  # the event's own language; the page's is in <html lang>
+        data["inLanguage"] = event.language
     if not event.all_day and event.starts_at and event.ends_at:
         data["startDate"] = event.local_starts_at.isoformat()
         data["endDate"] = event.local_ends_at.isoformat()
