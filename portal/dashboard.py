@@ -1,9 +1,10 @@
 """What needs a staff member's attention, for the admin index page.
 
-The "missing English" and "missing alt text" checks are also the admin's "needs
-attention" list filter (``portal.blocks.admin.AttentionFilter``; the checks are in
-``portal.blocks.attention``), so a count on the dashboard
-and the list it links to are the same query.
+The "missing English", "missing Korean" and "missing alt text" checks are also the
+admin's "needs attention" list filter (``portal.blocks.admin.AttentionFilter``; the
+checks are in ``portal.blocks.attention``), so a count on the dashboard and the list it
+links to are the same query. Out-of-date translations come from the stamps of
+``portal.blocks.translation_age``.
 """
 
 import datetime
@@ -11,20 +12,24 @@ from heapq import nlargest
 
 from django.apps import apps
 from django.contrib import admin
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language_info
 
 from portal.blocks.attention import (
     ATTENTION,
     MISSING_ALT,
     MISSING_ENGLISH,
+    MISSING_KOREAN,
     NEEDS_ATTENTION,
     deleted_records,
 )
 from portal.blocks.content import content_models
 from portal.blocks.publishing import Publishable
 from portal.blocks.revisions import pending_review
+from portal.blocks.translation_age import languages, out_of_date_languages, stale_translation, stamp
 
 LIMIT = 10
 
@@ -60,6 +65,34 @@ def _attention_counts(model, model_admin, kind):
     return {"model": model._meta.verbose_name_plural, "count": count, "url": url}
 
 
+def _stale_translations(model):
+    """Up to LIMIT records of ``model`` with a translation older than the text it
+    translates, newest change first: one query."""
+    conditions = [stale_translation(model, lang) for lang in languages()]
+    conditions = [condition for condition in conditions if condition is not None]
+    if not conditions:
+        return []
+    condition = conditions[0]
+    for other in conditions[1:]:
+        condition |= other
+    stamps = [stamp(lang) for lang in languages()]
+    # Greatest is NULL on SQLite when any stamp is: each falls back to the others.
+    latest = Greatest(*(Coalesce(name, *(o for o in stamps if o != name)) for name in stamps))
+    found = model._default_manager.filter(condition).order_by(latest.desc())
+    entries = []
+    for obj in found[:LIMIT]:
+        behind = out_of_date_languages(obj)
+        entries.append(
+            _entry(
+                model,
+                obj,
+                when=max(getattr(obj, name) for name in stamps if getattr(obj, name)),
+                languages=[get_language_info(lang)["name_translated"] for lang in behind],
+            )
+        )
+    return entries
+
+
 def dashboard():
     today = timezone.localdate()
     Event = apps.get_model("events", "Event")
@@ -67,7 +100,8 @@ def dashboard():
         start_date__range=(today, today + datetime.timedelta(days=30))
     ).order_by("start_date")[:LIMIT]
     drafts, scheduled, changed, deleted = [], [], [], []
-    untranslated, missing_alt, deleted_by_model = [], [], []
+    untranslated, missing_korean, missing_alt, deleted_by_model = [], [], [], []
+    stale = []
     for model in content_models():
         model_admin = admin.site._registry.get(model)
         if issubclass(model, Publishable):
@@ -80,10 +114,15 @@ def dashboard():
                 for obj in model.objects.scheduled().order_by("publish_at")[:LIMIT]
             ]
         # Counts per model, so that one model with many gaps does not hide the others.
-        for kind, found in ((MISSING_ENGLISH, untranslated), (MISSING_ALT, missing_alt)):
+        for kind, found in (
+            (MISSING_ENGLISH, untranslated),
+            (MISSING_KOREAN, missing_korean),
+            (MISSING_ALT, missing_alt),
+        ):
             entry = _attention_counts(model, model_admin, kind)
             if entry:
                 found.append(entry)
+        stale += _stale_translations(model)
         # Labels from history_object, built from the version alone (instance would read
         # the live record's excluded fields: a query per line).
         history = model.history.select_related("history_user").order_by("-history_date")
@@ -128,6 +167,8 @@ def dashboard():
         "pending_review": pending_review(),
         "scheduled": sorted(scheduled, key=by_time)[:LIMIT],
         "untranslated": untranslated,
+        "missing_korean": missing_korean,
+        "stale_translations": nlargest(LIMIT, stale, key=by_time),
         "missing_alt": missing_alt,
         "recent_changes": nlargest(LIMIT, changed, key=by_time),
         "recently_deleted": nlargest(LIMIT, deleted, key=by_time),

@@ -1,15 +1,15 @@
 """The checks behind the admin's "needs attention" filter and the dashboard's counts:
-records missing an English translation or an image description, and records that were
+records missing a translation (Korean or English) or an image description, and records that were
 deleted and not restored. One query condition each, so that a count on the dashboard
 and the list it links to are the same query."""
 
 from django.db.models import Exists, OuterRef, Q
-from modeltranslation import settings as mt_settings
 from modeltranslation.translator import NotRegistered, translator
 
 # The query-string parameter of the admin's "needs attention" list filter.
 ATTENTION = "attention"
 MISSING_ENGLISH = "missing_en"
+MISSING_KOREAN = "missing_ko"
 MISSING_ALT = "missing_alt"
 
 
@@ -22,23 +22,42 @@ def _empty(name):
     return Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
 
 
-def missing_english(model):
-    """Records with a translated field (any registered with modeltranslation) written in
-    the default language but empty in English; ``None`` for a model with none."""
+def translated_fields(model):
+    """``{field: {language: localized field name}}`` of a model registered with
+    modeltranslation; ``{}`` for one that is not."""
     try:
         options = translator.get_options_for_model(model)
     except NotRegistered:
-        return None
-    source = mt_settings.DEFAULT_LANGUAGE
+        return {}
+    return {
+        name: {field.language: field.name for field in translation_fields}
+        for name, translation_fields in options.all_fields.items()
+    }
+
+
+def missing_translation(model, lang):
+    """Records with a translated field written in another language but empty in
+    ``lang``; ``None`` for a model with no translated field."""
     condition = None
-    for translation_fields in options.all_fields.values():
-        by_language = {field.language: field.name for field in translation_fields}
-        if "en" not in by_language or source == "en":
+    for by_language in translated_fields(model).values():
+        if lang not in by_language:
             continue
-        # A field empty in both languages (an optional description) lacks nothing.
-        missing = _empty(by_language["en"]) & Q(**{f"{by_language[source]}__gt": ""})
+        # A field empty in every language (an optional description) lacks nothing.
+        written = Q()
+        for other, name in by_language.items():
+            if other != lang:
+                written |= Q(**{f"{name}__gt": ""})
+        missing = _empty(by_language[lang]) & written
         condition = missing if condition is None else condition | missing
     return condition
+
+
+def missing_english(model):
+    return missing_translation(model, "en")
+
+
+def missing_korean(model):
+    return missing_translation(model, "ko")
 
 
 def missing_alt_text(model):
@@ -49,7 +68,11 @@ def missing_alt_text(model):
     return ~Q(image="") & (_empty("image_alt_ko") | _empty("image_alt_en"))
 
 
-NEEDS_ATTENTION = {MISSING_ENGLISH: missing_english, MISSING_ALT: missing_alt_text}
+NEEDS_ATTENTION = {
+    MISSING_ENGLISH: missing_english,
+    MISSING_KOREAN: missing_korean,
+    MISSING_ALT: missing_alt_text,
+}
 
 
 def deleted_records(model):

@@ -1,5 +1,6 @@
 """The content registry: the one place a content model is declared, which gives it
-Korean and English fields, an edit history, staff roles and page-cache invalidation.
+Korean and English fields (with when each language's text last changed), an edit
+history, staff roles and page-cache invalidation.
 
 Each app's ``translation.py`` (loaded by modeltranslation when the apps are ready) calls
 ``register_content`` for each model staff edit; ``content_models()`` lists them for the
@@ -9,7 +10,7 @@ roles, the dashboard and the tests (one checks that no content model is missing)
 import simple_history
 from modeltranslation.translator import TranslationOptions, translator
 
-from portal.blocks import caching
+from portal.blocks import caching, translation_age
 from portal.blocks.publishing import ContentHistory, Publishable
 
 _registered = []
@@ -33,6 +34,7 @@ def register_content(model, fields, *, changes_at=(), changes_on=()):
         f"{model.__name__}TranslationOptions", (TranslationOptions,), {"fields": tuple(fields)}
     )
     translator.register(model, options)
+    translation_age.add_stamps(model)
     # The "updated" stamp changes on every save and says nothing a version needs. Only
     # a field the model has may be excluded: simple-history reads excluded fields back
     # from the live record when it rebuilds a version (``.instance``), and fails on a
@@ -48,6 +50,7 @@ def register_content(model, fields, *, changes_at=(), changes_on=()):
     caching.watch(model, times=times)
     if times or changes_on:
         caching.follow(model, datetimes=times, dates=changes_on)
+    translation_age.track(model)
     _registered.append(model)
 
 
