@@ -85,6 +85,7 @@ class CityAdmin(SpreadsheetAdminMixin, ContentAdmin):
                     "country",
                     "region",
                     "creative_field",
+                    "sub_disciplines",
                     "designation_year",
                     "previous_field",
                     "field_changed_year",

@@ -150,6 +150,15 @@ class City(Illustrated, Publishable):
     designation_year = year_field(
         _("year of designation"), help_text=_("The year UNESCO designated the city.")
     )
+    sub_disciplines = models.CharField(
+        _("sub-disciplines"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The crafts, arts or practices the city works on within its creative field, "
+            "as a short list (for Crafts and Folk Art: ceramics, hanji, lacquer)."
+        ),
+    )
     previous_field = models.CharField(
         _("previous creative field"),
         max_length=20,
@@ -276,7 +285,8 @@ class PartnershipQuerySet(PublishableQuerySet):
                     f"{side}__{field.name}"
                     for side in ("city", "partner")
                     for field in City._meta.concrete_fields
-                    if field.name not in CITY_NAME_FIELDS
+                    # is_home: a profile tells the partnerships with the home city apart.
+                    if field.name not in (*CITY_NAME_FIELDS, "is_home")
                 )
             )
         )

@@ -1,6 +1,8 @@
 from cities.models import City, Milestone, Partnership
 from portal.blocks.content import register_content
 
-register_content(City, ["name", "summary", "description", "focal_point", "image_alt"])
+register_content(
+    City, ["name", "summary", "description", "sub_disciplines", "focal_point", "image_alt"]
+)
 register_content(Partnership, ["title", "description"])
 register_content(Milestone, ["title", "text"])

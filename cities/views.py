@@ -3,7 +3,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
 from cities.filters import CityFilter
-from cities.models import City, CreativeField, Partnership
+from cities.models import CITY_NAME_FIELDS, City, CreativeField, Partnership
 from events.models import Event
 from portal.blocks.caching import cached_page, links
 from portal.blocks.listing import FilteredListView
@@ -56,16 +56,34 @@ class CityDetailView(PublishedDetailMixin, DetailView):
 
     @cached_property
     def partnerships(self):
+        """(partnership, other city) pairs, those with the home city first."""
         city = self.object
-        return [
+        pairs = [
             (partnership, partnership.other_city(city))
             for partnership in Partnership.objects.published().involving(city)
         ]
+        return sorted(pairs, key=lambda pair: not pair[1].is_home)
+
+    def home_city(self):
+        """The home city, when this profile is another city's: named beside its
+        partnerships (from them when they include it, or in one small query)."""
+        if self.object.is_home:
+            return None
+        for _partnership, other in self.partnerships:
+            if other.is_home:
+                return other
+        return City.objects.published().home().only(*CITY_NAME_FIELDS).first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
         context["partnerships"] = self.partnerships
+        home = self.home_city()
+        context["home_city"] = home
+        # "Partnerships with <home city>" when that is what they all are.
+        context["all_with_home"] = bool(home) and all(
+            other.pk == home.pk for _partnership, other in self.partnerships
+        )
         # Read only when there is no partnership to show.
         context["peer_cities"] = City.objects.published().peers_of(city).for_listing().by_name()
         context["milestones"] = city.milestones.published()

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from portal.blocks.translation_status import displayed
 
@@ -12,3 +13,13 @@ def in_page_language(obj, field):
     as names, where a lang attribute is enough and a visible note on every card in a
     list would be noise (the page's one notice says why)."""
     return displayed(obj, field)
+
+
+@register.simple_tag
+def city_name(city):
+    """``{% city_name city as name %}``: the city's name in the page's language, a
+    fallback marked with its ``lang``, as HTML to place inside a translated sentence."""
+    name = displayed(city, "name")
+    if name.is_fallback:
+        return format_html('<span lang="{}">{}</span>', name.lang, name.text)
+    return name.text

@@ -311,7 +311,7 @@ def test_profile_without_partnerships_names_the_citys_peers(client):
     CityFactory(name_en="Seoul", country="KR", creative_field="design")
     CityFactory(name_en="Kanazawa", country="JP", creative_field="crafts")
     text = client.get(url("cities:detail", slug=city.slug)).text
-    assert "No partnerships recorded yet." in text
+    assert "No partnership or joint event has been recorded yet." in text
     assert "Other UNESCO Creative Cities of Crafts and Folk Art in South Korea:" in text
     assert 'href="/en/cities/icheon/"' in text
     assert "Seoul" not in text and "Kanazawa" not in text
