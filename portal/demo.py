@@ -269,14 +269,36 @@ PAGES = [
         "footer_order": 4,
         "title_en": "Accessibility statement",
         "title_ko": "웹 접근성 정책",
-        "body_en": "This site aims to meet WCAG 2.2 level AA. It works with a keyboard and a "
-        "screen reader, on a phone, and without JavaScript for reading; every "
-        "page is checked automatically with axe-core. If something does not work "
-        "for you, please tell the program office.",
-        "body_ko": "이 사이트는 WCAG 2.2 AA 수준을 목표로 합니다. 키보드와 화면낭독기, "
-        "휴대전화로 쓸 수 있고, 자바스크립트 없이도 내용을 읽을 수 있습니다. 모든 "
-        "페이지를 axe-core로 자동 점검합니다. 이용에 불편이 있으면 사업단에 알려 "
-        "주세요.",
+        "body_en": "This site aims to meet the Korean Web Content Accessibility Guidelines "
+        "2.2 (KWCAG 2.2), the national standard Korean public sites are certified "
+        "against, and WCAG 2.2 level AA. It works with a keyboard and a screen "
+        "reader, on a phone, and without JavaScript for reading.\n\n"
+        "## What is tested\n\n"
+        "- Every public page is opened in a real browser (Chromium) by the site's "
+        "automatic tests and checked with axe-core; a page with any violation fails.\n"
+        "- Pages are checked at a phone's width of 390 pixels as well as on a desktop.\n"
+        "- The skip link, menus, forms and links are checked with the keyboard alone.\n\n"
+        "Automatic tests do not find every barrier.\n\n"
+        "## Report a barrier\n\n"
+        "If something on this site does not work for you, tell the program office "
+        "through the [contact page](/en/contact/): say which page, what you tried "
+        "and what you use (for example a screen reader or a keyboard). We answer "
+        "and fix it, and can send you the information in another form meanwhile.",
+        "body_ko": "이 사이트는 한국형 웹 콘텐츠 접근성 지침 2.2(KWCAG 2.2, 국내 공공 "
+        "누리집이 인증받는 국가 표준)와 WCAG 2.2 AA 수준을 지키는 것을 목표로 "
+        "합니다. 키보드와 화면낭독기, 휴대전화로 쓸 수 있고, 자바스크립트 없이도 "
+        "내용을 읽을 수 있습니다.\n\n"
+        "## 점검하는 것\n\n"
+        "- 모든 공개 페이지를 자동 시험에서 실제 브라우저(Chromium)로 열어 axe-core로 "
+        "점검합니다. 위반이 하나라도 있으면 시험이 실패합니다.\n"
+        "- 데스크톱과 함께 휴대전화 폭(390픽셀)에서도 점검합니다.\n"
+        "- 본문 바로가기, 메뉴, 입력 양식, 링크를 키보드만으로 점검합니다.\n\n"
+        "자동 시험으로 모든 장벽을 찾을 수는 없습니다.\n\n"
+        "## 불편 신고\n\n"
+        "이용에 불편이 있으면 [연락처 페이지](/ko/contact/)로 사업단에 알려 주세요. "
+        "어느 페이지에서, 무엇을 하려 했는지, 무엇을 쓰는지(예: 화면낭독기, 키보드) "
+        "알려 주시면 답변드리고 고치겠습니다. 그동안 필요한 정보는 다른 방법으로도 "
+        "보내 드립니다.",
     },
 ]
 

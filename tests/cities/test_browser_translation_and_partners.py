@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from cities.models import PartnershipKind
+from portal import demo
+from portal.models import Page
 from tests.factories import CityFactory, EventFactory, PartnershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,7 +70,9 @@ def test_a_partner_profile_with_records(page, live_server, axe, home):
 
 
 def test_a_partner_profile_without_records(page, live_server, axe, home):
-    CityFactory(slug="aswan", name_ko="", name_en="Aswan", summary_ko="", summary_en="")
+    CityFactory(
+        slug="aswan", name_ko="", name_en="Aswan", country="EG", summary_ko="", summary_en=""
+    )
     page.goto(live_server.url + path("cities:detail", slug="aswan"))
     sentence = "청주와(과)의 협력 관계나 공동 행사는 아직 등록되지 않았습니다."
     assert page.get_by_text(sentence).is_visible()
@@ -76,3 +80,17 @@ def test_a_partner_profile_without_records(page, live_server, axe, home):
     assert page.locator(".translation-notice").count() == 1  # the name is in English
     assert page.locator("h1 [lang=en]").inner_text() == "Aswan"
     assert axe(page) == []
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_accessibility_statement_from_the_footer(page, live_server, axe, lang):
+    values = next(dict(item) for item in demo.PAGES if item["slug"] == "accessibility")
+    Page.objects.create(status="published", **values)
+    page.goto(live_server.url + path("portal:home", lang))
+    title = values[f"title_{lang}"]
+    page.locator(".site-footer").get_by_role("link", name=title).click()
+    page.wait_for_url(f"**/{lang}/pages/accessibility/")
+    assert "KWCAG 2.2" in page.locator("main").inner_text()
+    assert axe(page) == []
+    page.locator("main a[href$='/contact/']").click()
+    page.wait_for_url(f"**/{lang}/contact/")
