@@ -18,20 +18,24 @@ def discipline_choices():
 
 
 def city_suggestions():
-    """(slug, name in the page's language) of the cities that have a published
-    institution, for the city field's suggestions: rows, not model instances (a network
+    """(name in the page's language, name in the other language) of the cities that
+    have a published institution, in the page's alphabetical order, for the city field's
+    suggestions: a visitor picks a city by its name (the filter also takes the other
+    language's name, and the slug of older links). Rows, not model instances (a network
     has hundreds of cities)."""
     english = get_language() == "en"
     rows = (
         City.objects.published()
         .filter(Exists(Institution.objects.published().filter(city=OuterRef("pk"))))
-        .order_by("slug")
-        .values_list("slug", "name_ko", "name_en")
+        .by_name()
+        .values_list("name_ko", "name_en")
     )
-    return [
-        (slug, (name_en or name_ko) if english else (name_ko or name_en))
-        for slug, name_ko, name_en in rows
-    ]
+    suggestions = []
+    for name_ko, name_en in rows:
+        own, other = (name_en, name_ko) if english else (name_ko, name_en)
+        shown = own or other
+        suggestions.append((shown, other if other and other != shown else ""))
+    return suggestions
 
 
 class InstitutionFilterForm(forms.Form):
@@ -92,7 +96,7 @@ class InstitutionFilter(django_filters.FilterSet):
             )
         ],
         widget=forms.TextInput(attrs={"list": "city-suggestions", "autocomplete": "off"}),
-        help_text=_("Name or web-address name, e.g. icheon."),
+        help_text=_("A city's name, in Korean or English: suggestions appear as you type."),
     )
 
     class Meta:

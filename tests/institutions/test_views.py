@@ -241,10 +241,12 @@ def test_pagination_keeps_the_filters(client, directory):
 def test_city_suggestions_are_a_datalist_not_a_select(client, directory):
     response = client.get(url())
     assert 'list="city-suggestions"' in response.text
-    assert '<option value="icheon">이천</option>' in response.text
+    # Picked by the name in the page's language (the other language's beside it).
+    assert '<option value="이천">Icheon</option>' in response.text
+    assert '<option value="Icheon">이천</option>' in client.get(url(lang="en")).text
     assert 'name="city"' in response.text and '<select name="city"' not in response.text
-    InstitutionFactory(city=CityFactory(slug="jinju"))
-    assert 'value="jinju"' in client.get(url()).text
+    InstitutionFactory(city=CityFactory(slug="jinju", name_ko="진주", name_en="Jinju"))
+    assert '<option value="진주">Jinju</option>' in client.get(url()).text
 
 
 def test_discipline_choices_follow_edits_at_once(client, directory):
