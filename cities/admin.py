@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from modeltranslation.admin import TranslationTabularInline
 
-from cities.models import City, Milestone, Partnership
+from cities.models import City, CityImage, Milestone, Partnership
 from cities.resources import CityResource
 from portal.blocks.admin import (
     PUBLICATION_FIELDSET,
@@ -12,6 +12,7 @@ from portal.blocks.admin import (
     PublicationGuard,
 )
 from portal.blocks.dates import format_partial_date
+from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
 from portal.blocks.spreadsheet_admin import SpreadsheetAdminMixin
 
 # Editors paste addresses without a scheme; assume https (Django 6's default) for them.
@@ -45,6 +46,10 @@ class MilestoneInline(EditGuardInline, PublicationGuard, TranslationTabularInlin
     extra = 0
 
 
+class CityImageInline(GalleryInline):
+    model = CityImage
+
+
 @admin.register(City)
 class CityAdmin(SpreadsheetAdminMixin, ContentAdmin):
     resource_classes = [CityResource]
@@ -71,7 +76,7 @@ class CityAdmin(SpreadsheetAdminMixin, ContentAdmin):
     search_fields = ("name_ko", "name_en", "slug")
     ordering = ("name_en",)
     prepopulated_fields = {"slug": ("name_en",)}
-    inlines = (PartnershipInline, MilestoneInline)
+    inlines = (PartnershipInline, MilestoneInline, CityImageInline)
     actions = [*ContentAdmin.actions, "make_home_city"]
     # Which city the portal belongs to is a Publisher's choice (and action), as publishing.
     publisher_fields = (*ContentAdmin.publisher_fields, "is_home")
@@ -174,3 +179,8 @@ class MilestoneAdmin(ContentAdmin):
     @admin.display(description=_("date"), ordering="date")
     def when(self, obj):
         return format_partial_date(obj.date, obj.date_precision)
+
+
+@admin.register(CityImage)
+class CityImageAdmin(GalleryImageAdmin):
+    record_field = "city"

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from portal.blocks.fields import DatePrecision, latitude_field, longitude_field, year_field
-from portal.blocks.images import Illustrated
+from portal.blocks.gallery import GalleryImage
+from portal.blocks.images import IMAGE_FIELDS, Illustrated
 from portal.blocks.publishing import Publishable, PublishableQuerySet
 from portal.blocks.reversing import reverse_slug
 
@@ -108,8 +109,9 @@ class CityQuerySet(PublishableQuerySet):
         ).order_by("untranslated", "sort_name", "slug")
 
     def for_listing(self):
-        """Only the columns a directory card shows: no description, contact or image."""
+        """Only the columns a directory card shows: no description or contact."""
         return self.only(
+            *IMAGE_FIELDS,
             "slug",
             "name",
             "summary",
@@ -403,3 +405,15 @@ class Milestone(Publishable):
     @property
     def date_iso(self):
         return iso_partial_date(self.date, self.date_precision)
+
+
+class CityImage(GalleryImage):
+    """One image of a city's gallery, shown on its page."""
+
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="gallery", verbose_name=_("city")
+    )
+
+    class Meta(GalleryImage.Meta):
+        verbose_name = _("city gallery image")
+        verbose_name_plural = _("city gallery images")

@@ -1,4 +1,4 @@
-from cities.models import City, Milestone, Partnership
+from cities.models import City, CityImage, Milestone, Partnership
 from portal.blocks.content import register_content
 
 register_content(
@@ -6,3 +6,4 @@ register_content(
 )
 register_content(Partnership, ["title", "description"])
 register_content(Milestone, ["title", "text"])
+register_content(CityImage, ["caption", "credit", "image_alt"])

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
-from events.models import Event, EventSeries
+from events.models import Event, EventImage, EventSeries
 from events.templatetags.events_tags import format_event_when
 from portal.blocks.admin import (
     PUBLICATION_FIELDSET,
@@ -17,6 +17,7 @@ from portal.blocks.admin import (
     EditGuardInline,
     PublicationGuard,
 )
+from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
 from portal.blocks.publishing import PublicationStatus
 
 
@@ -114,6 +115,10 @@ class ProgrammeInline(EditGuardInline, PublicationGuard, TranslationStackedInlin
     )
 
 
+class EventImageInline(GalleryInline):
+    model = EventImage
+
+
 @admin.register(Event)
 class EventAdmin(ContentAdmin):
     list_display = (
@@ -140,7 +145,7 @@ class EventAdmin(ContentAdmin):
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("series", "parent", "venue", "city", "organisers", "partnerships")
-    inlines = [ProgrammeInline]
+    inlines = [ProgrammeInline, EventImageInline]
     actions = [*ContentAdmin.actions, "copy_as_next_edition"]
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "summary", "description")}),
@@ -282,3 +287,8 @@ def copy_as_next_edition(event):
     copy.organisers.set(organisers)
     copy.partnerships.set(partnerships)
     return copy
+
+
+@admin.register(EventImage)
+class EventImageAdmin(GalleryImageAdmin):
+    record_field = "event"

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.blocks.fields import year_field
-from portal.blocks.images import Illustrated
+from portal.blocks.gallery import GalleryImage
+from portal.blocks.images import IMAGE_FIELDS, Illustrated
 from portal.blocks.pagination import rows_in_range
 from portal.blocks.publishing import Publishable, PublishableQuerySet, if_public
 from portal.blocks.reversing import reverse_slug
@@ -85,7 +86,15 @@ COMPACT_FIELDS = (
     "status",
     "publish_at",
 )
-CARD_FIELDS = (*COMPACT_FIELDS, "kind", "venue_id", "city_id", "place_ko", "place_en")
+CARD_FIELDS = (
+    *COMPACT_FIELDS,
+    *IMAGE_FIELDS,
+    "kind",
+    "venue_id",
+    "city_id",
+    "place_ko",
+    "place_en",
+)
 # What a card says about the venue and the city: the name, once it is public.
 NAMED_FIELDS = ("slug", "name_ko", "name_en", "status", "publish_at")
 
@@ -561,3 +570,15 @@ def _within(item, parent):
     if parent.start_date and item.start_date and item.start_date < parent.start_date:
         return False
     return not (parent.start_date and item.start_date is None)
+
+
+class EventImage(GalleryImage):
+    """One image of a event's gallery, shown on its page."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="gallery", verbose_name=_("event")
+    )
+
+    class Meta(GalleryImage.Meta):
+        verbose_name = _("event gallery image")
+        verbose_name_plural = _("event gallery images")

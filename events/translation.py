@@ -1,4 +1,4 @@
-from events.models import Event, EventSeries
+from events.models import Event, EventImage, EventSeries
 from portal.blocks.content import register_content
 
 register_content(EventSeries, ["name", "description", "recurrence"])
@@ -9,3 +9,4 @@ register_content(
     changes_at=["starts_at", "ends_at"],
     changes_on=["start_date", "end_date"],
 )
+register_content(EventImage, ["caption", "credit", "image_alt"])

@@ -8,9 +8,10 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from events.models import Event
-from institutions.models import Discipline, Institution
+from institutions.models import Discipline, Institution, InstitutionImage
 from institutions.resources import InstitutionResource
 from portal.blocks.admin import PUBLICATION_FIELDSET, ContentAdmin
+from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
 from portal.blocks.images import rendition_name, rendition_widths
 from portal.blocks.spreadsheet_admin import SpreadsheetAdminMixin
 
@@ -28,6 +29,10 @@ class DisciplineAdmin(SimpleHistoryAdmin, TranslationAdmin):
     @admin.display(description=_("institutions"), ordering="num_institutions")
     def institution_count(self, obj):
         return obj.num_institutions
+
+
+class InstitutionImageInline(GalleryInline):
+    model = InstitutionImage
 
 
 @admin.register(Institution)
@@ -48,6 +53,7 @@ class InstitutionAdmin(SpreadsheetAdminMixin, ContentAdmin):
     list_filter = ("kind", "disciplines", ("city", admin.RelatedOnlyFieldListFilter), "status")
     list_select_related = ("city",)
     search_fields = ("name_ko", "name_en", "address_ko", "address_en", "slug")
+    inlines = (InstitutionImageInline,)
     autocomplete_fields = ("city", "disciplines")
     prepopulated_fields = {"slug": ("name_en",)}
     ordering = ("slug",)
@@ -105,3 +111,8 @@ class InstitutionAdmin(SpreadsheetAdminMixin, ContentAdmin):
         except NoReverseMatch:
             return f"{label}: {event}"
         return format_html('{}: <a href="{}">{}</a>', label, url, event)
+
+
+@admin.register(InstitutionImage)
+class InstitutionImageAdmin(GalleryImageAdmin):
+    record_field = "institution"

@@ -15,7 +15,8 @@ from institutions.contact import (
     readable_phone,
 )
 from portal.blocks.fields import latitude_field, longitude_field, year_field
-from portal.blocks.images import Illustrated
+from portal.blocks.gallery import GalleryImage
+from portal.blocks.images import IMAGE_FIELDS, Illustrated
 from portal.blocks.publishing import Publishable, PublishableQuerySet, if_public
 from portal.blocks.reversing import reverse_slug
 
@@ -58,8 +59,9 @@ class InstitutionKind(models.TextChoices):
     COMPANY = "company", _("Company")
 
 
-# What a list entry shows (directory, home page): no description, no image fields.
+# What a list entry shows (directory, home page): no description.
 LISTING_FIELDS = (
+    *IMAGE_FIELDS,
     "slug",
     "kind",
     "name_ko",
@@ -252,3 +254,15 @@ def keep_organisers(sender, instance, **kwargs):
     # The last line of defence, for deletions that bypass the two methods above (a
     # cascade from another model, a raw Collector).
     refuse_to_drop_organisers([instance])
+
+
+class InstitutionImage(GalleryImage):
+    """One image of a institution's gallery, shown on its page."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="gallery", verbose_name=_("institution")
+    )
+
+    class Meta(GalleryImage.Meta):
+        verbose_name = _("institution gallery image")
+        verbose_name_plural = _("institution gallery images")

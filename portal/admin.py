@@ -28,15 +28,20 @@ from portal.blocks.admin import (
     RevertGuard,
 )
 from portal.blocks.attention import deleted_records, title_field
+from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
 from portal.blocks.review_admin import RevisionAdmin
 from portal.blocks.revisions import Revision
-from portal.models import IDENTITY_PK, News, Page, SiteIdentity, SocialLink
+from portal.models import IDENTITY_PK, News, NewsImage, Page, SiteIdentity, SocialLink
 from portal.two_factor import admin as two_factor_admin  # noqa: F401  (registers User)
 
 admin.site.site_header = _("Creative City Portal administration")
 admin.site.site_title = _("Creative City Portal")
 admin.site.index_title = _("Program office")
 admin.site.register(Revision, RevisionAdmin)
+
+
+class NewsImageInline(GalleryInline):
+    model = NewsImage
 
 
 @admin.register(News)
@@ -47,6 +52,7 @@ class NewsAdmin(ContentAdmin):
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("cities", "events")
+    inlines = (NewsImageInline,)
     fieldsets = (
         (None, {"fields": ("title", "slug", "date", "summary", "body")}),
         (_("Image"), {"fields": ("image", "image_alt")}),
@@ -204,3 +210,8 @@ def deleted_records_view(request, app_label, model_name):
         "query": query,
     }
     return TemplateResponse(request, "admin/deleted_records.html", context)
+
+
+@admin.register(NewsImage)
+class NewsImageAdmin(GalleryImageAdmin):
+    record_field = "news"

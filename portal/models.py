@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from institutions.contact import map_links, readable_phone
+from portal.blocks.gallery import GalleryImage
 from portal.blocks.images import Illustrated, SafeImageField
 from portal.blocks.pending_imports import PendingImport  # noqa: F401  (registers the model)
 from portal.blocks.publishing import Publishable, PublishableQuerySet
@@ -337,3 +338,15 @@ class SocialLink(models.Model):
 
     def __str__(self):
         return self.network or self.url
+
+
+class NewsImage(GalleryImage):
+    """One image of a news item's gallery, shown on its page."""
+
+    news = models.ForeignKey(
+        News, on_delete=models.CASCADE, related_name="gallery", verbose_name=_("news item")
+    )
+
+    class Meta(GalleryImage.Meta):
+        verbose_name = _("news gallery image")
+        verbose_name_plural = _("news gallery images")

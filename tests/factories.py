@@ -9,11 +9,20 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from cities.models import City, CreativeField, Milestone, Partnership, PartnershipKind, Region
-from events.models import Event, EventKind, EventSeries
-from institutions.models import Discipline, Institution, InstitutionKind
+from cities.models import (
+    City,
+    CityImage,
+    CreativeField,
+    Milestone,
+    Partnership,
+    PartnershipKind,
+    Region,
+)
+from events.models import Event, EventImage, EventKind, EventSeries
+from institutions.models import Discipline, Institution, InstitutionImage, InstitutionKind
+from portal.blocks.gallery import Licence
 from portal.blocks.publishing import PublicationStatus
-from portal.models import IDENTITY_PK, News, Page, SiteIdentity, SocialLink
+from portal.models import IDENTITY_PK, News, NewsImage, Page, SiteIdentity, SocialLink
 
 
 class PublishedFactory(factory.django.DjangoModelFactory):
@@ -180,3 +189,45 @@ class StaffFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if extracted:
             self.groups.add(Group.objects.get(name=extracted))
+
+
+class GalleryImageFactory(factory.django.DjangoModelFactory):
+    """A gallery image: a real JPEG (through the image pipeline) with its alt text."""
+
+    image = factory.django.ImageField(width=900, height=600, color="teal", format="JPEG")
+    image_alt_ko = factory.Sequence(lambda n: f"청자 유약 무늬 {n}")
+    image_alt_en = factory.Sequence(lambda n: f"Celadon glaze pattern {n}")
+    caption_ko = "가마에서 나온 청자"
+    caption_en = "Celadon from the kiln"
+    credit_ko = "시험 사진가"
+    credit_en = "Test photographer"
+    licence = Licence.KOGL_1
+    position = factory.Sequence(lambda n: n)
+
+
+class CityImageFactory(GalleryImageFactory):
+    city = factory.SubFactory(CityFactory)
+
+    class Meta:
+        model = CityImage
+
+
+class InstitutionImageFactory(GalleryImageFactory):
+    institution = factory.SubFactory(InstitutionFactory)
+
+    class Meta:
+        model = InstitutionImage
+
+
+class EventImageFactory(GalleryImageFactory):
+    event = factory.SubFactory(EventFactory)
+
+    class Meta:
+        model = EventImage
+
+
+class NewsImageFactory(GalleryImageFactory):
+    news = factory.SubFactory(NewsFactory)
+
+    class Meta:
+        model = NewsImage

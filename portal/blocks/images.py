@@ -28,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.db.models.signals import class_prepared, post_delete, post_init, post_save, pre_save
+from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation import settings as translation_settings
@@ -546,23 +547,72 @@ class Illustrated(models.Model):
             raise ValidationError(errors)
 
 
-def responsive_image(image, alt, width, height, sizes="100vw", css_class=""):
-    """An ``<img>`` with a srcset of the stored renditions; alt text is required."""
-    if not image:
-        return ""
+# How an image is fetched: ``lazy`` below the fold (most images), ``eager`` for a small
+# one at the top of every page (a logo), ``high`` for the first large image of a page,
+# the one that is likely its Largest Contentful Paint.
+IMAGE_PRIORITIES = ("lazy", "eager", "high")
+
+# The columns a list needs to show a record's image (``.only(*IMAGE_FIELDS)``): the
+# file's name, its stored size and its alt text in every language.
+IMAGE_FIELDS = (
+    "image",
+    "image_width",
+    "image_height",
+    *(
+        build_localized_fieldname("image_alt", language)
+        for language in translation_settings.AVAILABLE_LANGUAGES
+    ),
+)
+
+
+def _sources(image, width):
+    """The ``src`` (the largest rendition, or the stored file when it has none) and
+    the ``srcset`` of ``image``, named from its stored width without opening it."""
     widths = rendition_widths(width)
     largest = rendition_name(image.name, widths[-1]) if widths else image.name
-    return format_html(
-        '<img src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" height="{}" '
-        'loading="lazy" decoding="async" class="{}">',
-        image.storage.url(largest),
-        image.srcset(width),
-        sizes,
-        alt,
-        width or "",
-        height or "",
-        css_class,
-    )
+    return image.storage.url(largest), image.srcset(width)
+
+
+def responsive_image(image, alt, width, height, sizes="100vw", css_class="", priority="lazy"):
+    """An ``<img>`` with a srcset of the stored renditions, its width and height (the
+    page keeps its place before it loads) and how urgently it is fetched
+    (``IMAGE_PRIORITIES``); alt text is required. Only names are written: a file
+    missing from storage is a missing picture, never a failed page."""
+    if not image:
+        return ""
+    if priority not in IMAGE_PRIORITIES:
+        raise ValueError(f"priority must be one of {IMAGE_PRIORITIES}, not {priority!r}")
+    src, srcset = _sources(image, width)
+    attrs = {
+        "src": src,
+        "srcset": srcset or None,
+        "sizes": sizes if srcset else None,
+        "alt": alt or "",
+        "width": width or None,
+        "height": height or None,
+        "loading": "lazy" if priority == "lazy" else "eager",
+        "decoding": "async" if priority == "lazy" else None,
+        "fetchpriority": "high" if priority == "high" else None,
+        "class": css_class or None,
+    }
+    return format_html("<img{}>", flatatt(attrs))
+
+
+def image_preload(image, width, sizes="100vw"):
+    """A ``<link rel="preload">`` for the page's main image (in ``<head>``), so the
+    browser fetches the rendition it will choose before it has read the page's body."""
+    if not image:
+        return ""
+    src, srcset = _sources(image, width)
+    attrs = {
+        "rel": "preload",
+        "as": "image",
+        "href": src,
+        "imagesrcset": srcset or None,
+        "imagesizes": sizes if srcset else None,
+        "fetchpriority": "high",
+    }
+    return format_html("<link{}>", flatatt(attrs))
 
 
 def backfill_dimensions(app_label, model_name):

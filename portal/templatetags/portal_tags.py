@@ -8,7 +8,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from portal.blocks.dates import format_date_range, format_partial_date
-from portal.blocks.images import responsive_image
+from portal.blocks.images import image_preload, responsive_image
 from portal.blocks.markdown import render_markdown
 from portal.blocks.translation_status import displayed, fallback_notes, localized
 
@@ -70,18 +70,55 @@ def translation_notice(parser, token):
     return TranslationNoticeNode(nodelist)
 
 
-@register.simple_tag
-def image(obj, sizes="100vw", css_class="", field="image"):
-    """``obj``'s image ``field`` (with ``<field>_alt``, ``_width`` and ``_height``
-    beside it), e.g. ``{% image site_identity sizes="10rem" field="emblem" %}``."""
-    return responsive_image(
+# The widths an image takes in the site's layouts (static/css/site.css), by name, so
+# that every card and page says them alike: a card is one column of the card grid
+# (one, two or three across the 72rem page), a wide image spans the page.
+IMAGE_SIZES = {
+    "card": "(min-width: 72rem) 23rem, (min-width: 64rem) 31vw, (min-width: 40rem) 47vw, 92vw",
+    "wide": "(min-width: 72rem) 70rem, 100vw",
+    "hero": "(min-width: 72rem) 35rem, (min-width: 64rem) 48vw, 100vw",
+    "half": "(min-width: 72rem) 42rem, (min-width: 64rem) 58vw, 100vw",
+    "gallery": "(min-width: 72rem) 23rem, (min-width: 40rem) 47vw, 92vw",
+}
+
+
+def _image_args(obj, field):
+    return (
         getattr(obj, field),
         localized(obj, f"{field}_alt").text,
         getattr(obj, f"{field}_width"),
         getattr(obj, f"{field}_height"),
-        sizes=sizes,
-        css_class=css_class,
     )
+
+
+@register.simple_tag
+def image(obj, sizes="100vw", css_class="", field="image", priority="lazy"):
+    """``obj``'s image ``field`` (with ``<field>_alt``, ``_width`` and ``_height``
+    beside it), e.g. ``{% image site_identity sizes="10rem" field="emblem" %}``.
+    ``sizes`` is a media list or a name of ``IMAGE_SIZES``; ``priority="high"`` for the
+    first large image of a page, ``"eager"`` for a small one at its top."""
+    if not getattr(obj, field, None):
+        return ""
+    image_file, alt, width, height = _image_args(obj, field)
+    return responsive_image(
+        image_file,
+        alt,
+        width,
+        height,
+        sizes=IMAGE_SIZES.get(sizes, sizes),
+        css_class=css_class,
+        priority=priority,
+    )
+
+
+@register.simple_tag
+def preload_image(obj, sizes="100vw", field="image"):
+    """In ``{% block head %}``: ``<link rel="preload">`` for the image a page shows
+    first with ``priority="high"`` (the same ``sizes``)."""
+    if not getattr(obj, field, None):
+        return ""
+    image_file, _alt, width, _height = _image_args(obj, field)
+    return image_preload(image_file, width, sizes=IMAGE_SIZES.get(sizes, sizes))
 
 
 @register.simple_tag(takes_context=True)

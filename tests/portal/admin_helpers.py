@@ -8,12 +8,16 @@ from django.contrib.auth.models import Group
 
 from tests.factories import (
     CityFactory,
+    CityImageFactory,
     DisciplineFactory,
     EventFactory,
+    EventImageFactory,
     EventSeriesFactory,
     InstitutionFactory,
+    InstitutionImageFactory,
     MilestoneFactory,
     NewsFactory,
+    NewsImageFactory,
     PageFactory,
     PartnershipFactory,
     SiteIdentityFactory,
@@ -34,6 +38,10 @@ CONTENT_FACTORIES = {
     "portal.page": PageFactory,
     "portal.siteidentity": SiteIdentityFactory,
     "portal.sociallink": SocialLinkFactory,
+    "cities.cityimage": CityImageFactory,
+    "institutions.institutionimage": InstitutionImageFactory,
+    "events.eventimage": EventImageFactory,
+    "portal.newsimage": NewsImageFactory,
 }
 
 

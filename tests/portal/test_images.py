@@ -115,7 +115,7 @@ def test_saving_stores_clean_image_and_webp_renditions():
     html = responsive_image(field_file, 'Kiln & "glaze"', 1000, 500, sizes="50vw")
     assert 'alt="Kiln &amp; &quot;glaze&quot;"' in html
     assert "-400w.webp 400w" in html and "-1000w.webp 1000w" in html
-    assert 'width="1000" height="500"' in html
+    assert 'width="1000"' in html and 'height="500"' in html
 
 
 def bomb():
