@@ -15,7 +15,7 @@ from cities import demo as cities_demo
 from events import demo as events_demo
 from institutions import demo as institutions_demo
 from portal import demo as portal_demo
-from portal import identity_demo
+from portal import demo_images, identity_demo
 
 
 class Command(BaseCommand):
@@ -44,6 +44,7 @@ class Command(BaseCommand):
                 events_demo.load(log=log)
                 portal_demo.load(home=home, log=log, users=users or settings.DEBUG)
                 identity_demo.load(log=log)
+                demo_images.load(home=home, log=log)
         except cities_demo.UnknownHomeCity as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
