@@ -130,6 +130,8 @@ def city_form_data(**changes):
         "partnerships-INITIAL_FORMS": "0",
         "milestones-TOTAL_FORMS": "0",
         "milestones-INITIAL_FORMS": "0",
+        "gallery-TOTAL_FORMS": "0",
+        "gallery-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data

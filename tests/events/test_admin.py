@@ -140,6 +140,8 @@ def test_admin_form_error_says_what_to_fix(admin_client):
         "status": "draft",
         "programme-TOTAL_FORMS": "0",
         "programme-INITIAL_FORMS": "0",
+        "gallery-TOTAL_FORMS": "0",
+        "gallery-INITIAL_FORMS": "0",
     }
     response = admin_client.post(reverse("admin:events_event_add"), data)
     assert response.status_code == 200
@@ -163,6 +165,8 @@ def add_page_data(**item):
         "status": "draft",
         "programme-TOTAL_FORMS": "1",
         "programme-INITIAL_FORMS": "0",
+        "gallery-TOTAL_FORMS": "0",
+        "gallery-INITIAL_FORMS": "0",
         "programme-MIN_NUM_FORMS": "0",
         "programme-MAX_NUM_FORMS": "1000",
     }
@@ -186,7 +190,11 @@ def test_add_page_refuses_an_inline_programme_item_outside_the_new_parent(admin_
     data = add_page_data(start_date="2026-11-01", end_date="2026-11-05")
     response = admin_client.post(reverse("admin:events_event_add"), data)
     assert response.status_code == 200
-    [formset] = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    [formset] = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "programme"
+    ]
     [message] = formset.forms[0].non_field_errors()
     assert message.startswith("A programme item must lie within the dates of the event it")
     assert "(Biennale: 4 Sep – 2 Nov 2026)" in message

@@ -173,6 +173,8 @@ def test_change_form_uses_autocomplete_and_normalises_the_homepage(admin_client,
             "status": "published",
             "disciplines": [],
             "image": "",
+            "gallery-TOTAL_FORMS": "0",
+            "gallery-INITIAL_FORMS": "0",
         }
     )
     data = {k: v for k, v in data.items() if k not in ("created_at", "updated_at")}

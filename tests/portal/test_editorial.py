@@ -40,6 +40,8 @@ def news_form_data(news, **changes):
         "publish_at_0": "",
         "publish_at_1": "",
         "loaded_version": news.updated_at.isoformat() if news.updated_at else "",
+        "gallery-TOTAL_FORMS": "0",
+        "gallery-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -74,6 +76,8 @@ def test_editor_creates_drafts_and_cannot_publish(client, editor):
             "image_alt_ko": "",
             "image_alt_en": "",
             "status": "published",  # ignored: the field is read-only for Editors
+            "gallery-TOTAL_FORMS": "0",
+            "gallery-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302
