@@ -7,28 +7,43 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def grant_roles(apps, schema_editor):
-    # Editors and Publishers edit the gallery images of every app like the records
-    # they belong to.
-    from portal.blocks.roles import sync_roles
-
-    sync_roles(apps)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0006_pending_import'),
-        # The roles are granted once all four gallery models exist.
-        ('cities', '0004_gallery_images'),
-        ('institutions', '0010_gallery_images'),
-        ('events', '0008_gallery_images'),
+        ('cities', '0005_city_sub_disciplines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalNewsImage',
+            name='CityImage',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                ('image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                ('image_alt', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=250, verbose_name='image description (alt text)')),
+                ('image_alt_ko', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=250, null=True, verbose_name='image description (alt text)')),
+                ('image_alt_en', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=250, null=True, verbose_name='image description (alt text)')),
+                ('image', portal.blocks.images.SafeImageField(height_field='image_height', help_text='JPEG, PNG or WebP, up to 10 MB. Location data and other metadata are removed when it is saved.', max_length=200, upload_to=portal.blocks.images.upload_to, verbose_name='image', width_field='image_width')),
+                ('caption', models.CharField(blank=True, help_text='Shown under the image.', max_length=300, verbose_name='caption')),
+                ('caption_ko', models.CharField(blank=True, help_text='Shown under the image.', max_length=300, null=True, verbose_name='caption')),
+                ('caption_en', models.CharField(blank=True, help_text='Shown under the image.', max_length=300, null=True, verbose_name='caption')),
+                ('credit', models.CharField(blank=True, help_text='Who made the image, e.g. the photographer or the archive.', max_length=200, verbose_name='credit')),
+                ('credit_ko', models.CharField(blank=True, help_text='Who made the image, e.g. the photographer or the archive.', max_length=200, null=True, verbose_name='credit')),
+                ('credit_en', models.CharField(blank=True, help_text='Who made the image, e.g. the photographer or the archive.', max_length=200, null=True, verbose_name='credit')),
+                ('licence', models.CharField(choices=[('kogl-1', 'KOGL Type 1: attribution'), ('kogl-2', 'KOGL Type 2: attribution, no commercial use'), ('kogl-3', 'KOGL Type 3: attribution, no changes'), ('kogl-4', 'KOGL Type 4: attribution, no commercial use, no changes'), ('cc-by', 'Creative Commons Attribution 4.0 (CC BY)'), ('cc-by-sa', 'Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA)'), ('all-rights-reserved', 'All rights reserved'), ('generated', 'Generated for the demo (not a photograph)')], help_text='The terms others may use the image under, as its owner gave them.', max_length=30, verbose_name='licence')),
+                ('position', models.PositiveSmallIntegerField(default=0, help_text='Images are shown from the lowest number.', verbose_name='position')),
+                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gallery', to='cities.city', verbose_name='city')),
+            ],
+            options={
+                'verbose_name': 'city gallery image',
+                'verbose_name_plural': 'city gallery images',
+                'ordering': ('position', 'pk'),
+                'abstract': False,
+            },
+        ),
+        migrations.CreateModel(
+            name='HistoricalCityImage',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
@@ -49,43 +64,15 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('city', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cities.city', verbose_name='city')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('news', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='portal.news', verbose_name='news item')),
             ],
             options={
-                'verbose_name': 'historical news gallery image',
-                'verbose_name_plural': 'historical news gallery images',
+                'verbose_name': 'historical city gallery image',
+                'verbose_name_plural': 'historical city gallery images',
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
-        migrations.CreateModel(
-            name='NewsImage',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('image_alt', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=250, verbose_name='image description (alt text)')),
-                ('image_alt_ko', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=250, null=True, verbose_name='image description (alt text)')),
-                ('image_alt_en', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=250, null=True, verbose_name='image description (alt text)')),
-                ('image', portal.blocks.images.SafeImageField(height_field='image_height', help_text='JPEG, PNG or WebP, up to 10 MB. Location data and other metadata are removed when it is saved.', max_length=200, upload_to=portal.blocks.images.upload_to, verbose_name='image', width_field='image_width')),
-                ('caption', models.CharField(blank=True, help_text='Shown under the image.', max_length=300, verbose_name='caption')),
-                ('caption_ko', models.CharField(blank=True, help_text='Shown under the image.', max_length=300, null=True, verbose_name='caption')),
-                ('caption_en', models.CharField(blank=True, help_text='Shown under the image.', max_length=300, null=True, verbose_name='caption')),
-                ('credit', models.CharField(blank=True, help_text='Who made the image, e.g. the photographer or the archive.', max_length=200, verbose_name='credit')),
-                ('credit_ko', models.CharField(blank=True, help_text='Who made the image, e.g. the photographer or the archive.', max_length=200, null=True, verbose_name='credit')),
-                ('credit_en', models.CharField(blank=True, help_text='Who made the image, e.g. the photographer or the archive.', max_length=200, null=True, verbose_name='credit')),
-                ('licence', models.CharField(choices=[('kogl-1', 'KOGL Type 1: attribution'), ('kogl-2', 'KOGL Type 2: attribution, no commercial use'), ('kogl-3', 'KOGL Type 3: attribution, no changes'), ('kogl-4', 'KOGL Type 4: attribution, no commercial use, no changes'), ('cc-by', 'Creative Commons Attribution 4.0 (CC BY)'), ('cc-by-sa', 'Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA)'), ('all-rights-reserved', 'All rights reserved'), ('generated', 'Generated for the demo (not a photograph)')], help_text='The terms others may use the image under, as its owner gave them.', max_length=30, verbose_name='licence')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Images are shown from the lowest number.', verbose_name='position')),
-                ('news', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gallery', to='portal.news', verbose_name='news item')),
-            ],
-            options={
-                'verbose_name': 'news gallery image',
-                'verbose_name_plural': 'news gallery images',
-                'ordering': ('position', 'pk'),
-                'abstract': False,
-            },
-        ),
-        migrations.RunPython(grant_roles, migrations.RunPython.noop),
     ]

@@ -10,13 +10,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cities', '0003_store_image_dimensions'),
+        ('events', '0009_text_changed_stamps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CityImage',
+            name='EventImage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
@@ -33,17 +33,17 @@ class Migration(migrations.Migration):
                 ('credit_en', models.CharField(blank=True, help_text='Who made the image, e.g. the photographer or the archive.', max_length=200, null=True, verbose_name='credit')),
                 ('licence', models.CharField(choices=[('kogl-1', 'KOGL Type 1: attribution'), ('kogl-2', 'KOGL Type 2: attribution, no commercial use'), ('kogl-3', 'KOGL Type 3: attribution, no changes'), ('kogl-4', 'KOGL Type 4: attribution, no commercial use, no changes'), ('cc-by', 'Creative Commons Attribution 4.0 (CC BY)'), ('cc-by-sa', 'Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA)'), ('all-rights-reserved', 'All rights reserved'), ('generated', 'Generated for the demo (not a photograph)')], help_text='The terms others may use the image under, as its owner gave them.', max_length=30, verbose_name='licence')),
                 ('position', models.PositiveSmallIntegerField(default=0, help_text='Images are shown from the lowest number.', verbose_name='position')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gallery', to='cities.city', verbose_name='city')),
+                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gallery', to='events.event', verbose_name='event')),
             ],
             options={
-                'verbose_name': 'city gallery image',
-                'verbose_name_plural': 'city gallery images',
+                'verbose_name': 'event gallery image',
+                'verbose_name_plural': 'event gallery images',
                 'ordering': ('position', 'pk'),
                 'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCityImage',
+            name='HistoricalEventImage',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
@@ -64,12 +64,12 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('city', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cities.city', verbose_name='city')),
+                ('event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.event', verbose_name='event')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'verbose_name': 'historical city gallery image',
-                'verbose_name_plural': 'historical city gallery images',
+                'verbose_name': 'historical event gallery image',
+                'verbose_name_plural': 'historical event gallery images',
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
             },

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('institutions', '0009_store_image_dimensions'),
+        ('institutions', '0010_text_changed_stamps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
