@@ -39,12 +39,16 @@ from portal.blocks.revisions import Revision
 from portal.blocks.roles import EDITOR
 from tests.factories import (
     CityFactory,
+    CityImageFactory,
     DisciplineFactory,
     EventFactory,
+    EventImageFactory,
     EventSeriesFactory,
     InstitutionFactory,
+    InstitutionImageFactory,
     MilestoneFactory,
     NewsFactory,
+    NewsImageFactory,
     PageFactory,
     PartnershipFactory,
     SiteIdentityFactory,
@@ -103,6 +107,10 @@ def make_records():
         "portal.page": PageFactory(slug="about"),
         "portal.siteidentity": (identity := SiteIdentityFactory()),
         "portal.sociallink": SocialLinkFactory(identity=identity),
+        "cities.cityimage": CityImageFactory(city=city),
+        "institutions.institutionimage": InstitutionImageFactory(institution=institution),
+        "events.eventimage": EventImageFactory(event=event),
+        "portal.newsimage": NewsImageFactory(news=news),
         "portal.revision": Revision.objects.create(
             content_type=ContentType.objects.get_for_model(news),
             object_id=news.pk,
