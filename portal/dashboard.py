@@ -5,6 +5,11 @@ admin's "needs attention" list filter (``portal.blocks.admin.AttentionFilter``; 
 checks are in ``portal.blocks.attention``), so a count on the dashboard and the list it
 links to are the same query. Out-of-date translations come from the stamps of
 ``portal.blocks.translation_age``.
+
+Each panel is one query whatever the number of content models or records: the models'
+rows are combined with ``UNION ALL``, each part reading at most ``LIMIT`` rows through
+its own ordered subquery, and a row carries its label's columns (so no record is loaded
+to print it).
 """
 
 import datetime
@@ -12,11 +17,13 @@ from heapq import nlargest
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, Count, F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 from portal.blocks.attention import (
     ATTENTION,
@@ -32,6 +39,11 @@ from portal.blocks.revisions import pending_review
 from portal.blocks.translation_age import languages, out_of_date_languages, stale_translation, stamp
 
 LIMIT = 10
+
+# The field a record's label (its ``__str__``) is made of, first found, then the
+# column it falls back to when that is empty.
+LABEL_FIELDS = ("title", "name", "site_name", "network")
+LABEL_FALLBACKS = ("slug", "url")
 
 
 def _admin_url(model, name, *args):
@@ -50,19 +62,189 @@ def _entry(model, obj, **extra):
     }
 
 
-def _attention_counts(model, model_admin, kind):
-    condition = NEEDS_ATTENTION[kind](model)
-    if condition is None:
-        return None
-    count = model._default_manager.filter(condition).count()
-    if not count:
-        return None
-    url = _admin_url(model, "changelist")
-    # Admins built on ContentAdmin offer the matching list filter; the others (a
-    # lookup table such as disciplines) are small enough to read whole.
-    if url and getattr(model_admin, "attention_filter", None):
-        url += "?" + urlencode({ATTENTION: kind})
-    return {"model": model._meta.verbose_name_plural, "count": count, "url": url}
+def _label_columns(model):
+    """The columns a row's label is read from: the label field in Korean and English
+    (or alone, if it is not translated), then a fallback column; empty text where the
+    model has no such field."""
+    names = {field.name for field in model._meta.get_fields()}
+    field = next((name for name in LABEL_FIELDS if name in names), None)
+    fallback = next((name for name in LABEL_FALLBACKS if name in names), None)
+    empty = Value("", output_field=CharField())
+
+    def column(name):
+        return F(name) if name and name in names else empty
+
+    translated = field and f"{field}_ko" in names
+    return {
+        "row_label_ko": column(f"{field}_ko" if translated else field),
+        "row_label_en": column(f"{field}_en" if translated else None),
+        "row_label_other": column(fallback),
+    }
+
+
+def _label(row):
+    order = ("row_label_ko", "row_label_en")
+    if get_language() == "en":
+        order = order[::-1]
+    for key in (*order, "row_label_other"):
+        if row.get(key):
+            return row[key]
+    return ""
+
+
+def _union(parts, order, limit=LIMIT):
+    """The rows of every part (querysets of ``values()`` with the same columns), the
+    first ``limit`` by ``order``: one query."""
+    parts = list(parts)
+    if not parts:
+        return []
+    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return list(combined.order_by(order)[:limit])
+
+
+def _latest(queryset, order, key="pk"):
+    """``queryset`` narrowed to its first ``LIMIT`` rows by ``order``, as a filter (a
+    UNION part cannot be ordered or sliced itself on every database)."""
+    return queryset.model._base_manager.filter(
+        **{f"{key}__in": queryset.order_by(order).values(key)[:LIMIT]}
+    )
+
+
+def _models_by_label():
+    return {model._meta.label_lower: model for model in content_models()}
+
+
+def _records(queryset, model, when, **extra):
+    """A UNION part: the model's label, the row's key, its time and label columns (named
+    explicitly: ``values()`` with expressions alone would select every field)."""
+    columns = {
+        "row_model": Value(model._meta.label_lower, output_field=CharField()),
+        "row_key": F("pk"),
+        "row_when": F(when),
+        **_label_columns(model),
+        **extra,
+    }
+    return queryset.order_by().annotate(**columns).values(*columns)
+
+
+def publication_queue(select, order):
+    """Drafts (``select`` = "drafts") or records scheduled to publish ("scheduled"), of
+    every publishable model."""
+    when = "updated_at" if select == "drafts" else "publish_at"
+    parts = [
+        _records(
+            _latest(getattr(model.objects, select)(), order.replace("row_when", when)), model, when
+        )
+        for model in content_models()
+        if issubclass(model, Publishable)
+    ]
+    models = _models_by_label()
+    return [
+        {
+            "model": models[row["row_model"]]._meta.verbose_name,
+            "label": _label(row),
+            "url": _admin_url(models[row["row_model"]], "change", row["row_key"]),
+            "when": row["row_when"],
+        }
+        for row in _union(parts, order)
+    ]
+
+
+def _history_rows(history_of, include_type=False):
+    """The latest ``LIMIT`` history records of every content model, as rows; ``history_of``
+    gives the records of a model to choose from."""
+    parts = []
+    for model in content_models():
+        records = _latest(history_of(model), "-history_date", key="history_id")
+        extra = {
+            "row_key": F("id"),  # the record's, not its version's
+            "row_user": F("history_user_id"),
+            "row_change": F("history_type"),
+        }
+        parts.append(_records(records, model, "history_date", **extra))
+    rows = _union(parts, "-row_when")
+    people = {row["row_user"] for row in rows if row["row_user"]}
+    users = get_user_model()._default_manager.in_bulk(people) if people else {}
+    models = _models_by_label()
+    # Every history model has the same choices of change ("Created", "Changed", …).
+    kinds = (
+        dict(models[rows[0]["row_model"]].history.model.history_type.field.choices) if rows else {}
+    )
+    return [
+        {
+            "model": models[row["row_model"]]._meta.verbose_name,
+            "label": _label(row),
+            "url": _admin_url(models[row["row_model"]], "history", row["row_key"]),
+            "when": row["row_when"],
+            "who": users.get(row["row_user"]),
+            **({"kind": kinds.get(row["row_change"], row["row_change"])} if include_type else {}),
+        }
+        for row in rows
+    ]
+
+
+def recent_changes():
+    return _history_rows(lambda model: model.history.all(), include_type=True)
+
+
+def recently_deleted():
+    return _history_rows(deleted_records)
+
+
+def counts_by_model(querysets):
+    """``{model: count}`` of each queryset of ``{model: queryset}``, in one query;
+    models with none are left out."""
+    parts = [
+        queryset.order_by()
+        .annotate(row_model=Value(model._meta.label_lower, output_field=CharField()))
+        .values("row_model")
+        .annotate(row_count=Count("pk"))
+        .values("row_model", "row_count")
+        for model, queryset in querysets.items()
+    ]
+    if not parts:
+        return {}
+    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    models = _models_by_label()
+    return {models[row["row_model"]]: row["row_count"] for row in combined if row["row_count"]}
+
+
+def deleted_by_model():
+    counts = counts_by_model({model: deleted_records(model) for model in content_models()})
+    return [
+        {
+            "model": model._meta.verbose_name_plural,
+            "count": count,
+            "url": reverse(
+                "admin-deleted-records", args=[model._meta.app_label, model._meta.model_name]
+            ),
+        }
+        for model, count in counts.items()
+    ]
+
+
+def needing_attention(kind):
+    """Per model (so that one model with many gaps does not hide the others), how many
+    records lack what ``kind`` checks, linking to the filtered list."""
+    conditions = {model: NEEDS_ATTENTION[kind](model) for model in content_models()}
+    counts = counts_by_model(
+        {
+            model: model._default_manager.filter(condition)
+            for model, condition in conditions.items()
+            if condition is not None
+        }
+    )
+    found = []
+    for model in content_models():
+        if model not in counts:
+            continue
+        url = _admin_url(model, "changelist")
+        # Admins built on ContentAdmin offer the matching list filter; the others (a
+        # lookup table such as disciplines) are small enough to read whole.
+        if url and getattr(admin.site._registry.get(model), "attention_filter", None):
+            url += "?" + urlencode({ATTENTION: kind})
+        found.append({"model": model._meta.verbose_name_plural, "count": counts[model], "url": url})
+    return found
 
 
 def _stale_translations(model):
@@ -93,84 +275,32 @@ def _stale_translations(model):
     return entries
 
 
-def dashboard():
+def upcoming_events():
     today = timezone.localdate()
     Event = apps.get_model("events", "Event")
-    upcoming = Event.objects.filter(
-        start_date__range=(today, today + datetime.timedelta(days=30))
-    ).order_by("start_date")[:LIMIT]
-    drafts, scheduled, changed, deleted = [], [], [], []
-    untranslated, missing_korean, missing_alt, deleted_by_model = [], [], [], []
-    stale = []
-    for model in content_models():
-        model_admin = admin.site._registry.get(model)
-        if issubclass(model, Publishable):
-            drafts += [
-                _entry(model, obj, when=obj.updated_at)
-                for obj in model.objects.drafts().order_by("-updated_at")[:LIMIT]
-            ]
-            scheduled += [
-                _entry(model, obj, when=obj.publish_at)
-                for obj in model.objects.scheduled().order_by("publish_at")[:LIMIT]
-            ]
-        # Counts per model, so that one model with many gaps does not hide the others.
-        for kind, found in (
-            (MISSING_ENGLISH, untranslated),
-            (MISSING_KOREAN, missing_korean),
-            (MISSING_ALT, missing_alt),
-        ):
-            entry = _attention_counts(model, model_admin, kind)
-            if entry:
-                found.append(entry)
-        stale += _stale_translations(model)
-        # Labels from history_object, built from the version alone (instance would read
-        # the live record's excluded fields: a query per line).
-        history = model.history.select_related("history_user").order_by("-history_date")
-        for record in history[:LIMIT]:
-            changed.append(
-                {
-                    "model": model._meta.verbose_name,
-                    "label": str(record.history_object),
-                    "url": _admin_url(model, "history", record.id),
-                    "when": record.history_date,
-                    "who": record.history_user,
-                    "kind": record.get_history_type_display(),
-                }
-            )
-        still_deleted = deleted_records(model).select_related("history_user")
-        for record in still_deleted.order_by("-history_date")[:LIMIT]:
-            deleted.append(
-                {
-                    "model": model._meta.verbose_name,
-                    "label": str(record.history_object),
-                    "url": _admin_url(model, "history", record.id),
-                    "when": record.history_date,
-                    "who": record.history_user,
-                }
-            )
-        count = still_deleted.count()
-        if count:
-            deleted_by_model.append(
-                {
-                    "model": model._meta.verbose_name_plural,
-                    "count": count,
-                    "url": reverse(
-                        "admin-deleted-records",
-                        args=[model._meta.app_label, model._meta.model_name],
-                    ),
-                }
-            )
-    by_time = lambda item: item["when"]  # noqa: E731
+    upcoming = (
+        Event.objects.filter(start_date__range=(today, today + datetime.timedelta(days=30)))
+        .only("pk", "slug", "title_ko", "title_en", "start_date")
+        .order_by("start_date")[:LIMIT]
+    )
+    return [_entry(Event, event, when=event.start_date) for event in upcoming]
+
+
+def dashboard():
     return {
-        "upcoming_events": [_entry(Event, e, when=e.start_date) for e in upcoming],
-        "drafts": nlargest(LIMIT, drafts, key=by_time),
+        "upcoming_events": upcoming_events(),
+        "drafts": publication_queue("drafts", "-row_when"),
+        "scheduled": publication_queue("scheduled", "row_when"),
         "pending_review": pending_review(),
-        "scheduled": sorted(scheduled, key=by_time)[:LIMIT],
-        "untranslated": untranslated,
-        "missing_korean": missing_korean,
-        "stale_translations": nlargest(LIMIT, stale, key=by_time),
-        "missing_alt": missing_alt,
-        "recent_changes": nlargest(LIMIT, changed, key=by_time),
-        "recently_deleted": nlargest(LIMIT, deleted, key=by_time),
-        "deleted_by_model": deleted_by_model,
+        "untranslated": needing_attention(MISSING_ENGLISH),
+        "missing_korean": needing_attention(MISSING_KOREAN),
+        "stale_translations": nlargest(
+            LIMIT,
+            [entry for model in content_models() for entry in _stale_translations(model)],
+            key=lambda entry: entry["when"],
+        ),
+        "missing_alt": needing_attention(MISSING_ALT),
+        "recent_changes": recent_changes(),
+        "recently_deleted": recently_deleted(),
+        "deleted_by_model": deleted_by_model(),
     }

@@ -127,3 +127,47 @@ def test_deleted_records_by_model_link_to_their_lists(index):
         }
     ]
     assert panel[0]["url"] in index("Deleted records, by kind (to find and restore any of them)")
+
+
+def fill(count, publisher):
+    """``count`` records in every panel: drafts, scheduled, changed (by someone), deleted,
+    missing English and missing alt text, across several models."""
+    today = timezone.localdate()
+    image = {"image": "portal/news/photo.jpg", "image_width": 800, "image_height": 600}
+    for number in range(count):
+        EventFactory(start_date=today + datetime.timedelta(days=number % 20))
+        NewsFactory(status=PublicationStatus.DRAFT, publish_at=None, image_alt_en="", **image)
+        NewsFactory(publish_at=timezone.now() + datetime.timedelta(days=1 + number))
+        city = CityFactory(name_en="", status=PublicationStatus.DRAFT, publish_at=None)
+        city.name_ko = f"{city.name_ko} 수정"
+        city._history_user = publisher
+        city.save()
+        CityFactory().delete()
+        DisciplineFactory()
+
+
+@pytest.mark.parametrize("count", [2, 25])
+def test_the_dashboard_runs_the_same_few_queries_whatever_the_data(
+    client, publisher, count, django_assert_max_num_queries
+):
+    """One query a panel (the content models' rows combined) and one for the people
+    named in each history panel, so the page costs the same with 2 or 25 records in
+    every panel."""
+    fill(count, publisher)
+    with django_assert_max_num_queries(10):
+        panels = dashboard()
+    assert all(panels[name] for name in panels), panels  # every panel has something
+    assert len(panels["recent_changes"]) == 10
+    client.force_login(publisher)
+    # The page: the session, the user, the second step, permissions and the app list.
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+
+
+def test_labels_follow_the_language_with_a_fallback(publisher):
+    NewsFactory(title_ko="한국어 제목", title_en="English title", status=PublicationStatus.DRAFT)
+    NewsFactory(title_ko="한국어만", title_en="", status=PublicationStatus.DRAFT)
+    with translation.override("ko"):
+        assert {item["label"] for item in dashboard()["drafts"]} == {"한국어 제목", "한국어만"}
+    assert set(labels("drafts")) == {"English title", "한국어만"}
