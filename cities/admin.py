@@ -13,6 +13,7 @@ from portal.blocks.admin import (
 )
 from portal.blocks.dates import format_partial_date
 from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
+from portal.blocks.history import ReadableHistory
 from portal.blocks.spreadsheet_admin import SpreadsheetAdminMixin
 
 # Editors paste addresses without a scheme; assume https (Django 6's default) for them.
@@ -51,7 +52,7 @@ class CityImageInline(GalleryInline):
 
 
 @admin.register(City)
-class CityAdmin(SpreadsheetAdminMixin, ContentAdmin):
+class CityAdmin(ReadableHistory, SpreadsheetAdminMixin, ContentAdmin):
     resource_classes = [CityResource]
 
     list_display = (
@@ -126,7 +127,7 @@ class CityAdmin(SpreadsheetAdminMixin, ContentAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(ContentAdmin):
+class PartnershipAdmin(ReadableHistory, ContentAdmin):
     list_display = ("title", "city", "partner", "kind", "start", "publication_state")
     list_filter = ("kind", "status", ("city", admin.RelatedOnlyFieldListFilter), "partner__region")
     search_fields = (
@@ -165,7 +166,7 @@ class PartnershipAdmin(ContentAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ContentAdmin):
+class MilestoneAdmin(ReadableHistory, ContentAdmin):
     list_display = ("title", "city", "when", "publication_state")
     list_filter = ("status", ("city", admin.RelatedOnlyFieldListFilter), "date_precision")
     search_fields = ("title_ko", "title_en", "city__name_ko", "city__name_en")

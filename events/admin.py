@@ -18,6 +18,7 @@ from portal.blocks.admin import (
     PublicationGuard,
 )
 from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
+from portal.blocks.history import ReadableHistory
 from portal.blocks.publishing import PublicationStatus
 
 
@@ -47,7 +48,7 @@ class WhenListFilter(admin.SimpleListFilter):
 
 
 @admin.register(EventSeries)
-class EventSeriesAdmin(ContentAdmin):
+class EventSeriesAdmin(ReadableHistory, ContentAdmin):
     list_display = (
         "name",
         "slug",
@@ -120,7 +121,7 @@ class EventImageInline(GalleryInline):
 
 
 @admin.register(Event)
-class EventAdmin(ContentAdmin):
+class EventAdmin(ReadableHistory, ContentAdmin):
     list_display = (
         "title",
         "dates",

@@ -12,12 +12,13 @@ from institutions.models import Discipline, Institution, InstitutionImage
 from institutions.resources import InstitutionResource
 from portal.blocks.admin import PUBLICATION_FIELDSET, ContentAdmin
 from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
+from portal.blocks.history import ReadableHistory
 from portal.blocks.images import rendition_name, rendition_widths
 from portal.blocks.spreadsheet_admin import SpreadsheetAdminMixin
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class DisciplineAdmin(ReadableHistory, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ("name", "slug", "institution_count")
     search_fields = ("name_ko", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
@@ -36,7 +37,7 @@ class InstitutionImageInline(GalleryInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(SpreadsheetAdminMixin, ContentAdmin):
+class InstitutionAdmin(ReadableHistory, SpreadsheetAdminMixin, ContentAdmin):
     resource_classes = [InstitutionResource]
 
     list_display = (

@@ -29,6 +29,7 @@ from portal.blocks.admin import (
 )
 from portal.blocks.attention import deleted_records, title_field
 from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
+from portal.blocks.history import ReadableHistory
 from portal.blocks.review_admin import RevisionAdmin
 from portal.blocks.revisions import Revision
 from portal.models import IDENTITY_PK, News, NewsImage, Page, SiteIdentity, SocialLink
@@ -45,7 +46,7 @@ class NewsImageInline(GalleryInline):
 
 
 @admin.register(News)
-class NewsAdmin(ContentAdmin):
+class NewsAdmin(ReadableHistory, ContentAdmin):
     list_display = ("title", "date", "publication_state", "updated_at")
     list_filter = ("status", "date")
     search_fields = ("title_ko", "title_en", "summary_ko", "summary_en")
@@ -62,7 +63,7 @@ class NewsAdmin(ContentAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(ContentAdmin):
+class PageAdmin(ReadableHistory, ContentAdmin):
     list_display = ("title", "slug", "in_footer", "footer_order", "publication_state")
     list_editable = ("footer_order",)
     list_filter = ("status", "in_footer")
@@ -84,7 +85,7 @@ class SocialLinkInline(TranslationTabularInline):
 
 
 @admin.register(SiteIdentity)
-class SiteIdentityAdmin(RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
+class SiteIdentityAdmin(ReadableHistory, RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
     """One record: the list opens it (or the form that creates it), and it can be
     neither added twice nor deleted."""
 
@@ -126,7 +127,7 @@ class SiteIdentityAdmin(RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(SocialLink)
-class SocialLinkAdmin(RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
+class SocialLinkAdmin(ReadableHistory, RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
     """The links are edited with the site identity; this list shows them all and keeps
     their own history."""
 
