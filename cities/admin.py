@@ -11,9 +11,9 @@ from portal.blocks.admin import (
     EditGuardInline,
     PublicationGuard,
 )
+from portal.blocks.admin_aids import StaffAids
 from portal.blocks.dates import format_partial_date
 from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
-from portal.blocks.history import ReadableHistory
 from portal.blocks.spreadsheet_admin import SpreadsheetAdminMixin
 
 # Editors paste addresses without a scheme; assume https (Django 6's default) for them.
@@ -52,7 +52,7 @@ class CityImageInline(GalleryInline):
 
 
 @admin.register(City)
-class CityAdmin(ReadableHistory, SpreadsheetAdminMixin, ContentAdmin):
+class CityAdmin(StaffAids, SpreadsheetAdminMixin, ContentAdmin):
     resource_classes = [CityResource]
 
     list_display = (
@@ -127,7 +127,7 @@ class CityAdmin(ReadableHistory, SpreadsheetAdminMixin, ContentAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(ReadableHistory, ContentAdmin):
+class PartnershipAdmin(StaffAids, ContentAdmin):
     list_display = ("title", "city", "partner", "kind", "start", "publication_state")
     list_filter = ("kind", "status", ("city", admin.RelatedOnlyFieldListFilter), "partner__region")
     search_fields = (
@@ -166,7 +166,7 @@ class PartnershipAdmin(ReadableHistory, ContentAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ReadableHistory, ContentAdmin):
+class MilestoneAdmin(StaffAids, ContentAdmin):
     list_display = ("title", "city", "when", "publication_state")
     list_filter = ("status", ("city", admin.RelatedOnlyFieldListFilter), "date_precision")
     search_fields = ("title_ko", "title_en", "city__name_ko", "city__name_en")

@@ -17,8 +17,8 @@ from portal.blocks.admin import (
     EditGuardInline,
     PublicationGuard,
 )
+from portal.blocks.admin_aids import StaffAids
 from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
-from portal.blocks.history import ReadableHistory
 from portal.blocks.publishing import PublicationStatus
 
 
@@ -48,7 +48,7 @@ class WhenListFilter(admin.SimpleListFilter):
 
 
 @admin.register(EventSeries)
-class EventSeriesAdmin(ReadableHistory, ContentAdmin):
+class EventSeriesAdmin(StaffAids, ContentAdmin):
     list_display = (
         "name",
         "slug",
@@ -121,7 +121,7 @@ class EventImageInline(GalleryInline):
 
 
 @admin.register(Event)
-class EventAdmin(ReadableHistory, ContentAdmin):
+class EventAdmin(StaffAids, ContentAdmin):
     list_display = (
         "title",
         "dates",

@@ -11,14 +11,13 @@ from events.models import Event
 from institutions.models import Discipline, Institution, InstitutionImage
 from institutions.resources import InstitutionResource
 from portal.blocks.admin import PUBLICATION_FIELDSET, ContentAdmin
+from portal.blocks.admin_aids import StaffAids
 from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
-from portal.blocks.history import ReadableHistory
-from portal.blocks.images import rendition_name, rendition_widths
 from portal.blocks.spreadsheet_admin import SpreadsheetAdminMixin
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(ReadableHistory, SimpleHistoryAdmin, TranslationAdmin):
+class DisciplineAdmin(StaffAids, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ("name", "slug", "institution_count")
     search_fields = ("name_ko", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
@@ -37,7 +36,7 @@ class InstitutionImageInline(GalleryInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ReadableHistory, SpreadsheetAdminMixin, ContentAdmin):
+class InstitutionAdmin(StaffAids, SpreadsheetAdminMixin, ContentAdmin):
     resource_classes = [InstitutionResource]
 
     list_display = (
@@ -73,18 +72,6 @@ class InstitutionAdmin(ReadableHistory, SpreadsheetAdminMixin, ContentAdmin):
             .get_queryset(request)
             .prefetch_related("disciplines")
             .defer("description", "description_ko", "description_en")
-        )
-
-    @admin.display(description=_("photo"))
-    def thumbnail(self, obj):
-        if not obj.image:
-            return "—"
-        widths = rendition_widths(obj.image_width)
-        # The smallest rendition (400 px wide, or the image itself if smaller): the
-        # original may be megabytes.
-        name = rendition_name(obj.image.name, widths[0]) if widths else obj.image.name
-        return format_html(
-            '<img src="{}" alt="" width="80" class="admin-thumbnail">', obj.image.storage.url(name)
         )
 
     @admin.display(description=_("disciplines"))

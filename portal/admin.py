@@ -27,9 +27,9 @@ from portal.blocks.admin import (
     EditGuardForm,
     RevertGuard,
 )
+from portal.blocks.admin_aids import StaffAids
 from portal.blocks.attention import deleted_records, title_field
 from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
-from portal.blocks.history import ReadableHistory
 from portal.blocks.review_admin import RevisionAdmin
 from portal.blocks.revisions import Revision
 from portal.models import IDENTITY_PK, News, NewsImage, Page, SiteIdentity, SocialLink
@@ -46,7 +46,7 @@ class NewsImageInline(GalleryInline):
 
 
 @admin.register(News)
-class NewsAdmin(ReadableHistory, ContentAdmin):
+class NewsAdmin(StaffAids, ContentAdmin):
     list_display = ("title", "date", "publication_state", "updated_at")
     list_filter = ("status", "date")
     search_fields = ("title_ko", "title_en", "summary_ko", "summary_en")
@@ -63,7 +63,7 @@ class NewsAdmin(ReadableHistory, ContentAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(ReadableHistory, ContentAdmin):
+class PageAdmin(StaffAids, ContentAdmin):
     list_display = ("title", "slug", "in_footer", "footer_order", "publication_state")
     list_editable = ("footer_order",)
     list_filter = ("status", "in_footer")
@@ -85,7 +85,7 @@ class SocialLinkInline(TranslationTabularInline):
 
 
 @admin.register(SiteIdentity)
-class SiteIdentityAdmin(ReadableHistory, RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
+class SiteIdentityAdmin(StaffAids, RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
     """One record: the list opens it (or the form that creates it), and it can be
     neither added twice nor deleted."""
 
@@ -127,7 +127,7 @@ class SiteIdentityAdmin(ReadableHistory, RevertGuard, SimpleHistoryAdmin, Transl
 
 
 @admin.register(SocialLink)
-class SocialLinkAdmin(ReadableHistory, RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
+class SocialLinkAdmin(StaffAids, RevertGuard, SimpleHistoryAdmin, TranslationAdmin):
     """The links are edited with the site identity; this list shows them all and keeps
     their own history."""
 

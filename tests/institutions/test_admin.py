@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from institutions.models import Discipline, Institution, InstitutionKind
 from institutions.resources import InstitutionResource
@@ -150,7 +151,9 @@ def test_changelist_shows_the_400px_rendition_as_thumbnail(admin_client, icheon)
     )
     text = admin_client.get(reverse(CHANGELIST)).text
     stem = institution.image.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    assert re.search(rf'<img src="[^"]*{stem}-400w\.webp" alt="" width="80"', text)
+    with translation.override("ko"):
+        alt = institution.image_alt
+    assert re.search(rf'<img src="[^"]*{stem}-400w\.webp" alt="{alt}" width="80" height="53"', text)
 
 
 def test_change_form_uses_autocomplete_and_normalises_the_homepage(admin_client, icheon):

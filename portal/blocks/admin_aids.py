@@ -1,0 +1,136 @@
+"""Two aids for staff in the admin, for every content admin (mixins placed before the
+admin's base): image thumbnails and slugs that need no typing.
+
+``Thumbnails``: the change list gains a photo column and the change form a preview
+beside the image field, both the 400 px WebP rendition (never the original, which may
+be megabytes), with its width, height and alt text.
+
+``SlugFromName``: the slug fills in from the English name as it is typed (Django's
+prepopulated fields, set by each admin); a record saved with no slug (a Korean-only
+name, whose letters a slug cannot hold) gets one from its English name, or else the
+kind of record and the date, numbered if taken.
+"""
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from portal.blocks.attention import title_field
+from portal.blocks.history import ReadableHistory
+from portal.blocks.images import rendition_height, rendition_name, rendition_widths
+
+THUMBNAIL_WIDTH = 80
+PREVIEW_WIDTH = 240
+
+
+def thumbnail(obj, width=THUMBNAIL_WIDTH):
+    """An ``<img>`` of ``obj``'s image at ``width`` CSS pixels, from its smallest
+    rendition; "—" without an image."""
+    image = getattr(obj, "image", None)
+    if not image:
+        return "—"
+    widths = rendition_widths(obj.image_width)
+    name = rendition_name(image.name, widths[0]) if widths else image.name
+    height = (
+        rendition_height(obj.image_width, obj.image_height, width)
+        if obj.image_width and obj.image_height
+        else None
+    )
+    return format_html(
+        '<img src="{}" alt="{}" width="{}"{} class="admin-thumbnail" loading="lazy">',
+        image.storage.url(name),
+        getattr(obj, "image_alt", "") or "",
+        width,
+        format_html(' height="{}"', height) if height else "",
+    )
+
+
+class Thumbnails:
+    def _has_image(self):
+        return any(field.name == "image" for field in self.model._meta.fields)
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj):
+        return thumbnail(obj)
+
+    @admin.display(description=_("preview"))
+    def image_preview(self, obj):
+        return thumbnail(obj, PREVIEW_WIDTH) if obj else "—"
+
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        if self._has_image() and "thumbnail" not in shown:
+            shown.insert(1, "thumbnail")
+        return shown
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._has_image() and obj is not None:
+            readonly.append("image_preview")
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._has_image() or obj is None or not obj.image:
+            return fieldsets
+        shown = []
+        for title, options in fieldsets:
+            fields = list(options.get("fields", ()))
+            if "image" in fields and "image_preview" not in fields:
+                fields.insert(fields.index("image"), "image_preview")
+                options = {**options, "fields": tuple(fields)}
+            shown.append((title, options))
+        return shown
+
+
+def unique_slug(model, base, exclude_pk=None):
+    """``base``, or ``base-2``, ``base-3``… whichever no other record of ``model`` has."""
+    field = model._meta.get_field("slug")
+    base = base[: field.max_length - 6].strip("-") or model._meta.model_name
+    taken = set(
+        model._base_manager.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def slug_for(model, cleaned, exclude_pk=None):
+    """A slug for a record saved with none: from its English name, or else the kind of
+    record and today's date (a Korean name has no letters a slug can hold)."""
+    name = title_field(model)
+    base = slugify(cleaned.get(f"{name}_en") or cleaned.get(name) or "")
+    if not base:
+        base = f"{model._meta.model_name}-{timezone.localdate():%Y%m%d}"
+    return unique_slug(model, base, exclude_pk)
+
+
+class SlugFromName:
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "slug" not in form.base_fields:
+            return form
+        model = self.model
+
+        class WithSlugFromName(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["slug"].required = False
+
+            def clean(self):
+                cleaned = super().clean()
+                if not cleaned.get("slug") and "slug" not in self.errors:
+                    cleaned["slug"] = slug_for(model, cleaned, self.instance.pk)
+                return cleaned
+
+        return WithSlugFromName
+
+
+class StaffAids(ReadableHistory, Thumbnails, SlugFromName):
+    """Every aid at once: the readable history (``portal.blocks.history``), thumbnails
+    and slugs from the name."""
