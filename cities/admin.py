@@ -11,7 +11,7 @@ from portal.blocks.admin import (
     EditGuardInline,
     PublicationGuard,
 )
-from portal.blocks.admin_aids import StaffAids
+from portal.blocks.admin_aids import FirstItemsInline, FirstItemsLookup, StaffAids
 from portal.blocks.dates import format_partial_date
 from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
 from portal.blocks.spreadsheet_admin import SpreadsheetAdminMixin
@@ -19,7 +19,9 @@ from portal.blocks.spreadsheet_admin import SpreadsheetAdminMixin
 # Editors paste addresses without a scheme; assume https (Django 6's default) for them.
 
 
-class PartnershipInline(EditGuardInline, PublicationGuard, TranslationTabularInline):
+class PartnershipInline(
+    FirstItemsInline, EditGuardInline, PublicationGuard, TranslationTabularInline
+):
     model = Partnership
     fk_name = "city"
     fields = (
@@ -39,7 +41,9 @@ class PartnershipInline(EditGuardInline, PublicationGuard, TranslationTabularInl
     verbose_name_plural = _("partnerships with other cities")
 
 
-class MilestoneInline(EditGuardInline, PublicationGuard, TranslationTabularInline):
+class MilestoneInline(
+    FirstItemsInline, EditGuardInline, PublicationGuard, TranslationTabularInline
+):
     model = Milestone
     fields = ("date", "date_precision", "title", "event", "status")
     autocomplete_fields = ("event",)
@@ -127,7 +131,8 @@ class CityAdmin(StaffAids, SpreadsheetAdminMixin, ContentAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(StaffAids, ContentAdmin):
+class PartnershipAdmin(StaffAids, FirstItemsLookup, ContentAdmin):
+    parent_lookups = ("city",)
     list_display = ("title", "city", "partner", "kind", "start", "publication_state")
     list_filter = ("kind", "status", ("city", admin.RelatedOnlyFieldListFilter), "partner__region")
     search_fields = (
@@ -166,7 +171,8 @@ class PartnershipAdmin(StaffAids, ContentAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(StaffAids, ContentAdmin):
+class MilestoneAdmin(StaffAids, FirstItemsLookup, ContentAdmin):
+    parent_lookups = ("city",)
     list_display = ("title", "city", "when", "publication_state")
     list_filter = ("status", ("city", admin.RelatedOnlyFieldListFilter), "date_precision")
     search_fields = ("title_ko", "title_en", "city__name_ko", "city__name_en")

@@ -17,7 +17,7 @@ from portal.blocks.admin import (
     EditGuardInline,
     PublicationGuard,
 )
-from portal.blocks.admin_aids import StaffAids
+from portal.blocks.admin_aids import FirstItemsInline, FirstItemsLookup, StaffAids
 from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
 from portal.blocks.publishing import PublicationStatus
 
@@ -88,7 +88,9 @@ class ProgrammeItemForm(EditGuardForm):
             self.add_error(None, errors.pop("parent").as_data())
 
 
-class ProgrammeInline(EditGuardInline, PublicationGuard, TranslationStackedInline):
+class ProgrammeInline(
+    FirstItemsInline, EditGuardInline, PublicationGuard, TranslationStackedInline
+):
     """Programme items on their parent's page; each is validated (dates within the
     parent's, even on the parent's add page) like any event."""
 
@@ -121,7 +123,8 @@ class EventImageInline(GalleryInline):
 
 
 @admin.register(Event)
-class EventAdmin(StaffAids, ContentAdmin):
+class EventAdmin(StaffAids, FirstItemsLookup, ContentAdmin):
+    parent_lookups = ("parent",)
     list_display = (
         "title",
         "dates",

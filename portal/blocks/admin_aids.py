@@ -12,8 +12,11 @@ kind of record and the date, numbered if taken.
 """
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -134,3 +137,55 @@ class SlugFromName:
 class StaffAids(ReadableHistory, Thumbnails, SlugFromName):
     """Every aid at once: the readable history (``portal.blocks.history``), thumbnails
     and slugs from the name."""
+
+
+class FirstItemsFormSet(BaseInlineFormSet):
+    """An inline formset of the first ``limit`` related records only: a biennale with
+    two hundred programme items would otherwise render two hundred forms on its page.
+    The rest are one link away, on the change list filtered to this record."""
+
+    limit = 10
+
+    def get_queryset(self):
+        if not getattr(self, "_first_items", False):
+            rows = super().get_queryset()
+            self.total_count = rows.count() if self.instance.pk else 0
+            self._queryset = rows[: self.limit]
+            self._first_items = True
+        return self._queryset
+
+    @property
+    def more_count(self):
+        self.get_queryset()
+        return max(0, self.total_count - self.limit)
+
+    def see_all_url(self):
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return f"{url}?{urlencode({f'{self.fk.name}__id__exact': self.instance.pk})}"
+
+
+class FirstItemsInline:
+    """For inlines that can grow long: the first ``FirstItemsFormSet.limit`` records,
+    then "N more — see them all" linking to the filtered change list (which
+    ``lookup_allowed`` of the related admin must accept: ``FirstItemsLookup``)."""
+
+    formset = FirstItemsFormSet
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The inline's own layout (tabular or stacked), with the link after it.
+        self.items_template = self.template
+        self.template = "admin/edit_inline/first_items.html"
+
+
+class FirstItemsLookup:
+    """For the admin a ``FirstItemsInline`` links to: its change list accepts the filter
+    by the parent record (``<fk>__id__exact``)."""
+
+    parent_lookups = ()
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup in {f"{name}__id__exact" for name in self.parent_lookups}:
+            return True
+        return super().lookup_allowed(lookup, value, request)
