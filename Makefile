@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-from-lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format messages check-messages bench loadtest wrk clean
+.PHONY: run test install lint format messages check-messages bench loadtest wrk adminbench screenshots clean
 
 # One virtualenv for `run`, `test` and the tools: the development set, which includes the
 # production one (requirements/). Reinstalled when either lock file changes.
@@ -64,6 +64,12 @@ bench: install wrk
 LOADTEST_ARGS ?=
 loadtest: install wrk
 	$(BIN)/python -m tests.bench.loadtest $(LOADTEST_ARGS)
+
+# How quick the admin is at network scale (tests/bench/admin_bench.py): the change lists
+# and heaviest change forms, in-process, against 300 ms and 150 KB a page.
+ADMINBENCH_ARGS ?=
+adminbench: install
+	$(BIN)/python -m tests.bench.admin_bench $(ADMINBENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
