@@ -108,6 +108,9 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     export_formats = EXPORT_FORMATS
     import_form_class = SpreadsheetImportForm
     confirm_form_class = PendingImportForm
+    # CSV goes out as UTF-8 with a byte-order mark: without one, Excel on a Korean
+    # Windows reads the file as CP949 and shows Hangul as mojibake. (XLSX is binary.)
+    to_encoding = "utf-8-sig"
 
     # --- Preview ----------------------------------------------------------------
 

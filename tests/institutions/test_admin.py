@@ -1,5 +1,6 @@
 """The institutions admin: changelist, spreadsheet import and export, deletion guard."""
 
+import codecs
 import csv
 import io
 import re
@@ -435,12 +436,22 @@ def test_export_csv_neutralises_formulas(admin_client, icheon):
         phone="+82316456501",
         city=icheon,
     )
-    rows = list(csv.DictReader(io.StringIO(export(admin_client, 0).content.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(export(admin_client, 0).content.decode("utf-8-sig"))))
     [row] = rows
     assert row["name_en"] == '\'=HYPERLINK("https://evil.example","x")'
     assert row["name_ko"] == "'+SUM(1,2)"
     assert row["phone"] == "+82316456501"
     assert row["city"] == "icheon"
+
+
+def test_export_csv_opens_in_korean_excel(admin_client, icheon):
+    """UTF-8 with a byte-order mark, which Excel needs to read it as UTF-8 (on a Korean
+    Windows it would read CP949 otherwise)."""
+    InstitutionFactory(slug="studio", name_ko="이천 도예 공방", city=icheon)
+    content = export(admin_client, 0).content
+    assert content.startswith(codecs.BOM_UTF8)
+    [row] = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert row["slug"] == "studio" and row["name_ko"] == "이천 도예 공방"
 
 
 def test_export_xlsx_writes_no_formula(admin_client, icheon):
