@@ -342,6 +342,9 @@ class Event(Illustrated, Publishable):
                 condition=Q(status="published", parent__isnull=True),
                 name="event_published_top_dates",
             ),
+            # The admin's list, in the model's order: read fifty rows from the index
+            # instead of sorting every event (its date hierarchy reads it too).
+            models.Index(fields=["start_date", "end_date", "id"], name="event_admin_order"),
             # Programme items of an event. Partial, so that "parent IS NULL" (most rows)
             # is never mistaken for a selective lookup on this index.
             models.Index(

@@ -80,3 +80,10 @@ def test_a_slug_typed_by_hand_is_kept_and_still_checked(admin_client):
     assert response.status_code == 200
     assert "slug" in response.context["adminform"].form.errors
     assert not Event.objects.filter(slug="taken").exists()
+
+
+def test_change_lists_read_no_long_text(admin_client):
+    EventFactory(description_ko="긴 설명")
+    listing = admin_client.get(reverse("admin:events_event_changelist"))
+    deferred, is_defer = listing.context["cl"].queryset.query.deferred_loading
+    assert is_defer and {"description_ko", "description_en"} <= set(deferred)
