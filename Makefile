@@ -71,5 +71,10 @@ ADMINBENCH_ARGS ?=
 adminbench: install
 	$(BIN)/python -m tests.bench.admin_bench $(ADMINBENCH_ARGS)
 
+# Full-page screenshots of the public pages and the main admin screens at 390 and 1,366 px
+# in both languages, from the demo data, into screenshots/ (tests/bench/screenshots.py).
+screenshots: install
+	$(BIN)/python -m tests.bench.screenshots
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
