@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -249,11 +249,11 @@ class City(Illustrated, Publishable):
         saved one by one, so the edit history records the change)."""
         for other in City.objects.select_for_update().home().exclude(pk=self.pk):
             other.is_home = False
-            other._change_reason = "home city moved"
+            other._change_reason = gettext_noop("home city moved")  # shown translated
             other.save()
         if not self.is_home:
             self.is_home = True
-            self._change_reason = "made the home city"
+            self._change_reason = gettext_noop("made the home city")
             self.save()
 
 

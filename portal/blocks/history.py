@@ -19,9 +19,12 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import NotRegistered, translator
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
+
+from portal.blocks.publishing import PublicationStatus
 
 # A long text is shown as the words around its first change, this many characters on
 # each side.
@@ -30,6 +33,8 @@ CONTEXT_CHARS = 60
 # shown translated, in the reader's language and time format (``reason_display``).
 REVERTED = gettext_noop("Reverted to the version of %(date)s")
 REVERTED_PATTERN = re.compile(r"^Reverted to the version of (?P<date>\S+)$")
+# What the admin's publish and withdraw actions write.
+STATUS_PATTERN = re.compile(r"^status → (?P<status>\w+)$")
 
 
 def revert_reason(version_date):
@@ -45,6 +50,11 @@ def reason_display(reason):
         when = parse_datetime(found["date"])
         if when is not None:
             return gettext(REVERTED) % {"date": local_datetime(when)}
+    found = STATUS_PATTERN.match(reason)
+    if found and found["status"] in PublicationStatus.values:
+        return gettext("Status set to “%(status)s”") % {
+            "status": PublicationStatus(found["status"]).label
+        }
     return gettext(reason)
 
 
@@ -78,6 +88,16 @@ def _shorten(old, new):
 
 class ReadableChanges(HistoricalRecordContextHelper):
     """The changes of one version, as staff read them."""
+
+    def context_for_delta_changes(self, delta):
+        # A translated field's own column mirrors one of its languages: list the
+        # languages ("description [ko]", "description [en]"), not that copy too.
+        try:
+            mirrored = set(translator.get_options_for_model(self.model).all_fields)
+        except NotRegistered:
+            mirrored = set()
+        changes = [change for change in delta.changes if change.field not in mirrored]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
 
     def format_delta_change(self, change):
         field = self.model._meta.get_field(change.field)

@@ -78,4 +78,25 @@ def test_a_revert_says_which_version_it_went_back_to(client, publisher):
 
 def test_known_reasons_are_shown_in_the_readers_language():
     assert reason_display("") == ""
-    assert reason_display("status → published") == "status → published"
+    assert reason_display("a reason written by hand") == "a reason written by hand"
+
+
+def test_translated_fields_are_listed_by_language_once(client, publisher):
+    event = EventFactory(description_ko="처음 설명", description_en="")
+    event.description_ko = "바뀐 설명"
+    event.save()
+    client.force_login(publisher)
+    page = client.get(
+        reverse("admin:events_event_history", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    latest = rows(page.text)[0]
+    assert latest.count("바뀐 설명") == 1  # not again as the field's own column
+    assert "[ko]" in latest
+
+
+def test_the_reasons_the_site_writes_are_shown_in_korean():
+    from django.utils import translation
+
+    with translation.override("ko"):
+        assert reason_display("made the home city") != "made the home city"
+        assert "게시" in reason_display("status → published")
