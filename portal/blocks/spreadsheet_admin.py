@@ -24,9 +24,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,7 +37,12 @@ from import_export.forms import ImportForm
 from import_export.results import Error, Result
 
 from portal.blocks.pending_imports import pending_lifetime
-from portal.blocks.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS, SpreadsheetError
+from portal.blocks.spreadsheets import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    SpreadsheetError,
+    import_template,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +118,31 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     # CSV goes out as UTF-8 with a byte-order mark: without one, Excel on a Korean
     # Windows reads the file as CP949 and shows Hangul as mojibake. (XLSX is binary.)
     to_encoding = "utf-8-sig"
+
+    # --- Template ---------------------------------------------------------------
+
+    def get_urls(self):
+        opts = self.model._meta
+        template = path(
+            "import/template/",
+            self.admin_site.admin_view(self.import_template_view),
+            name=f"{opts.app_label}_{opts.model_name}_import_template",
+        )
+        return [template, *super().get_urls()]
+
+    def import_template_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0](
+            **self.get_import_resource_kwargs(request)
+        )
+        response = HttpResponse(
+            import_template(resource),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"{self.model._meta.model_name}-import-template.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     # --- Preview ----------------------------------------------------------------
 

@@ -511,3 +511,50 @@ class SpreadsheetResource(resources.ModelResource):
         if getattr(field.widget, "formula_safe", False):
             return value
         return neutralise_formula(value)
+
+
+def import_template(resource):
+    """An Excel workbook to fill in for ``resource``: its columns on the first sheet,
+    and on a second what each column accepts (the choices in English and Korean, the
+    range of a year), so nobody guesses the words an import takes."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = _("Data")
+    fields = resource.get_import_fields()
+    sheet.append([str(field.column_name) for field in fields])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    help_sheet = book.create_sheet(_("Allowed values"))
+    help_sheet.append([_("Column"), _("Allowed values")])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    for field in fields:
+        help_sheet.append([str(field.column_name), _allowed_values(field.widget)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _allowed_values(widget):
+    if isinstance(widget, LabelledChoiceWidget):
+        labels = []
+        for key, label in widget.choices.choices:
+            with translation.override("en"):
+                english = str(label)
+            with translation.override("ko"):
+                korean = str(label)
+            labels.append(f"{english} / {korean} ({key})")
+        return "; ".join(labels)
+    if isinstance(widget, YearWidget):
+        return _("A year from %(first)s to %(last)s") % {
+            "first": widget.first,
+            "last": widget.last,
+        }
+    if isinstance(widget, widgets.ForeignKeyWidget):
+        return _("The %(field)s of a record that exists") % {"field": widget.field}
+    if isinstance(widget, widgets.ManyToManyWidget):
+        return _("The %(field)s of existing records, separated by commas") % {"field": widget.field}
+    return ""
