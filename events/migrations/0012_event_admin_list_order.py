@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cities', '0003_store_image_dimensions'),
-        ('events', '0007_store_image_dimensions'),
+        ('events', '0011_gallery_translation_stamps'),
         ('institutions', '0009_store_image_dimensions'),
     ]
 
