@@ -13,12 +13,11 @@ to print it).
 """
 
 import datetime
-from heapq import nlargest
 
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Count, F, Value
+from django.db.models import BooleanField, Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -36,7 +35,7 @@ from portal.blocks.attention import (
 from portal.blocks.content import content_models
 from portal.blocks.publishing import Publishable
 from portal.blocks.revisions import pending_review
-from portal.blocks.translation_age import languages, out_of_date_languages, stale_translation, stamp
+from portal.blocks.translation_age import languages, stale_translation, stamp
 
 LIMIT = 10
 
@@ -247,32 +246,51 @@ def needing_attention(kind):
     return found
 
 
-def _stale_translations(model):
-    """Up to LIMIT records of ``model`` with a translation older than the text it
-    translates, newest change first: one query."""
-    conditions = [stale_translation(model, lang) for lang in languages()]
-    conditions = [condition for condition in conditions if condition is not None]
-    if not conditions:
-        return []
-    condition = conditions[0]
-    for other in conditions[1:]:
-        condition |= other
+def stale_translations():
+    """Up to LIMIT records, of every content model, with a translation older than the
+    text it translates, newest change first: one query (a UNION part per model, each
+    with a column per language saying whether that language is behind)."""
     stamps = [stamp(lang) for lang in languages()]
     # Greatest is NULL on SQLite when any stamp is: each falls back to the others.
     latest = Greatest(*(Coalesce(name, *(o for o in stamps if o != name)) for name in stamps))
-    found = model._default_manager.filter(condition).order_by(latest.desc())
-    entries = []
-    for obj in found[:LIMIT]:
-        behind = out_of_date_languages(obj)
-        entries.append(
-            _entry(
+    parts = []
+    for model in content_models():
+        behind = {lang: stale_translation(model, lang) for lang in languages()}
+        if any(condition is None for condition in behind.values()):
+            continue
+        condition = Q()
+        for one in behind.values():
+            condition |= one
+        found = model._default_manager.filter(condition).annotate(stale_when=latest)
+        flags = {
+            f"row_behind_{lang}": Case(
+                When(one, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+            for lang, one in behind.items()
+        }
+        parts.append(
+            _records(
+                _latest(found, "-stale_when").annotate(stale_when=latest),
                 model,
-                obj,
-                when=max(getattr(obj, name) for name in stamps if getattr(obj, name)),
-                languages=[get_language_info(lang)["name_translated"] for lang in behind],
+                "stale_when",
+                **flags,
             )
         )
-    return entries
+    models = _models_by_label()
+    return [
+        {
+            "model": models[row["row_model"]]._meta.verbose_name,
+            "label": _label(row),
+            "url": _admin_url(models[row["row_model"]], "change", row["row_key"]),
+            "when": row["row_when"],
+            "languages": [
+                get_language_info(lang)["name_translated"]
+                for lang in languages()
+                if row[f"row_behind_{lang}"]
+            ],
+        }
+        for row in _union(parts, "-row_when")
+    ]
 
 
 def upcoming_events():
@@ -294,11 +312,7 @@ def dashboard():
         "pending_review": pending_review(),
         "untranslated": needing_attention(MISSING_ENGLISH),
         "missing_korean": needing_attention(MISSING_KOREAN),
-        "stale_translations": nlargest(
-            LIMIT,
-            [entry for model in content_models() for entry in _stale_translations(model)],
-            key=lambda entry: entry["when"],
-        ),
+        "stale_translations": stale_translations(),
         "missing_alt": needing_attention(MISSING_ALT),
         "recent_changes": recent_changes(),
         "recently_deleted": recently_deleted(),
