@@ -126,6 +126,18 @@ def _records(queryset, model, when, **extra):
     return queryset.order_by().annotate(**columns).values(*columns)
 
 
+def _row_entry(models, row, **extra):
+    """A dashboard line from a UNION row of ``_records``."""
+    model = models[row["row_model"]]
+    return {
+        "model": model._meta.verbose_name,
+        "label": _label(row),
+        "url": _admin_url(model, "change", row["row_key"]),
+        "when": row["row_when"],
+        **extra,
+    }
+
+
 def publication_queue(select, order):
     """Drafts (``select`` = "drafts") or records scheduled to publish ("scheduled"), of
     every publishable model."""
@@ -138,15 +150,7 @@ def publication_queue(select, order):
         if issubclass(model, Publishable)
     ]
     models = _models_by_label()
-    return [
-        {
-            "model": models[row["row_model"]]._meta.verbose_name,
-            "label": _label(row),
-            "url": _admin_url(models[row["row_model"]], "change", row["row_key"]),
-            "when": row["row_when"],
-        }
-        for row in _union(parts, order)
-    ]
+    return [_row_entry(models, row) for row in _union(parts, order)]
 
 
 def _history_rows(history_of, include_type=False):
@@ -278,17 +282,15 @@ def stale_translations():
         )
     models = _models_by_label()
     return [
-        {
-            "model": models[row["row_model"]]._meta.verbose_name,
-            "label": _label(row),
-            "url": _admin_url(models[row["row_model"]], "change", row["row_key"]),
-            "when": row["row_when"],
-            "languages": [
+        _row_entry(
+            models,
+            row,
+            languages=[
                 get_language_info(lang)["name_translated"]
                 for lang in languages()
                 if row[f"row_behind_{lang}"]
             ],
-        }
+        )
         for row in _union(parts, "-row_when")
     ]
 
