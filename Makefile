@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-from-lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format messages check-messages bench loadtest wrk adminbench screenshots clean
+.PHONY: run test install lint format messages check-messages bench loadtest wrk adminbench browserbench screenshots clean
 
 # One virtualenv for `run`, `test` and the tools: the development set, which includes the
 # production one (requirements/). Reinstalled when either lock file changes.
@@ -70,6 +70,13 @@ loadtest: install wrk
 ADMINBENCH_ARGS ?=
 adminbench: install
 	$(BIN)/python -m tests.bench.admin_bench $(ADMINBENCH_ARGS)
+
+# How the home, an institution and an event page load on a phone in Chromium (slow 4G,
+# CPU slowed 4×): LCP, CLS and bytes of a first view against their targets
+# (tests/bench/browser_bench.py); exits non-zero when one is missed.
+BROWSERBENCH_ARGS ?=
+browserbench: install
+	$(BIN)/python -m tests.bench.browser_bench $(BROWSERBENCH_ARGS)
 
 # Full-page screenshots of the public pages and the main admin screens at 390 and 1,366 px
 # in both languages, from the demo data, into screenshots/ (tests/bench/screenshots.py).
