@@ -276,6 +276,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Seoul")
+# Short dates as each language writes them (portal/blocks/formats/).
+FORMAT_MODULE_PATH = ["portal.blocks.formats"]
 
 # django-modeltranslation: Korean is the source; English falls back to Korean and
 # Korean to English (many network cities have only an English name).

@@ -3,6 +3,7 @@ words (choice labels, the names of linked records, local times, "empty"), long t
 cut around the change, and a revert that says which version it went back to."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -100,3 +101,20 @@ def test_the_reasons_the_site_writes_are_shown_in_korean():
     with translation.override("ko"):
         assert reason_display("made the home city") != "made the home city"
         assert "게시" in reason_display("status → published")
+
+
+@pytest.mark.parametrize(
+    "language, written",
+    [("ko", "2026. 3. 9. 18:05"), ("en", "9 Mar 2026, 18:05")],
+)
+def test_history_times_are_written_as_each_language_writes_them(
+    client, publisher, language, written
+):
+    event = EventFactory()
+    # 09:05 UTC is 18:05 in Seoul, the site's time zone.
+    event.history.update(history_date=datetime(2026, 3, 9, 9, 5, tzinfo=UTC))
+    client.force_login(publisher)
+    page = client.get(
+        reverse("admin:events_event_history", args=[event.pk]), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert written in rows(page.text)[0]
