@@ -125,7 +125,9 @@ class WeekdaysField(models.CharField):
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": recurrence.WeekdaysFormField, **kwargs})
+        # Checkboxes, whatever text input the admin offers for a CharField.
+        kwargs.pop("widget", None)
+        return super().formfield(**{**kwargs, "form_class": recurrence.WeekdaysFormField})
 
 
 class EventQuerySet(PublishableQuerySet):
