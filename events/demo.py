@@ -450,11 +450,19 @@ def load_samples(counter, today):
 
 
 def load_repeating_sample(counter, today):
-    """A weekly ceramics class at the Korea Ceramic Foundation's World Ceramic Center in
-    Icheon, on Saturdays from the first Saturday after the day of loading, twelve times:
-    the month calendar shows it on each of its days, the feed as one rule."""
-    centre = Institution.objects.published().filter(slug="korea-ceramic-foundation").first()
-    icheon = City.objects.filter(slug="icheon").first()
+    """A weekly ceramics class on Saturdays from the first Saturday after the day of
+    loading, twelve times: the month calendar shows it on each of its days, the feed as
+    one rule. Like every sample it is the home city's: in Icheon at the Korea Ceramic
+    Foundation's World Ceramic Center (published when Icheon is home), elsewhere at the
+    home city's sample venue."""
+    home = City.objects.filter(is_home=True).first()
+    centre = (
+        Institution.objects.published()
+        .filter(slug="korea-ceramic-foundation", city=home)
+        .first()
+        if home is not None
+        else None
+    ) or home_venue(home)
     first = today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)
     upsert(
         Event,
@@ -464,9 +472,9 @@ def load_repeating_sample(counter, today):
             "edition": None,
             "parent": None,
             "venue": centre,
-            "city": icheon,
-            "place_en": "" if centre else "Icheon World Ceramic Center, Seolbong Park",
-            "place_ko": "" if centre else "설봉공원 이천세계도자센터",
+            "city": home,
+            "place_en": "",
+            "place_ko": "",
             "status": PUBLISHED,
             "title_en": "[Sample] Saturday ceramics class",
             "title_ko": "[예시] 토요 도자기 교실",

@@ -69,8 +69,9 @@ def test_samples_are_marked_and_dated_from_the_load_day():
 
 
 def test_a_weekly_class_in_icheon_repeats_on_saturdays():
-    CityFactory(slug="icheon", is_home=True)
-    InstitutionFactory(slug="korea-ceramic-foundation")
+    icheon = CityFactory(slug="icheon", is_home=True)
+    InstitutionFactory(slug="icheon-gallery", city=icheon, kind="museum")
+    InstitutionFactory(slug="korea-ceramic-foundation", city=icheon)
     load()
     klass = Event.objects.get(slug="sample-weekly-ceramics-class")
     assert klass.venue.slug == "korea-ceramic-foundation" and klass.city.slug == "icheon"
