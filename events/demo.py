@@ -457,9 +457,7 @@ def load_repeating_sample(counter, today):
     home city's sample venue."""
     home = City.objects.filter(is_home=True).first()
     centre = (
-        Institution.objects.published()
-        .filter(slug="korea-ceramic-foundation", city=home)
-        .first()
+        Institution.objects.published().filter(slug="korea-ceramic-foundation", city=home).first()
         if home is not None
         else None
     ) or home_venue(home)

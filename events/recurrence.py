@@ -21,7 +21,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
 
 MAX_OCCURRENCES = 200
 MAX_YEARS = 2
@@ -106,12 +105,26 @@ def occurrences(event):
     """Every date of a repeating event, first to last (at most ``MAX_OCCURRENCES``);
     for any other event, its one date range."""
     if not event.repeat:
-        return [Occurrence(event.start_date or event.end_date, event.end_date,
-                           event.starts_at if event.is_timed else None,
-                           event.ends_at if event.is_timed else None)]
+        return [
+            Occurrence(
+                event.start_date or event.end_date,
+                event.end_date,
+                event.starts_at if event.is_timed else None,
+                event.ends_at if event.is_timed else None,
+            )
+        ]
     cached = getattr(event, "_occurrences", None)
-    key = (event.repeat, event.repeat_interval, event.repeat_weekdays, event.repeat_until,
-           event.repeat_count, event.start_date, event.starts_at, event.ends_at, event.all_day)
+    key = (
+        event.repeat,
+        event.repeat_interval,
+        event.repeat_weekdays,
+        event.repeat_until,
+        event.repeat_count,
+        event.start_date,
+        event.starts_at,
+        event.ends_at,
+        event.all_day,
+    )
     if cached and cached[0] == key:
         return cached[1]
     result = []
@@ -121,8 +134,9 @@ def occurrences(event):
         for start in rule_for(event)[:MAX_OCCURRENCES]:
             starts_at = start.replace(tzinfo=zone)
             ends_at = starts_at + length
-            result.append(Occurrence(starts_at.date(), timezone.localtime(ends_at).date(),
-                                     starts_at, ends_at))
+            result.append(
+                Occurrence(starts_at.date(), timezone.localtime(ends_at).date(), starts_at, ends_at)
+            )
     else:
         for start in rule_for(event)[:MAX_OCCURRENCES]:
             result.append(Occurrence(start.date(), start.date()))
@@ -219,7 +233,11 @@ def describe(event):
     """The rule in words: "Every 2 weeks on Tuesday and Thursday", "Every month"."""
     interval = event.repeat_interval or 1
     if event.repeat == WEEKLY:
-        text = ngettext("Every week", "Every %(count)d weeks", interval) % {"count": interval}
+        # Two messages, not a plural: Korean has one plural form, and "every week" is
+        # worded apart from "every 2 weeks" in both languages.
+        text = (
+            _("Every week") if interval == 1 else _("Every %(count)d weeks") % {"count": interval}
+        )
         days = weekday_codes(event.repeat_weekdays)
         if days:
             names = dict(WEEKDAY_CHOICES)
@@ -230,7 +248,9 @@ def describe(event):
         return text
     if event.repeat == MONTHLY:
         start = _first_start(event)
-        text = ngettext("Every month", "Every %(count)d months", interval) % {"count": interval}
+        text = (
+            _("Every month") if interval == 1 else _("Every %(count)d months") % {"count": interval}
+        )
         return _("%(period)s on day %(day)d") % {"period": text, "day": start.day}
     return ""
 

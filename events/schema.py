@@ -49,6 +49,7 @@ def _schedule(event):
         schedule["scheduleTimezone"] = settings.TIME_ZONE
     return schedule
 
+
 EVENT_STATUS = {
     EventStatus.SCHEDULED: "https://schema.org/EventScheduled",
     EventStatus.POSTPONED: "https://schema.org/EventPostponed",

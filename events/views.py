@@ -1,7 +1,7 @@
 import datetime
 
-from django.db.models import F
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -115,9 +115,9 @@ class EventMonthView(TemplateView):
         events = []
         if self.filterset.is_valid():
             events = list(
-                self.filterset.qs.overlapping(first, last)
-                .order_by(F("start_date").asc(nulls_first=True), "starts_at", "pk")
-                [: months.MONTH_LIMIT + 1]
+                self.filterset.qs.overlapping(first, last).order_by(
+                    F("start_date").asc(nulls_first=True), "starts_at", "pk"
+                )[: months.MONTH_LIMIT + 1]
             )
         lang = (get_language() or "ko").split("-")[0]
         query = month_query(self.request)

@@ -4,7 +4,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events import recurrence
-
 from portal.blocks.dates import EN_DASH, format_date_range, format_partial_date
 
 register = template.Library()

@@ -84,12 +84,21 @@ def test_month_calendar_is_accessible_on_phone_and_desktop(page, live_server, ax
     today = timezone.localdate()
     first = today.replace(day=1)
     EventFactory(
-        slug="long-show", title_ko="긴 전시", title_en="Long show",
-        start_date=first, end_date=first + datetime.timedelta(days=3),
+        slug="long-show",
+        title_ko="긴 전시",
+        title_en="Long show",
+        start_date=first,
+        end_date=first + datetime.timedelta(days=3),
     )
     EventFactory(
-        slug="weekly-class", title_ko="주간 도자기 교실", title_en="Weekly ceramics class",
-        kind="workshop", start_date=first, end_date=first, repeat="weekly", repeat_count=4,
+        slug="weekly-class",
+        title_ko="주간 도자기 교실",
+        title_en="Weekly ceramics class",
+        kind="workshop",
+        start_date=first,
+        end_date=first,
+        repeat="weekly",
+        repeat_count=4,
     )
     for lang in ("ko", "en"):
         with translation.override(lang):
@@ -101,13 +110,20 @@ def test_month_calendar_is_accessible_on_phone_and_desktop(page, live_server, ax
         assert page.locator("html").get_attribute("lang") == lang
         assert page.locator(".month-grid caption").is_visible()
         assert page.locator(".month-grid thead th").count() == 7
-        assert page.locator(".day__events a", has_text="Long show" if lang == "en" else "긴 전시").count() == 4
+        assert (
+            page.locator(
+                ".day__events a", has_text="Long show" if lang == "en" else "긴 전시"
+            ).count()
+            == 4
+        )
         assert axe(page) == []
         page.set_viewport_size({"width": 390, "height": 800})
         # A list of the days that have events: no 7-column table, no sideways scroll.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         visible_days = page.locator(".month-grid td:visible").count()
-        days_with_events = page.locator(".month-grid td:not(.day--empty):not(.day--outside)").count()
+        days_with_events = page.locator(
+            ".month-grid td:not(.day--empty):not(.day--outside)"
+        ).count()
         assert visible_days == days_with_events
         assert page.locator(".day__full").first.is_visible()
         assert axe(page) == []

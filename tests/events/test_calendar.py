@@ -97,7 +97,9 @@ def test_today_is_marked(client, freeze_now):
 
 def test_filters_apply_and_the_month_links_keep_them(client):
     venue = InstitutionFactory(slug="kiln")
-    held = EventFactory(title_en="Held", venue=venue, start_date=D(2026, 5, 4), end_date=D(2026, 5, 4))
+    held = EventFactory(
+        title_en="Held", venue=venue, start_date=D(2026, 5, 4), end_date=D(2026, 5, 4)
+    )
     organised = EventFactory(title_en="Organised", start_date=D(2026, 5, 6), end_date=D(2026, 5, 6))
     organised.organisers.add(venue)
     EventFactory(title_en="Elsewhere", start_date=D(2026, 5, 8), end_date=D(2026, 5, 8))
@@ -149,18 +151,31 @@ def test_institution_filter_on_list_and_feed(client):
 
 def grow(count, city, venue):
     for n in range(count):
-        EventFactory(city=city, venue=venue, start_date=D(2026, 5, 1 + n % 28),
-                     end_date=D(2026, 5, 1 + n % 28))
+        EventFactory(
+            city=city,
+            venue=venue,
+            start_date=D(2026, 5, 1 + n % 28),
+            end_date=D(2026, 5, 1 + n % 28),
+        )
         EventFactory(city=city, start_date=D(2026, 4, 20), end_date=D(2026, 6, 3))
-        EventFactory(city=city, venue=venue, start_date=D(2026, 5, 2 + n % 7),
-                     end_date=D(2026, 5, 2 + n % 7), repeat="weekly", repeat_count=8)
+        EventFactory(
+            city=city,
+            venue=venue,
+            start_date=D(2026, 5, 2 + n % 7),
+            end_date=D(2026, 5, 2 + n % 7),
+            repeat="weekly",
+            repeat_count=8,
+        )
 
 
 def test_queries_do_not_grow_with_the_month(client, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     city = CityFactory(slug="icheon")
     venue = InstitutionFactory(slug="kiln", city=city)
-    urls = [month_url(2026, 5), month_url(2026, 5) + "?institution=kiln&city=icheon&kind=exhibition"]
+    urls = [
+        month_url(2026, 5),
+        month_url(2026, 5) + "?institution=kiln&city=icheon&kind=exhibition",
+    ]
 
     def count():
         result = []

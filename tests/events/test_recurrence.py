@@ -53,8 +53,14 @@ def test_weekly_dates_and_span():
     event.full_clean()
     event.save()
     dates = [item.start_date for item in EventOccurrence.objects.filter(event=event)]
-    assert dates == [D(2026, 3, 3), D(2026, 3, 5), D(2026, 3, 10), D(2026, 3, 12),
-                     D(2026, 3, 17), D(2026, 3, 19)]
+    assert dates == [
+        D(2026, 3, 3),
+        D(2026, 3, 5),
+        D(2026, 3, 10),
+        D(2026, 3, 12),
+        D(2026, 3, 17),
+        D(2026, 3, 19),
+    ]
     first = EventOccurrence.objects.filter(event=event).first()
     assert (first.starts_at, first.ends_at) == (seoul(2026, 3, 3, 19), seoul(2026, 3, 3, 21))
     # Listed from its first date to its last.
@@ -70,8 +76,7 @@ def test_monthly_until_and_interval():
         repeat_until=D(2026, 9, 30),
     )
     dates = list(event.occurrences.values_list("start_date", flat=True))
-    assert dates == [D(2026, 1, 10), D(2026, 3, 10), D(2026, 5, 10), D(2026, 7, 10),
-                     D(2026, 9, 10)]
+    assert dates == [D(2026, 1, 10), D(2026, 3, 10), D(2026, 5, 10), D(2026, 7, 10), D(2026, 9, 10)]
     assert event.end_date == D(2026, 9, 10)
 
 
@@ -129,8 +134,7 @@ def test_rebuild_command_writes_what_update_skipped():
         ({"ends_at": seoul(2026, 3, 5, 9)}, "ends_at", "a day at most"),
         # Three days a week for two years is more than 200 dates.
         (
-            {"repeat_weekdays": "TU,TH,SA", "repeat_count": None,
-             "repeat_until": D(2027, 12, 31)},
+            {"repeat_weekdays": "TU,TH,SA", "repeat_count": None, "repeat_until": D(2027, 12, 31)},
             "repeat_until",
             "more than 200",
         ),
@@ -142,23 +146,31 @@ def test_bad_rules_are_form_errors(values, field, words):
 
 
 def test_monthly_on_the_31st_is_refused():
-    event = EventFactory.build(start_date=D(2026, 1, 31), end_date=D(2026, 1, 31),
-                               repeat="monthly", repeat_count=3)
+    event = EventFactory.build(
+        start_date=D(2026, 1, 31), end_date=D(2026, 1, 31), repeat="monthly", repeat_count=3
+    )
     assert "1st to the 28th" in " ".join(errors_of(event)["repeat"])
 
 
 def test_feed_has_one_vevent_with_its_rule(client):
     event = weekly_class(status="published", repeat_count=None, repeat_until=D(2026, 6, 30))
     event.save()
-    all_day = EventFactory(slug="market", start_date=D(2026, 4, 4), end_date=D(2026, 4, 4),
-                           repeat="monthly", repeat_count=5)
+    all_day = EventFactory(
+        slug="market",
+        start_date=D(2026, 4, 4),
+        end_date=D(2026, 4, 4),
+        repeat="monthly",
+        repeat_count=5,
+    )
     body = client.get(reverse("events:feed"), {"when": "all"}).content
     calendar = icalendar.Calendar.from_ical(body)
     vevents = {str(item["URL"]).rsplit("/", 2)[-2]: item for item in calendar.walk("VEVENT")}
     assert len(vevents) == 2
     timed = vevents["ceramics-class"]
     assert b"RRULE:FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20260630T145959Z\r\n" in body
-    assert timed["RRULE"]["UNTIL"] == [datetime.datetime(2026, 6, 30, 14, 59, 59, tzinfo=datetime.UTC)]
+    assert timed["RRULE"]["UNTIL"] == [
+        datetime.datetime(2026, 6, 30, 14, 59, 59, tzinfo=datetime.UTC)
+    ]
     assert timed["DTSTART"].dt == seoul(2026, 3, 3, 19)
     market = vevents[all_day.slug]
     assert b"RRULE:FREQ=MONTHLY;COUNT=5\r\n" in body
@@ -167,8 +179,13 @@ def test_feed_has_one_vevent_with_its_rule(client):
 
 
 def test_date_range_filter_reads_the_dates_of_the_rule(client):
-    EventFactory(slug="market", start_date=D(2026, 4, 4), end_date=D(2026, 4, 4),
-                 repeat="monthly", repeat_count=5)
+    EventFactory(
+        slug="market",
+        start_date=D(2026, 4, 4),
+        end_date=D(2026, 4, 4),
+        repeat="monthly",
+        repeat_count=5,
+    )
     url = reverse("events:list")
     on_a_market_day = client.get(url, {"start": "2026-05-04", "end": "2026-05-04"})
     between = client.get(url, {"start": "2026-05-10", "end": "2026-05-20"})
@@ -238,4 +255,5 @@ def test_describe_in_korean():
 
     event = weekly_class(repeat_interval=2)
     with translation.override("ko"):
-        assert recurrence.describe(event) != "Every 2 weeks on Tuesday, Thursday"
+        assert recurrence.describe(event) == "2주마다 화요일, 목요일"
+    assert recurrence.describe(weekly_class()) == "Every week on Tuesday, Thursday"

@@ -27,6 +27,4 @@ class Command(BaseCommand):
                 count += 1
             if count or removed:
                 transaction.on_commit(lambda: bump(["m:events.event"]))
-        self.stdout.write(
-            f"{count} repeating events written again; {removed} stray dates removed."
-        )
+        self.stdout.write(f"{count} repeating events written again; {removed} stray dates removed.")
