@@ -756,6 +756,8 @@ class EventOccurrence(models.Model):
     class Meta:
         verbose_name = _("date of a repeating event")
         verbose_name_plural = _("dates of repeating events")
+        # Written from the event's rule, never edited as such.
+        default_permissions = ()
         ordering = ["start_date", "starts_at", "pk"]
         indexes = [
             # A month (or any range) of dates, and an event's dates in a range.
