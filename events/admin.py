@@ -140,6 +140,7 @@ class EventAdmin(StaffAids, FirstItemsLookup, ContentAdmin):
     list_filter = (
         "kind",
         WhenListFilter,
+        "repeat",
         "series",
         "event_status",
         ("city", admin.RelatedOnlyFieldListFilter),
@@ -168,6 +169,22 @@ class EventAdmin(StaffAids, FirstItemsLookup, ContentAdmin):
                     "All-day events: give the first and last day. Timed events: untick "
                     "all-day and give start and end times (in the site's time zone); the dates "
                     "follow."
+                ),
+            },
+        ),
+        (
+            _("Repeats"),
+            {
+                "fields": (
+                    ("repeat", "repeat_interval"),
+                    "repeat_weekdays",
+                    ("repeat_until", "repeat_count"),
+                ),
+                "classes": ("collapse",),
+                "description": _(
+                    "For a weekly class or a monthly market: the dates above are its first "
+                    "time. Give the last date or the number of times (at most 200 times, "
+                    "within two years)."
                 ),
             },
         ),

@@ -449,11 +449,68 @@ def load_samples(counter, today):
     )
 
 
+def load_repeating_sample(counter, today):
+    """A weekly ceramics class on Saturdays from the first Saturday after the day of
+    loading, twelve times: the month calendar shows it on each of its days, the feed as
+    one rule. Like every sample it is the home city's: in Icheon at the Korea Ceramic
+    Foundation's World Ceramic Center (published when Icheon is home), elsewhere at the
+    home city's sample venue."""
+    home = City.objects.filter(is_home=True).first()
+    centre = (
+        Institution.objects.published().filter(slug="korea-ceramic-foundation", city=home).first()
+        if home is not None
+        else None
+    ) or home_venue(home)
+    first = today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)
+    upsert(
+        Event,
+        "sample-weekly-ceramics-class",
+        {
+            "series": None,
+            "edition": None,
+            "parent": None,
+            "venue": centre,
+            "city": home,
+            "place_en": "",
+            "place_ko": "",
+            "status": PUBLISHED,
+            "title_en": "[Sample] Saturday ceramics class",
+            "title_ko": "[예시] 토요 도자기 교실",
+            "summary_en": "A sample weekly class: wheel throwing for beginners, every "
+            "Saturday morning for twelve weeks from the first Saturday after the demo "
+            "data was loaded.",
+            "summary_ko": "초보자를 위한 물레 성형 예시 교실로, 데모 데이터를 불러온 뒤 첫 "
+            "토요일부터 12주 동안 매주 토요일 오전에 열립니다.",
+            "description_en": SAMPLE_NOTE_EN,
+            "description_ko": SAMPLE_NOTE_KO,
+            "kind": EventKind.WORKSHOP,
+            "all_day": False,
+            "start_date": first,
+            "end_date": first + datetime.timedelta(weeks=11),  # the twelfth Saturday
+            "starts_at": _at(first, 10),
+            "ends_at": _at(first, 12),
+            "repeat": "weekly",
+            "repeat_interval": 1,
+            "repeat_weekdays": "SA",
+            "repeat_until": None,
+            "repeat_count": 12,
+            "attendance": Attendance.ON_SITE,
+            "language": "ko",
+            "admission_free": False,
+            "admission_en": "Materials fee; registration required",
+            "admission_ko": "재료비 별도, 사전 신청",
+            "event_status": EventStatus.SCHEDULED,
+        },
+        counter,
+    )
+
+
 def load(*, log, today=None, **kwargs):
     counter = Counter()
     series = load_series(counter)
     load_csv_events(series, counter)
     load_samples(counter, today or timezone.localdate())
+    load_repeating_sample(counter, today or timezone.localdate())
     log(
         f"Events: {counter.created} created, {counter.updated} updated, "
         f"{counter.unchanged} unchanged (time zone {settings.TIME_ZONE})."

@@ -2,7 +2,8 @@
 
 Venue, city and parent event are not picked from a list on this page (5,000
 institutions would make every response heavy): the institution and city pages link to
-their events (``?venue=<slug>``, ``?city=<slug>``), an event page to its whole programme
+their events (``?venue=<slug>``, ``?city=<slug>``; ``?institution=<slug>`` for the events it hosts
+or organises), an event page to its whole programme
 (``?part_of=<slug>``), and the list shows the choice as a filter that can be removed. An
 unknown slug or a malformed date is a form error, not a 500.
 """
@@ -47,6 +48,13 @@ class EventFilterForm(forms.Form):
             (name, self.cleaned_data[name]) for name in LINK_FIELDS if self.cleaned_data.get(name)
         ]
 
+    def link_errors(self):
+        """The errors of the chosen links (an unknown or unpublished slug), as (field
+        name, errors) pairs: shown where the chosen links are, with a link to remove."""
+        if not self.is_bound:
+            return []
+        return [(name, self.errors[name]) for name in LINK_FIELDS if name in self.errors]
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
@@ -75,7 +83,7 @@ def published_series(request):
 
 # Chosen by following a link from an event, institution or city page, not typed (see
 # above).
-LINK_FIELDS = ("part_of", "venue", "city")
+LINK_FIELDS = ("part_of", "venue", "institution", "city")
 
 
 class EventFilter(django_filters.FilterSet):
@@ -106,6 +114,19 @@ class EventFilter(django_filters.FilterSet):
         error_messages={
             "invalid_choice": _(
                 "This venue is not in the directory (any more). Show events at any venue."
+            )
+        },
+    )
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Held at or organised by"),
+        queryset=linked("institution", Institution, "name", "name_ko", "name_en"),
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+        method="filter_institution",
+        error_messages={
+            "invalid_choice": _(
+                "This institution is not in the directory (any more). Show events of any "
+                "institution."
             )
         },
     )
@@ -159,6 +180,9 @@ class EventFilter(django_filters.FilterSet):
     def filter_dates(self, queryset, name, value):
         return queryset
 
+    def filter_institution(self, queryset, name, value):
+        return queryset.at_or_by(value)
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -186,3 +210,16 @@ class EventFilter(django_filters.FilterSet):
         if when == When.PAST:
             return queryset.past()
         return queryset.order_by(F("start_date").desc(nulls_last=True), "-end_date", "-pk")
+
+
+class MonthFilter(EventFilter):
+    """The events filter of the month calendar: the month is the period, so the list's
+    period and date range (``when``, ``start``, ``end``) are left out."""
+
+    when = None
+    start = None
+    end = None
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.form.data.pop("when", None)

@@ -11,6 +11,8 @@ What real calendar clients need and this module guarantees:
   the time the file was made. So the calendar has no METHOD; clients treat a plain
   published calendar, file or subscription, as PUBLISH anyway;
 - all-day events as DATE values with an exclusive DTEND (the day after the last day);
+- a repeating event as one VEVENT: its first date, and its rule as RRULE (UNTIL in UTC
+  when the start has a time zone, as 3.3.10 requires), never one copy per date;
 - timed events with a TZID and a VTIMEZONE for the site's time zone;
 - STATUS:CANCELLED for cancelled events, TENTATIVE for postponed ones (their title
   also says so, since some clients ignore STATUS);
@@ -27,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone
 
+from events import recurrence
 from events.models import EventKind, EventStatus
 
 PRODID = "-//Creative City Portal//Events//EN"
@@ -106,12 +109,16 @@ def to_vevent(event, url, kinds=None):
         # Only the end may be known (a past edition whose start was not recorded): the
         # calendar then holds its last day.
         first = event.start_date or event.end_date
-        after = event.end_date + datetime.timedelta(days=1)
+        # A repeating all-day event lasts one day each time (its end_date is its last).
+        last = first if event.repeat else event.end_date
+        after = last + datetime.timedelta(days=1)
         lines += [
             f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
             f"DTEND;VALUE=DATE:{after:%Y%m%d}",
             "TRANSP:TRANSPARENT",
         ]
+    if event.repeat and event.start_date:
+        lines.append(f"RRULE:{recurrence.rrule_value(event)}")
     lines += [
         f"SUMMARY:{text(summary_for(event))}",
         f"DESCRIPTION:{text(description_for(event, url))}",

@@ -1,9 +1,10 @@
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events import recurrence
 from portal.blocks.fields import year_field
 from portal.blocks.gallery import GalleryImage
 from portal.blocks.images import IMAGE_FIELDS, Illustrated
@@ -67,10 +68,13 @@ class EventLanguage(models.TextChoices):
 
 
 # Paths under /events/ that are not events (see events/urls.py).
-RESERVED_SLUGS = {"ics"}
+RESERVED_SLUGS = {"ics", "calendar"}
 
 # Long texts that lists never show (modeltranslation keeps a column per language).
 LONG_TEXT = ("description", "description_ko", "description_en")
+
+# The rule of a repeating event.
+REPEAT_FIELDS = ("repeat", "repeat_interval", "repeat_weekdays", "repeat_until", "repeat_count")
 
 # What lists read: the publication state (for is_live), the title, the dates and the status.
 COMPACT_FIELDS = (
@@ -85,6 +89,8 @@ COMPACT_FIELDS = (
     "event_status",
     "status",
     "publish_at",
+    # A repeating event's dates are worked out from its rule (events/recurrence.py).
+    *REPEAT_FIELDS,
 )
 CARD_FIELDS = (
     *COMPACT_FIELDS,
@@ -104,6 +110,24 @@ def _joint_links(city):
     with both cities public."""
     partnerships = Event.partnerships.field.related_model.objects.published().involving(city)
     return Event.partnerships.through.objects.filter(partnership__in=partnerships.values("pk"))
+
+
+class RepeatFrequency(models.TextChoices):
+    WEEKLY = recurrence.WEEKLY, _("Weekly")
+    MONTHLY = recurrence.MONTHLY, _("Monthly")
+
+
+class WeekdaysField(models.CharField):
+    """Weekday codes of RFC 5545, stored as text ("MO,TH"), ticked as checkboxes."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        # Checkboxes, whatever text input the admin offers for a CharField.
+        kwargs.pop("widget", None)
+        return super().formfield(**{**kwargs, "form_class": recurrence.WeekdaysFormField})
 
 
 class EventQuerySet(PublishableQuerySet):
@@ -158,6 +182,15 @@ class EventQuerySet(PublishableQuerySet):
             queryset = queryset.filter(end_date__gte=start)
         if end:
             queryset = queryset.filter(Q(start_date__lte=end) | Q(start_date__isnull=True))
+        if start or end:
+            # A repeating event's dates run from its first to its last: between them it
+            # is on only on the dates of its rule.
+            dates = EventOccurrence.objects.filter(event=OuterRef("pk"))
+            if start:
+                dates = dates.filter(end_date__gte=start)
+            if end:
+                dates = dates.filter(start_date__lte=end)
+            queryset = queryset.filter(Q(repeat="") | Exists(dates))
         return queryset
 
     def at_or_by(self, institution):
@@ -254,6 +287,43 @@ class Event(Illustrated, Publishable):
     )
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    repeat = models.CharField(
+        _("repeats"),
+        max_length=10,
+        choices=RepeatFrequency.choices,
+        blank=True,
+        help_text=_(
+            "For a class or a market that takes place again and again. The dates above are "
+            "the first time; a repeating all-day event lasts one day each time, and its end "
+            "date is set to the last time."
+        ),
+    )
+    repeat_interval = models.PositiveSmallIntegerField(
+        _("every"),
+        default=1,
+        blank=True,
+        help_text=_("1 for every week or month, 2 for every other one, and so on."),
+    )
+    repeat_weekdays = WeekdaysField(
+        _("on"),
+        blank=True,
+        help_text=_(
+            "For a weekly event: the weekdays it takes place on (none: the weekday of the "
+            "first date)."
+        ),
+    )
+    repeat_until = models.DateField(
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_("The last date it may take place (at most two years after the first)."),
+    )
+    repeat_count = models.PositiveSmallIntegerField(
+        _("number of times"),
+        null=True,
+        blank=True,
+        help_text=_("Or: how many times it takes place in all (at most 200)."),
+    )
     venue = models.ForeignKey(
         "institutions.Institution",
         verbose_name=_("venue"),
@@ -390,11 +460,30 @@ class Event(Illustrated, Publishable):
         return if_public(self.series)
 
     @property
+    def occurrence_dates(self):
+        """Every date the event takes place (one for an event that does not repeat)."""
+        return recurrence.occurrences(self)
+
+    @property
+    def next_dates(self):
+        """The dates of a repeating event still to come (the first ten)."""
+        return recurrence.upcoming(self, limit=10)
+
+    @property
+    def repeat_text(self):
+        return recurrence.describe(self)
+
+    @property
     def is_now_on(self):
         """On at this moment. A timed event is on between its start and end times (a
         19:00 concert is not "now on" at 09:00, nor after it ended); an all-day event is
         on all day from its start date (or an unrecorded start) to its end date, in the
         site's time zone."""
+        if self.repeat:
+            if self.is_timed:
+                now = timezone.now()
+                return any(item.starts_at <= now < item.ends_at for item in self.occurrence_dates)
+            return recurrence.on_day(self, timezone.localdate())
         if self.is_timed:
             return self.starts_at <= timezone.now() < self.ends_at
         today = timezone.localdate()
@@ -431,11 +520,52 @@ class Event(Illustrated, Publishable):
         if self.is_timed:
             self.start_date = timezone.localtime(self.starts_at).date()
             self.end_date = timezone.localtime(self.ends_at).date()
+        # A repeating event is listed from its first date to its last.
+        if self.repeat and self.start_date:
+            self.end_date = recurrence.occurrences(self)[-1].end_date
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Whether the row may have dates to delete when it stops repeating (None: not
+        # loaded, so unknown).
+        instance._stored_repeat = instance.__dict__.get("repeat")
+        return instance
 
     def save(self, *args, **kwargs):
+        if self.repeat_interval is None:  # left empty in a form
+            self.repeat_interval = 1
         self._sync_dates()
         self._inherit_city()
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        stored = getattr(self, "_stored_repeat", "" if self._state.adding else None)
+        sync = (self.repeat or stored != "") and (
+            update_fields is None or set(update_fields) & OCCURRENCE_SOURCES
+        )
+        if not sync:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self.sync_occurrences()
+
+    def sync_occurrences(self):
+        """Write the ``EventOccurrence`` rows of this event from its rule (none when it
+        does not repeat). Called on every save; ``manage.py rebuild_occurrences`` does it
+        for rows written without ``save()`` (``.update()``, a restore)."""
+        EventOccurrence.objects.filter(event=self).delete()
+        if self.repeat and self.start_date:
+            EventOccurrence.objects.bulk_create(
+                EventOccurrence(
+                    event=self,
+                    start_date=item.start_date,
+                    end_date=item.end_date,
+                    starts_at=item.starts_at,
+                    ends_at=item.ends_at,
+                )
+                for item in recurrence.occurrences(self)
+            )
+        self._stored_repeat = self.repeat
 
     def _inherit_city(self):
         # Programme items are mostly added inline on their parent's page, where the
@@ -446,6 +576,8 @@ class Event(Illustrated, Publishable):
 
     def clean(self):
         super().clean()
+        if self.repeat_interval is None:
+            self.repeat_interval = 1
         errors = {}
         if self.slug in RESERVED_SLUGS:
             errors["slug"] = _("This address name is used by the site; choose another.")
@@ -455,14 +587,18 @@ class Event(Illustrated, Publishable):
                     "An all-day event has dates only: clear the start and end times, or "
                     "untick all-day."
                 )
-            if self.end_date is None:
+            if self.end_date is None and not self.repeat:
                 errors["end_date"] = _("Give the end date (the last day of the event).")
-            elif self.start_date and self.end_date < self.start_date:
+            elif self.start_date and not self.repeat and self.end_date < self.start_date:
                 errors["end_date"] = _(
                     "The end date cannot be before the start date: the end date is the "
                     "last day of the event."
                 )
-            elif self.start_date is None and self.end_date >= timezone.localdate():
+            elif (
+                self.start_date is None
+                and self.end_date is not None
+                and self.end_date >= timezone.localdate()
+            ):
                 errors["start_date"] = _(
                     "Give the start date. Only a past event whose start was not recorded "
                     "may leave it empty."
@@ -474,6 +610,8 @@ class Event(Illustrated, Publishable):
                 errors["ends_at"] = _("A timed event needs an end time (or tick all-day).")
             if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
                 errors["ends_at"] = _("The end cannot be before the start.")
+        if not errors:
+            errors.update(recurrence.validate(self))
         if errors:
             raise ValidationError(errors)
         self._sync_dates()
@@ -585,3 +723,59 @@ class EventImage(GalleryImage):
     class Meta(GalleryImage.Meta):
         verbose_name = _("event gallery image")
         verbose_name_plural = _("event gallery images")
+
+
+# The fields whose change changes a repeating event's dates.
+OCCURRENCE_SOURCES = {
+    *REPEAT_FIELDS,
+    "start_date",
+    "end_date",
+    "starts_at",
+    "ends_at",
+    "all_day",
+}
+
+
+class EventOccurrence(models.Model):
+    """One date of a repeating event, written from its rule whenever the event is saved
+    (``Event.sync_occurrences``): what the month calendar and a date range filter on.
+    Events that do not repeat have none; their own dates say it all."""
+
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="occurrences",
+        verbose_name=_("event"),
+        db_index=False,  # see Meta.indexes
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("date of a repeating event")
+        verbose_name_plural = _("dates of repeating events")
+        # Written from the event's rule, never edited as such.
+        default_permissions = ()
+        ordering = ["start_date", "starts_at", "pk"]
+        indexes = [
+            # A month (or any range) of dates, and an event's dates in a range.
+            models.Index(fields=["start_date", "end_date"], name="occurrence_dates"),
+            models.Index(fields=["event", "start_date", "end_date"], name="occurrence_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id}: {self.start_date}"
+
+    @property
+    def is_timed(self):
+        return self.starts_at is not None
+
+    @property
+    def local_starts_at(self):
+        return timezone.localtime(self.starts_at) if self.starts_at else None
+
+    @property
+    def local_ends_at(self):
+        return timezone.localtime(self.ends_at) if self.ends_at else None

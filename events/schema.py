@@ -2,9 +2,53 @@
 
 https://schema.org/Event and Google's event guidelines: dates in ISO 8601 (with the
 UTC offset for timed events), eventStatus and eventAttendanceMode as schema.org URLs.
+
+A repeating event's startDate and endDate are those of its next date (the last, once
+all are past), since search engines read them as when to go; its rule is given as
+``eventSchedule`` (a schema.org Schedule: repeatFrequency as an ISO 8601 duration,
+byDay, the first and last dates, the times and their time zone).
 """
 
+from django.conf import settings
+
+from events import recurrence
 from events.models import Attendance, EventStatus
+
+SCHEMA_DAYS = {
+    "MO": "https://schema.org/Monday",
+    "TU": "https://schema.org/Tuesday",
+    "WE": "https://schema.org/Wednesday",
+    "TH": "https://schema.org/Thursday",
+    "FR": "https://schema.org/Friday",
+    "SA": "https://schema.org/Saturday",
+    "SU": "https://schema.org/Sunday",
+}
+
+
+def _schedule(event):
+    interval = event.repeat_interval or 1
+    unit = "W" if event.repeat == recurrence.WEEKLY else "M"
+    schedule = {
+        "@type": "Schedule",
+        "repeatFrequency": f"P{interval}{unit}",
+        "startDate": event.start_date.isoformat(),
+        "endDate": event.end_date.isoformat(),
+    }
+    days = recurrence.weekday_codes(event.repeat_weekdays)
+    if event.repeat == recurrence.WEEKLY:
+        if not days:
+            days = [recurrence.WEEKDAY_CODES[event.start_date.weekday()]]
+        schedule["byDay"] = [SCHEMA_DAYS[code] for code in days]
+    else:
+        schedule["byMonthDay"] = event.start_date.day
+    if event.repeat_count:
+        schedule["repeatCount"] = event.repeat_count
+    if event.is_timed:
+        schedule["startTime"] = event.local_starts_at.strftime("%H:%M:%S")
+        schedule["endTime"] = event.local_ends_at.strftime("%H:%M:%S")
+        schedule["scheduleTimezone"] = settings.TIME_ZONE
+    return schedule
+
 
 EVENT_STATUS = {
     EventStatus.SCHEDULED: "https://schema.org/EventScheduled",
@@ -55,7 +99,16 @@ def event_json_ld(event, request, organisers=()):
     }
     if event.language:  # the event's own language; the page's is in <html lang>
         data["inLanguage"] = event.language
-    if not event.all_day and event.starts_at and event.ends_at:
+    if event.repeat and event.start_date:
+        following = recurrence.next_occurrence(event)
+        if following.is_timed:
+            data["startDate"] = following.local_starts_at.isoformat()
+            data["endDate"] = following.local_ends_at.isoformat()
+        else:
+            data["startDate"] = following.start_date.isoformat()
+            data["endDate"] = following.end_date.isoformat()
+        data["eventSchedule"] = _schedule(event)
+    elif not event.all_day and event.starts_at and event.ends_at:
         data["startDate"] = event.local_starts_at.isoformat()
         data["endDate"] = event.local_ends_at.isoformat()
     else:

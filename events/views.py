@@ -1,16 +1,19 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 
-from events import ics
-from events.filters import EventFilter, When
+from events import ics, months
+from events.filters import EventFilter, MonthFilter, When
 from events.models import Event
 from events.schema import event_json_ld
 from institutions.models import Institution
@@ -58,12 +61,109 @@ class EventListView(FilteredListView):
         feed_url = self.request.build_absolute_uri(feed_path)
         context["feed_path"] = feed_path
         context["webcal_url"] = "webcal://" + feed_url.split("://", 1)[1]
+        context["calendar_path"] = month_path(timezone.localdate(), self.request)
+        return context
+
+
+def month_path(day, request):
+    """The month calendar of ``day``, with the month filters of ``request``."""
+    path = reverse("events:month", kwargs={"year": day.year, "month": day.month})
+    query = month_query(request)
+    return path + (f"?{query}" if query else "")
+
+
+def month_query(request):
+    """The query string of the filters the month calendar keeps."""
+    params = request.GET.copy()
+    for key in list(params):
+        if key not in MonthFilter.base_filters:
+            params.pop(key)
+    return params.urlencode()
+
+
+class CalendarTodayView(View):
+    """This month's calendar (in the site's time zone), with the same filters. Not
+    cached: a redirect costs nothing, and its target changes with the month."""
+
+    def get(self, request):
+        return redirect(month_path(timezone.localdate(), request))
+
+
+# Today is marked, and which events a month holds changes as they are edited.
+@cached_page(params=[MonthFilter], free_text=["q"], depends_on=EVENT_LISTS)
+class EventMonthView(TemplateView):
+    template_name = "events/event_calendar.html"
+
+    def get(self, request, *args, **kwargs):
+        year, month = kwargs["year"], kwargs["month"]
+        if not months.in_range(year, month):
+            raise Http404(_("The calendar has no such month."))
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year, month = kwargs["year"], kwargs["month"]
+        first, last = months.month_bounds(year, month)
+        self.filterset = MonthFilter(
+            self.request.GET,
+            queryset=Event.objects.published().for_listing(),
+            request=self.request,
+        )
+        events = []
+        if self.filterset.is_valid():
+            events = list(
+                self.filterset.qs.overlapping(first, last).order_by(
+                    F("start_date").asc(nulls_first=True), "starts_at", "pk"
+                )[: months.MONTH_LIMIT + 1]
+            )
+        lang = (get_language() or "ko").split("-")[0]
+        query = month_query(self.request)
+        suffix = f"?{query}" if query else ""
+
+        def link(delta):
+            y, m = months.shift_month(year, month, delta)
+            if not months.in_range(y, m):
+                return None
+            return reverse("events:month", kwargs={"year": y, "month": m}) + suffix
+
+        previous_year, previous_month = months.shift_month(year, month, -1)
+        next_year, next_month = months.shift_month(year, month, 1)
+        list_query = f"?start={first.isoformat()}&end={last.isoformat()}" + (
+            f"&{query}" if query else ""
+        )
+        context.update(
+            filter=self.filterset,
+            filters_applied=any(self.request.GET.get(key) for key in MonthFilter.base_filters),
+            month_label=months.month_label(year, month, lang),
+            weekdays=months.WEEKDAYS,
+            weeks=months.build_weeks(
+                events[: months.MONTH_LIMIT], year, month, timezone.localdate(), lang
+            ),
+            event_count=len(events),
+            cut=len(events) > months.MONTH_LIMIT,
+            month_limit=months.MONTH_LIMIT,
+            previous_url=link(-1),
+            previous_label=months.month_label(previous_year, previous_month, lang),
+            next_url=link(1),
+            next_label=months.month_label(next_year, next_month, lang),
+            this_month_url=month_path(timezone.localdate(), self.request),
+            action=reverse("events:month", kwargs={"year": year, "month": month}),
+            list_url=reverse("events:list") + list_query,
+        )
         return context
 
 
 # The page lists its programme (events pointing at it) and the other editions of its
-# series (events pointing at the series).
-@cached_page(depends_on=[lambda view: [links(view.object), links(view.object.series)]])
+# series (events pointing at the series); a repeating event, its dates still to come.
+@cached_page(
+    depends_on=[
+        lambda view: [links(view.object), links(view.object.series)],
+        lambda view: [NEW_DAY] if view.object.repeat else [],
+    ]
+)
 class EventDetailView(PublishedDetailMixin, DetailView):
     model = Event
     template_name = "events/event_detail.html"

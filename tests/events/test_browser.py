@@ -1,9 +1,10 @@
+import datetime
 from pathlib import Path
 
 import icalendar
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.factories import CityFactory, EventFactory, InstitutionFactory
 
@@ -41,8 +42,8 @@ def test_filter_open_event_and_download_its_calendar(page, live_server, axe):
 
     # From the venue's page to every event held there, shown as a removable filter.
     page.get_by_role("link", name="문화제조창").click()
-    page.locator("a[href*='venue=culture-factory']").click()
-    page.wait_for_url("**venue=culture-factory**")
+    page.locator("a[href*='events/?institution=culture-factory']").click()
+    page.wait_for_url("**institution=culture-factory**")
     assert page.locator(".event-card").count() == 1
     chosen = page.locator(".chosen-filters")
     assert chosen.get_by_role("link", name="문화제조창", exact=True).is_visible()
@@ -77,3 +78,52 @@ def test_cancelled_event_page_is_accessible(page, live_server, axe):
     assert axe(page) == []
     page.set_viewport_size({"width": 390, "height": 800})
     assert axe(page) == []
+
+
+def test_month_calendar_is_accessible_on_phone_and_desktop(page, live_server, axe):
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    EventFactory(
+        slug="long-show",
+        title_ko="긴 전시",
+        title_en="Long show",
+        start_date=first,
+        end_date=first + datetime.timedelta(days=3),
+    )
+    EventFactory(
+        slug="weekly-class",
+        title_ko="주간 도자기 교실",
+        title_en="Weekly ceramics class",
+        kind="workshop",
+        start_date=first,
+        end_date=first,
+        repeat="weekly",
+        repeat_count=4,
+    )
+    for lang in ("ko", "en"):
+        with translation.override(lang):
+            url = live_server.url + reverse(
+                "events:month", kwargs={"year": today.year, "month": today.month}
+            )
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.locator(".month-grid caption").is_visible()
+        assert page.locator(".month-grid thead th").count() == 7
+        assert (
+            page.locator(
+                ".day__events a", has_text="Long show" if lang == "en" else "긴 전시"
+            ).count()
+            == 4
+        )
+        assert axe(page) == []
+        page.set_viewport_size({"width": 390, "height": 800})
+        # A list of the days that have events: no 7-column table, no sideways scroll.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        visible_days = page.locator(".month-grid td:visible").count()
+        days_with_events = page.locator(
+            ".month-grid td:not(.day--empty):not(.day--outside)"
+        ).count()
+        assert visible_days == days_with_events
+        assert page.locator(".day__full").first.is_visible()
+        assert axe(page) == []

@@ -59,13 +59,26 @@ def test_demo_loads_the_sourced_events_and_links_what_exists():
 def test_samples_are_marked_and_dated_from_the_load_day():
     load()
     samples = Event.objects.filter(slug__startswith="sample-")
-    assert samples.count() == 4
+    assert samples.count() == 5
     for sample in samples:
         assert sample.title_en.startswith("[Sample]") and sample.title_ko.startswith("[예시]")
         assert "sample" in sample.description_en and "예시" in sample.description_ko
         sample.full_clean()
     assert Event.objects.published().ongoing(today=DAY).filter(slug__startswith="sample-").exists()
     assert Event.objects.published().upcoming(today=DAY).count() >= 3
+
+
+def test_a_weekly_class_in_icheon_repeats_on_saturdays():
+    icheon = CityFactory(slug="icheon", is_home=True)
+    InstitutionFactory(slug="icheon-gallery", city=icheon, kind="museum")
+    InstitutionFactory(slug="korea-ceramic-foundation", city=icheon)
+    load()
+    klass = Event.objects.get(slug="sample-weekly-ceramics-class")
+    assert klass.venue.slug == "korea-ceramic-foundation" and klass.city.slug == "icheon"
+    dates = list(klass.occurrences.values_list("start_date", flat=True))
+    assert len(dates) == 12 and dates[0] == D(2026, 11, 28)
+    assert {date.weekday() for date in dates} == {5}
+    assert klass.end_date == dates[-1]
 
 
 def test_second_run_on_the_same_day_changes_nothing():

@@ -200,12 +200,11 @@ def test_unknown_page_is_404(client, events):
 def test_venue_and_city_come_from_links_and_show_as_removable_filters(client, events):
     venue = Institution.objects.get(slug="culture-factory")
     html = client.get(reverse("institutions:detail", kwargs={"slug": venue.slug})).text
-    link = f"{reverse(LIST)}?venue=culture-factory&amp;when=all"
-    # The section lists events held here and events organised here; the link filters by
-    # venue only, and says so.
-    assert (
-        f'href="{link}">All events held at this venue (not those it organises elsewhere)</a>'
-    ) in html
+    link = f"{reverse(LIST)}?institution=culture-factory&amp;when=all"
+    # The section lists events held here and events organised here, and so does the list
+    # and the feed it links to.
+    assert f'href="{link}">All its events (held here or organised by it)</a>' in html
+    assert f'href="{reverse("events:feed")}?institution=culture-factory"' in html
     page = client.get(reverse(LIST), {"venue": "culture-factory", "when": "all", "q": "craft"})
     html = page.text
     # No list of every institution on the page: the choice is a hidden input, shown as

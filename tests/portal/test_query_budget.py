@@ -41,6 +41,7 @@ def grow(count, home, discipline):
         festival = EventFactory(city=home, venue=venue)
         EventFactory(parent=festival, city=home, venue=venue)
         festival.organisers.add(venue)
+        EventFactory(city=home, venue=venue, repeat="weekly", repeat_count=5)
         NewsFactory()
 
 
@@ -67,6 +68,11 @@ def pages(home):
             "events:list": reverse("events:list"),
             "events:detail": event.get_absolute_url(),
             "events:feed": reverse("events:feed"),
+            "events:month": reverse(
+                "events:month",
+                kwargs={"year": timezone.localdate().year, "month": timezone.localdate().month},
+            )
+            + f"?institution={institution.slug}",
             "portal:news-list": reverse("portal:news-list"),
             "portal:contact": reverse("portal:contact"),
         }
