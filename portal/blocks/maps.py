@@ -50,12 +50,6 @@ class MapCount:
         return self.total - self.shown
 
 
-def map_count(on_map, total):
-    """The ``MapCount`` of a list of ``total`` results, ``on_map`` being those of them
-    its map shows: one count query, none when nothing matched."""
-    return MapCount(total, on_map.order_by().count() if total else 0)
-
-
 def point(latitude, longitude, **properties):
     """A GeoJSON Point feature (longitude first, as GeoJSON orders them)."""
     return {

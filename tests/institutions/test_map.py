@@ -104,7 +104,10 @@ def test_every_published_institution_with_a_location_in_a_public_city(client, di
         "type": "Feature",
         # Longitude first, rounded to five decimals (about a metre).
         "geometry": {"type": "Point", "coordinates": [127.44123, 37.27123]},
-        "properties": {"n": "Korea Ceramic Foundation", "u": "/en/institutions/korea-ceramic-foundation/"},
+        "properties": {
+            "n": "Korea Ceramic Foundation",
+            "u": "/en/institutions/korea-ceramic-foundation/",
+        },
     }
 
 
@@ -202,7 +205,9 @@ def _queries(client, path):
     return len(captured), len(json.loads(response.content)["features"])
 
 
-@pytest.mark.parametrize("query", ["", "?discipline=ceramics&q=Institution&city=icheon&kind=studio"])
+@pytest.mark.parametrize(
+    "query", ["", "?discipline=ceramics&q=Institution&city=icheon&kind=studio"]
+)
 def test_queries_do_not_grow_with_the_directory(client, directory, query):
     path = url() + query
     client.get(path)  # the site's regions are not in a GeoJSON answer, but warm anyway
