@@ -89,11 +89,13 @@ def test_the_institution_map_shows_every_match_of_the_demo(page, live_server, ax
     total = Institution.objects.published().count()
     located = Institution.objects.published().on_map().count()
     assert (total, located) == (3, 1)
-    assert page.get_by_text(f"기관 {total}곳 중 {total - located}곳은 위치 정보가 없어").is_visible()
+    missing = f"기관 {total}곳 중 {total - located}곳은 위치 정보가 없어"
+    assert page.get_by_text(missing).is_visible()
     assert axe(page) == []
     draw_map(page)
     assert shown_on_map(page) == located
-    assert page.get_by_role("link", name="아래 목록에 찾은 기관이 모두 주소와 함께 있습니다.").is_visible()
+    to_the_list = "아래 목록에 찾은 기관이 모두 주소와 함께 있습니다."
+    assert page.get_by_role("link", name=to_the_list).is_visible()
     assert no_horizontal_scroll(page)
     assert axe(page) == []
 
@@ -165,7 +167,8 @@ def test_nearest_to_me_sorts_in_the_browser_and_sends_the_location_nowhere(
         nearest = page.locator("[data-near-me-list] li")
         nearest.first.wait_for()
         texts = nearest.all_inner_texts()
-        assert [re.sub(r" · .*", "", text) for text in texts] == ["청주 공방", "서울 공방", "부산 공방"]
+        nearest_first = ["청주 공방", "서울 공방", "부산 공방"]
+        assert [re.sub(r" · .*", "", text) for text in texts] == nearest_first
         assert re.search(r"· 0\.9\s?km$", texts[0])  # 0.87 km away
         assert page.locator("[data-near-me-status]").inner_text().startswith("찾은 기관 중")
         assert axe(page) == []
