@@ -3,6 +3,8 @@
 Sources, all shipped in cities/demo/ or quoted from the seed documents:
 - network-cities.csv: the network members (from the project's sourced data), loaded through the
   same CityResource staff use in the admin, so the demo exercises the real import;
+- coordinates.csv: each network city's approximate centre (decimal degrees, four places:
+  about ten metres, more than a world map needs), for the maps;
 - partnerships.csv: partnerships and exchange visits of Korean crafts cities; Icheon's
   sister-city agreements are also steps of its journey;
 - events.csv (events app): the day of Cheongju's proclamation ceremony;
@@ -20,6 +22,7 @@ differs, so a second run writes nothing (and adds no history entries).
 
 import csv
 import datetime
+import decimal
 from pathlib import Path
 
 import tablib
@@ -335,6 +338,16 @@ def load(*, home, log, **kwargs):
     by_name = {city.name_en: city for city in cities.values()}
     for slug, facts in CITY_FACTS.items():
         _upsert(City, {"slug": slug}, facts)
+    with (DATA / "coordinates.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            _upsert(
+                City,
+                {"slug": by_name[row["name_en"]].slug},
+                {
+                    "latitude": decimal.Decimal(row["latitude"]),
+                    "longitude": decimal.Decimal(row["longitude"]),
+                },
+            )
     cities[home].refresh_from_db()
     cities[home].make_home()
     log(f"Home city: {cities[home].name_en}.")

@@ -1,10 +1,11 @@
 import django_filters
 from django import forms
 from django.db.models import Count
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from cities.models import City, CreativeField, Region
+from cities.models import ON_MAP, City, CreativeField, Region
 from portal.blocks.widgets import QuickSelect
 
 
@@ -73,10 +74,18 @@ class CityFilter(django_filters.FilterSet):
     def field_totals(self):
         """{creative field: number of cities} among the results of the other filters:
         one aggregate query."""
-        rows = (
+        return {field: count for field, count, _on_map in self._field_rows}
+
+    def on_map_totals(self):
+        """{creative field: how many of those cities a map can place} (the same query)."""
+        return {field: on_map for field, _count, on_map in self._field_rows}
+
+    @cached_property
+    def _field_rows(self):
+        return list(
             self.queryset_without("field")
             .order_by()
             .values("creative_field")
-            .annotate(count=Count("pk"))
+            .annotate(count=Count("pk"), on_map=Count("pk", filter=ON_MAP))
+            .values_list("creative_field", "count", "on_map")
         )
-        return {row["creative_field"]: row["count"] for row in rows}

@@ -59,6 +59,11 @@ def _peers(country, creative_field):
     return Q(country=country, creative_field=creative_field)
 
 
+# What a map can place: both coordinates. A condition, so that the directory counts
+# these with its other counts.
+ON_MAP = Q(latitude__isnull=False, longitude__isnull=False)
+
+
 class CityQuerySet(PublishableQuerySet):
     def home(self):
         """The office's own city (at most one, by a database constraint)."""
@@ -128,6 +133,10 @@ class CityQuerySet(PublishableQuerySet):
         return self.filter(
             Q(name_ko__icontains=text) | Q(name_en__icontains=text) | Q(slug__icontains=text)
         )
+
+    def on_map(self):
+        """Those a map can place (``ON_MAP``)."""
+        return self.filter(ON_MAP)
 
     def countries(self):
         """The ISO codes of the countries these cities are in, each once."""

@@ -4,9 +4,11 @@ from django.views.generic import DetailView
 
 from cities.filters import CityFilter
 from cities.models import CITY_NAME_FIELDS, City, CreativeField, Partnership
+from cities.presentation import map_features, map_legend, map_points
 from events.models import Event
 from portal.blocks.caching import cached_page, links
 from portal.blocks.listing import FilteredListView
+from portal.blocks.maps import FilteredGeoJSONView, MapCount, map_settings
 from portal.blocks.publishing import PublishedDetailMixin
 
 
@@ -31,7 +33,27 @@ class CityListView(FilteredListView):
         context["field_counts"] = [
             (key, label, totals[key]) for key, label in CreativeField.choices if key in totals
         ]
+        # The world map (drawn on request, from map.geojson) and its legend.
+        on_map = self.filterset.on_map_totals()
+        context["map_count"] = MapCount(
+            context["paginator"].count, self.facet_total(on_map, "field")
+        )
+        chosen = self.chosen("field")
+        context["map_legend"] = map_legend([chosen] if chosen else [f for f in on_map if on_map[f]])
+        context["map"] = map_settings()
         return context
+
+
+# The cities the network directory's filters match, for its world map.
+@cached_page(params=[CityFilter], free_text=["q", "year"], depends_on=[City])
+class CityMapView(FilteredGeoJSONView):
+    filterset_class = CityFilter
+
+    def get_queryset(self):
+        return City.objects.published()
+
+    def features(self, queryset):
+        return map_features(queryset)
 
 
 # The profile lists this many joint events, the latest first (the events list has all).
@@ -99,6 +121,8 @@ class CityDetailView(PublishedDetailMixin, DetailView):
         joint = [event for event in events if event.is_joint]
         context["joint_events"] = joint
         context["city_events"] = [] if joint else events
+        context["map_points"] = map_points(city)
+        context["map"] = map_settings()
         return context
 
 

@@ -4,11 +4,12 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
-from institutions.models import Discipline, Institution, InstitutionKind
+from institutions.models import Discipline, Institution, InstitutionKind, on_map_condition
 from portal.blocks.widgets import QuickSelect
 
 
@@ -129,18 +130,25 @@ class InstitutionFilter(django_filters.FilterSet):
     def kind_counts(self):
         """How many results each kind has under the other filters (one query), for the
         links that narrow the list to a kind. Empty when the filters are invalid."""
+        return {kind: count for kind, count, _on_map in self._kind_rows}
+
+    def on_map_counts(self):
+        """How many of those results a map can place, per kind (the same query)."""
+        return {kind: on_map for kind, _count, on_map in self._kind_rows}
+
+    @cached_property
+    def _kind_rows(self):
         if self.is_bound and not self.is_valid():
-            return {}
+            return []
         queryset = self.queryset
         data = self.form.cleaned_data if self.is_bound else {}
         for name, value in data.items():
             if name != "kind" and value not in (None, ""):
                 queryset = self.filters[name].filter(queryset, value)
-        rows = (
+        return list(
             queryset.prefetch_related(None)
             .order_by()
             .values("kind")
-            .annotate(count=Count("pk"))
-            .values_list("kind", "count")
+            .annotate(count=Count("pk"), on_map=Count("pk", filter=on_map_condition()))
+            .values_list("kind", "count", "on_map")
         )
-        return dict(rows)

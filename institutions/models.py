@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Func, Prefetch, ProtectedError
+from django.db.models import Func, Prefetch, ProtectedError, Q
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from cities.models import City
 from institutions.contact import (
     HomepageFormField,
     map_links,
@@ -96,6 +97,17 @@ def shown_name(language):
     return Coalesce(NullIf(f"name_{language}", EMPTY_TEXT), f"name_{other}")
 
 
+def on_map_condition():
+    """What a map can place: both coordinates, in a public city (a map would all but
+    name a draft city). A condition, so that the directory counts these with its other
+    counts."""
+    return Q(
+        latitude__isnull=False,
+        longitude__isnull=False,
+        city__in=City.objects.published().values("pk"),
+    )
+
+
 class InstitutionQuerySet(PublishableQuerySet):
     def by_name(self):
         """Alphabetical by the name the page's language shows (``shown_name``)."""
@@ -117,6 +129,10 @@ class InstitutionQuerySet(PublishableQuerySet):
     def delete(self):
         refuse_to_drop_organisers(self)
         return super().delete()
+
+    def on_map(self):
+        """Those a map can place (``on_map_condition``)."""
+        return self.filter(on_map_condition())
 
     def for_home(self):
         """For the home page: the most recently updated first (read in that order from

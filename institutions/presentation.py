@@ -1,23 +1,13 @@
 """What the institution pages show beyond the model fields: the map's data and the
 schema.org description for search engines. Both are plain data built here and
-serialised by the template (json_script, ``{% json_ld %}``), never HTML strings."""
+serialised by the template (json_script, ``{% json_ld %}``) or as GeoJSON, never HTML
+strings."""
 
-from django.conf import settings
-from django.templatetags.static import static
 from django.utils.translation import get_language
 
+from portal.blocks.maps import point
+from portal.blocks.reversing import reverse_slug
 from portal.blocks.translation_status import localized
-
-
-def map_settings():
-    """The tile server and the marker images for institutions-map.js (data- attributes)."""
-    return {
-        "tile_url": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "icon_url": static("vendor/leaflet/images/marker-icon.png"),
-        "icon_retina_url": static("vendor/leaflet/images/marker-icon-2x.png"),
-        "shadow_url": static("vendor/leaflet/images/marker-shadow.png"),
-    }
 
 
 def map_points(institutions):
@@ -32,6 +22,21 @@ def map_points(institutions):
         for institution in institutions
         if institution.has_coordinates
     ]
+
+
+def map_features(institutions):
+    """GeoJSON features of the institutions a map can place (``on_map``), read as rows
+    of the five columns they need: ``n`` the name in the page's language (the other's
+    where it has none), ``u`` the page's address."""
+    english = get_language() == "en"
+    rows = (
+        institutions.on_map()
+        .order_by()
+        .values_list("slug", "name_ko", "name_en", "latitude", "longitude")
+    )
+    for slug, name_ko, name_en, latitude, longitude in rows:
+        name = (name_en or name_ko) if english else (name_ko or name_en)
+        yield point(latitude, longitude, n=name, u=reverse_slug("institutions:detail", slug))
 
 
 def organization_data(institution, request):

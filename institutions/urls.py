@@ -6,5 +6,6 @@ app_name = "institutions"
 
 urlpatterns = [
     path("", views.InstitutionListView.as_view(), name="list"),
+    path("map.geojson", views.InstitutionMapView.as_view(), name="map"),
     path("<slug:slug>/", views.InstitutionDetailView.as_view(), name="detail"),
 ]

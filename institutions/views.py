@@ -5,9 +5,10 @@ from django.views.generic import DetailView
 from events.models import Event
 from institutions.filters import InstitutionFilter, city_suggestions
 from institutions.models import Discipline, Institution, InstitutionKind
-from institutions.presentation import map_points, map_settings, organization_data
+from institutions.presentation import map_features, map_points, organization_data
 from portal.blocks.caching import cached_page, links
 from portal.blocks.listing import FilteredListView
+from portal.blocks.maps import FilteredGeoJSONView, MapCount, map_settings
 from portal.blocks.publishing import PublishedDetailMixin
 
 # The institution page lists this many of the events it hosts or organises.
@@ -50,10 +51,29 @@ class InstitutionListView(FilteredListView):
         context["kind_total"] = sum(counts.values())
         # Called by the template only where it shows them.
         context["city_suggestions"] = city_suggestions
-        page = context.get("page_obj")
-        context["map_points"] = map_points(page.object_list) if page else []
+        # The map (drawn on request, from map.geojson) shows every match it can place;
+        # the page says how many it leaves out.
+        context["map_count"] = MapCount(
+            context["paginator"].count, self.facet_total(self.filterset.on_map_counts(), "kind")
+        )
         context["map"] = map_settings()
         return context
+
+
+# The institutions the directory's filters match, for its map.
+@cached_page(
+    params=[InstitutionFilter],
+    free_text=["q", "city"],
+    depends_on=[Institution, Discipline, "m:cities.city"],
+)
+class InstitutionMapView(FilteredGeoJSONView):
+    filterset_class = InstitutionFilter
+
+    def get_queryset(self):
+        return Institution.objects.published()
+
+    def features(self, queryset):
+        return map_features(queryset)
 
 
 # The page lists the events held at or organised by the institution.

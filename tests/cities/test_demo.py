@@ -119,3 +119,15 @@ def test_unknown_home_city_lists_the_valid_slugs_and_writes_nothing():
     assert "atlantis" in str(error.value)
     assert "cheongju" in str(error.value) and "icheon" in str(error.value)
     assert City.objects.count() == 0
+
+
+def test_every_demo_city_has_its_centre_for_the_maps():
+    load()
+    assert not City.objects.filter(latitude=None).exists()
+    cheongju = City.objects.get(slug="cheongju")
+    assert (round(float(cheongju.latitude), 1), round(float(cheongju.longitude), 1)) == (
+        36.6,
+        127.5,
+    )
+    quito = City.objects.get(slug="quito")
+    assert float(quito.latitude) < 0 and float(quito.longitude) < 0

@@ -123,7 +123,7 @@ def test_without_javascript_the_list_is_complete(browser, live_server, directory
         names = page.locator(".institution-card h2").all_inner_texts()
         assert sorted(names) == sorted(directory)
         # The map stays hidden (no empty box) and every entry keeps its map links.
-        assert not page.locator("[data-institutions-map]").is_visible()
+        assert not page.locator("[data-map]").is_visible()
         assert not page.locator("[data-map-button]").is_visible()
         assert page.locator(".leaflet-container").count() == 0
         assert page.locator(".map-links a[href^='https://www.openstreetmap.org/']").count() == 3

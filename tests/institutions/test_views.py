@@ -255,26 +255,25 @@ def test_discipline_choices_follow_edits_at_once(client, directory):
     assert '<option value="hanji">한지공예</option>' in client.get(url()).text
 
 
-def test_map_data_lists_only_institutions_with_coordinates(client, directory):
-    response = client.get(url(lang="en"))
-    assert response.context["map_points"] == [
-        {
-            "name": "Culture Factory",
-            "url": "/en/institutions/culture-factory/",
-            "lat": 36.65,
-            "lng": 127.488,
-        }
-    ]
+def test_the_map_reads_every_match_from_its_geojson(client, directory):
+    response = client.get(url(lang="en"), {"kind": "museum", "page": "1"})
+    # Every match, not this page's: the list's filters, without its page number.
+    assert 'data-geojson="/en/institutions/map.geojson?kind=museum"' in response.text
     assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in response.text
     # Leaflet is named for the map script to load when asked, never loaded by the page.
     assert re.search(
         r'data-leaflet-js="/static/vendor/leaflet/leaflet\.[0-9a-f]+\.js"', response.text
     )
+    assert re.search(
+        r'data-cluster-js="/static/vendor/leaflet.markercluster/'
+        r'leaflet\.markercluster\.[0-9a-f]+\.js"',
+        response.text,
+    )
     assert not re.search(r'<script src="[^"]*leaflet', response.text)
     assert not re.search(r'<link rel="stylesheet" href="[^"]*leaflet', response.text)
-    # Without coordinates on the page there is no map and no Leaflet.
+    # Without a location among the matches there is no map and no Leaflet.
     response = client.get(url(lang="en"), {"city": "icheon"})
-    assert response.context["map_points"] == []
+    assert response.context["map_count"].shown == 0
     assert "leaflet" not in response.text
 
 
@@ -425,7 +424,7 @@ def test_json_ld_cannot_be_broken_out_of(client, directory):
 def test_detail_with_coordinates_has_a_small_map(client, directory):
     response = client.get(url("institutions:detail", slug="culture-factory"))
     assert response.context["map_points"][0]["lat"] == 36.65
-    assert "data-institutions-map" in response.text
+    assert "data-map" in response.text
 
 
 def test_unknown_and_draft_institutions_are_404_for_the_public(client, directory):

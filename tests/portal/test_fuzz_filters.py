@@ -9,6 +9,7 @@ examples share one fixture.
 """
 
 import datetime
+import json
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
@@ -189,7 +190,12 @@ def check(response, name, query):
         assert PAGE in sent, f"{name} ?{query}: 404 without a page number"
         return
     if status == 400:
-        # The calendar feed cannot show a form: it says what is wrong in plain text.
+        # A feed cannot show a form: it says what is wrong in its own format, the
+        # calendar in plain text, the map data in its GeoJSON's "errors".
+        if response["Content-Type"] == "application/geo+json":
+            assert json.loads(response.content)["errors"], f"{name} ?{query}: no errors"
+            assert "no-store" in response["Cache-Control"], f"{name} ?{query}"
+            return
         assert response["Content-Type"].startswith("text/plain"), f"{name} ?{query}"
         assert response.content.strip(), f"{name} ?{query}: a 400 that says nothing"
         return
