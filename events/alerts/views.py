@@ -25,10 +25,12 @@ from portal.blocks.client_address import client_address
 
 def private(response):
     """No cache keeps it, no search engine lists it, and its address (which may hold a
-    signed link) is sent to no other site."""
+    signed link) is sent to no other site. ("same-origin", not "no-referrer": without a
+    referrer the browser sends ``Origin: null`` with the page's forms, which the CSRF
+    check refuses.)"""
     add_never_cache_headers(response)
     response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -96,7 +96,7 @@ def test_subscribing_sends_only_a_confirmation_in_the_page_language(client, lang
     assert done.status_code == 200
     subscription.refresh_from_db()
     assert subscription.is_confirmed and subscription.last_digest_at == subscription.confirmed_at
-    assert "no-store" in done["Cache-Control"] and done["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in done["Cache-Control"] and done["Referrer-Policy"] == "same-origin"
 
 
 def test_the_answer_never_tells_whether_an_address_is_subscribed(client):
