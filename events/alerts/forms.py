@@ -66,7 +66,9 @@ class TopicsForm(forms.Form):
         for name, field in self.fields.items():
             if name in self.errors:
                 field.widget.attrs["aria-invalid"] = "true"
-                described = [f"id_{name}_error"] + ([f"id_{name}_helptext"] if field.help_text else [])
+                described = [f"id_{name}_error"] + (
+                    [f"id_{name}_helptext"] if field.help_text else []
+                )
                 field.widget.attrs["aria-describedby"] = " ".join(described)
 
     def clean_cities(self):
@@ -95,6 +97,8 @@ class PreferencesForm(TopicsForm):
     language = forms.ChoiceField(
         label=_("Language of the e-mails"),
         # Each language in its own name, as the language switcher writes it.
-        choices=[(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES],
+        choices=[
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ],
         widget=forms.RadioSelect,
     )

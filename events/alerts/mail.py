@@ -28,7 +28,9 @@ def build(subscription, template, context=None, request=None):
             **(context or {}),
         }
         # One line, whatever the template's layout.
-        subject = " ".join(render_to_string(f"alerts/email/{template}_subject.txt", context).split())
+        subject = " ".join(
+            render_to_string(f"alerts/email/{template}_subject.txt", context).split()
+        )
         context["subject"] = subject
         text = render_to_string(f"alerts/email/{template}.txt", context)
         html = render_to_string(f"alerts/email/{template}.html", context)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
-from events.models import EventKind, EventSeries
+from events.models import EventSeries
 
 
 def new_key():
@@ -100,9 +100,7 @@ class Digest(models.Model):
     named. Written, and the subscription's ``last_digest_at`` moved to ``until``, in one
     transaction before the mail is sent (docs/decisions.md, "E-mail alerts")."""
 
-    subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="digests"
-    )
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="digests")
     since = models.DateTimeField()
     until = models.DateTimeField()
     events = models.JSONField(default=list, help_text=_("The events named, by number."))

@@ -66,7 +66,9 @@ class SubscribeView(FormView):
         if outcome is subscribing.Outcome.MAILED:
             return HttpResponseRedirect(reverse("alerts:sent"))
         if outcome is subscribing.Outcome.TOO_MANY:
-            form.add_error(None, _("Too many requests came from your connection. Please try again tomorrow."))
+            form.add_error(
+                None, _("Too many requests came from your connection. Please try again tomorrow.")
+            )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         form.add_error(
             None,
@@ -116,7 +118,9 @@ class LinkView(View):
         return private(render(self.request, "alerts/message.html", context, status=status))
 
     def message(self, title, text, **context):
-        return render(self.request, "alerts/message.html", {"title": title, "text": text, **context})
+        return render(
+            self.request, "alerts/message.html", {"title": title, "text": text, **context}
+        )
 
 
 class ConfirmView(LinkView):

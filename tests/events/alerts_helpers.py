@@ -33,9 +33,7 @@ def path_of(url):
 
 def confirmed(email=ADDRESS, language="en", kinds=(), series=(), cities=(), since=None):
     """A confirmed subscription, made as the form and the confirmation page make it."""
-    subscription = Subscription.objects.create(
-        email=email, language=language, kinds=list(kinds)
-    )
+    subscription = Subscription.objects.create(email=email, language=language, kinds=list(kinds))
     subscription.series.set(series)
     subscription.cities.set(cities)
     subscribing.confirm(subscription)

@@ -28,11 +28,15 @@ def site_url(settings):
 def test_a_digest_names_what_was_published_since_and_matches(settings):
     icheon, elsewhere = CityFactory(slug="icheon"), CityFactory(slug="elsewhere")
     biennale = EventSeriesFactory(slug="biennale")
-    workshops_in_icheon = confirmed("a@example.org", kinds=["workshop"], cities=[icheon], since=ago(hours=2))
+    workshops_in_icheon = confirmed(
+        "a@example.org", kinds=["workshop"], cities=[icheon], since=ago(hours=2)
+    )
     biennale_fan = confirmed("b@example.org", language="ko", series=[biennale], since=ago(hours=2))
     everything = confirmed("c@example.org", since=ago(hours=2))
-    old = EventFactory(kind="workshop", city=icheon, publish_at=ago(hours=3), title_en="Old")
-    match = EventFactory(kind="workshop", city=icheon, publish_at=ago(hours=1), title_en="Glaze class")
+    EventFactory(kind="workshop", city=icheon, publish_at=ago(hours=3), title_en="Old")
+    match = EventFactory(
+        kind="workshop", city=icheon, publish_at=ago(hours=1), title_en="Glaze class"
+    )
     EventFactory(kind="workshop", city=elsewhere, publish_at=ago(hours=1), title_en="Elsewhere")
     EventFactory(kind="fair", city=icheon, publish_at=ago(hours=1), title_en="A fair")
     edition = EventFactory(
@@ -41,7 +45,12 @@ def test_a_digest_names_what_was_published_since_and_matches(settings):
     )  # fmt: skip
     # Never: drafts, scheduled ones whose time has not come, what has already ended.
     EventFactory(kind="workshop", city=icheon, status="draft", publish_at=None, title_en="Draft")
-    EventFactory(kind="workshop", city=icheon, publish_at=timezone.now() + datetime.timedelta(hours=1), title_en="Later")
+    EventFactory(
+        kind="workshop",
+        city=icheon,
+        publish_at=timezone.now() + datetime.timedelta(hours=1),
+        title_en="Later",
+    )
     EventFactory(
         kind="workshop", city=icheon, publish_at=ago(hours=1), title_en="Over",
         start_date=timezone.localdate() - datetime.timedelta(days=5),

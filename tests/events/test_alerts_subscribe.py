@@ -5,17 +5,17 @@ import logging
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.alerts import links
-from events.alerts.models import SubscribeRequest, Subscription
 from events.alerts.digest import send_digests
+from events.alerts.models import SubscribeRequest, Subscription
 from tests.events.alerts_helpers import ADDRESS, confirmed, link_in, path_of, subscribe
 from tests.factories import CityFactory, EventFactory, EventSeriesFactory
 
@@ -54,7 +54,9 @@ def test_the_form_is_prefilled_from_the_events_filters(client):
     CityFactory(slug="icheon", name_en="Icheon")
     CityFactory(slug="elsewhere", name_en="Elsewhere")
     EventSeriesFactory(slug="biennale", name_en="Biennale")
-    response = client.get(reverse("alerts:subscribe") + "?kind=workshop&series=biennale&city=icheon")
+    response = client.get(
+        reverse("alerts:subscribe") + "?kind=workshop&series=biennale&city=icheon"
+    )
     form = response.context["form"]
     assert form["kinds"].value() == ["workshop"]
     assert form["series"].value() == ["biennale"]
@@ -75,14 +77,17 @@ def test_subscribing_sends_only_a_confirmation_in_the_page_language(client, lang
     assert not subscription.is_confirmed
     (message,) = mail.outbox
     assert message.to == [ADDRESS]
-    subject = {"ko": "새 행사 알림 메일 신청을 확인해 주세요", "en": "Confirm your e-mail alerts of new events"}
+    subject = {
+        "ko": "새 행사 알림 메일 신청을 확인해 주세요",
+        "en": "Confirm your e-mail alerts of new events",
+    }
     assert message.subject == subject[language]
     confirm = link_in(message, "confirm")
     assert confirm.startswith(f"https://portal.example.org/{language}/alerts/confirm/")
     unsubscribe = link_in(message, "unsubscribe")
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    (html, mimetype), = message.alternatives
+    ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html" and confirm in html and "<img" not in html
 
     # Nothing but the confirmation before it is confirmed, whatever is published.

@@ -44,4 +44,6 @@ class Command(BaseCommand):
         if report.server_down:
             self.stderr.write("The mail server could not be reached or refused the mails.")
         if report.failed:
-            raise CommandError(f"{report.failed} digest(s) could not be sent; the next run retries.")
+            raise CommandError(
+                f"{report.failed} digest(s) could not be sent; the next run retries."
+            )
