@@ -219,6 +219,9 @@ def test_the_command_reports_and_the_task_runs_it(settings, capsys):
     assert "Digests sent: 0" in capsys.readouterr().out and len(mail.outbox) == 1
 
 
+# The worker closes its database connection between tasks, as a long-running process
+# should: outside a test transaction, then.
+@pytest.mark.django_db(transaction=True)
 def test_the_task_waits_in_the_database_for_a_worker(settings, capsys):
     from django_tasks_db.models import DBTaskResult
 
