@@ -6,6 +6,7 @@ in the project folder; with DEBUG off, the secrets production needs must be give
 Reference: https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
+import datetime
 import json
 from pathlib import Path
 
@@ -72,6 +73,12 @@ INSTALLED_APPS = [
     "cities",
     "institutions",
     "events",
+    # Background tasks (django-tasks, with its database backend), which can send the
+    # digests of e-mail alerts of new events (events/alerts/; after the tasks' apps,
+    # whose admin it takes out).
+    "django_tasks",
+    "django_tasks_db",
+    "events.alerts",
 ]
 
 # What this process serves: "all" (the default), or "public" for workers that serve
@@ -410,6 +417,64 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- E-mail -----------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/email/ and README "E-mail". Under DEBUG
+# (make run) mails are printed to the console unless EMAIL_BACKEND says otherwise;
+# tests use Django's in-memory backend.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: set one of them (TLS: STARTTLS, "
+        "usually port 587; SSL: implicit TLS, usually port 465)."
+    )
+# A mail server that does not answer must not hold a request (or the digest) for ever.
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# The site's address for links in mails sent outside a request (the digest), e.g.
+# https://portal.example.org; mails sent while answering a request use it too when set,
+# never a Host header.
+SITE_URL = env_str("SITE_URL").rstrip("/")
+
+# E-mail alerts (events/alerts/): how long a confirmation link works (an unconfirmed
+# subscription is deleted after that), and the limits on subscription requests, per
+# client address and per e-mail address, in a sliding window.
+ALERTS_CONFIRM_MAX_AGE = datetime.timedelta(days=env_int("ALERTS_CONFIRM_DAYS", 3))
+ALERTS_REQUESTS_PER_CLIENT = env_int("ALERTS_REQUESTS_PER_CLIENT", 10)
+ALERTS_MAILS_PER_ADDRESS = env_int("ALERTS_MAILS_PER_ADDRESS", 3)
+ALERTS_LIMIT_WINDOW = datetime.timedelta(hours=env_int("ALERTS_LIMIT_HOURS", 24))
+# The most events one digest names; the rest are one link away.
+ALERTS_DIGEST_LIMIT = env_int("ALERTS_DIGEST_LIMIT", 30)
+
+# --- Background tasks ---------------------------------------------------------------
+# django-tasks (Django's task framework, backported to 5.2) with its database backend:
+# a task enqueued here waits in the database until `manage.py db_worker` runs it
+# (README "E-mail alerts"). TASKS_BACKEND=immediate runs tasks at once, in the process
+# that enqueues them, for a deployment without a worker.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is {TASKS_BACKEND!r}: set it to 'database' (the default, run by "
+        "manage.py db_worker) or 'immediate'."
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
 
 # --- Logging ------------------------------------------------------------------------
 LOGGING = {

@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("cities/", include("cities.urls")),
     path("institutions/", include("institutions.urls")),
     path("events/", include("events.urls")),
+    path("alerts/", include("events.alerts.urls")),
     prefix_default_language=True,
 )
 

@@ -33,6 +33,7 @@ from hypothesis import event, given, reject
 from hypothesis import strategies as st
 from simple_history.admin import SimpleHistoryAdmin
 
+from events.alerts.models import Subscription
 from portal.blocks.admin import version_of
 from portal.blocks.publishing import PublicationStatus, Publishable
 from portal.blocks.revisions import Revision
@@ -124,12 +125,22 @@ def make_records():
         "axes.accessfailurelog": AccessFailureLog.objects.create(
             **visitor, http_accept="*/*", path_info="/"
         ),
+        "alerts.subscription": subscription_to(series, city),
     }
     for model in REGISTERED:  # a model registered later than this fixture: any record
         label = model._meta.label_lower
         if label not in found and (first := model._default_manager.order_by("pk").first()):
             found[label] = first
     return found
+
+
+def subscription_to(series, city):
+    subscription = Subscription.objects.create(
+        email="reader@example.org", language="ko", kinds=["workshop"]
+    )
+    subscription.series.add(series)
+    subscription.cities.add(city)
+    return subscription
 
 
 def staff(username, **extra):
