@@ -196,7 +196,9 @@ class PartnershipsMixin:
             .prefetch_related(
                 Prefetch(
                     "events",
-                    queryset=Event.objects.published().only("pk", "slug", "title_ko", "title_en"),
+                    queryset=Event.objects.published().only(
+                        "pk", "slug", "title_ko", "title_en", "status", "publish_at"
+                    ),
                 )
             )
         )

@@ -16,6 +16,8 @@ default language), so that one stored answer serves everyone; only error message
 translated.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -200,7 +202,8 @@ class Pagination(PageNumberPagination):
         else:
             query[self.page_query_param] = str(number)
         address = absolute(self.request, self.request.path)
-        return f"{address}?{query.urlencode()}" if query else address
+        # In the page cache's order, whether or not it normalised this request.
+        return f"{address}?{urlencode(sorted(query.items()))}" if query else address
 
     def get_next_link(self):
         return self.link(self.page.next_page_number()) if self.page.has_next() else None
