@@ -144,9 +144,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
     )
     end = serializers.CharField(source="end_iso", help_text="As start.")
     description = TranslatedField(help_text="Markdown.")
-    events = TitledLinkSerializer(
-        many=True, help_text="The published events that came out of it."
-    )
+    events = TitledLinkSerializer(many=True, help_text="The published events that came out of it.")
     updated = serializers.DateTimeField(source="updated_at")
 
     class Meta:

@@ -110,11 +110,7 @@ class InstitutionListView(ListView):
 
     def get_queryset(self):
         # In one language's order whatever the reader's, so one answer serves all.
-        return (
-            institutions()
-            .only(*LIST_FIELDS)
-            .order_by(shown_name(settings.LANGUAGE_CODE), "pk")
-        )
+        return institutions().only(*LIST_FIELDS).order_by(shown_name(settings.LANGUAGE_CODE), "pk")
 
 
 @cached_page()

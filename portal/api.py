@@ -96,9 +96,7 @@ class RootView(APIView):
     """Where each list is, and the API's description."""
 
     @extend_schema(
-        responses=inline_serializer(
-            "Root", {name: serializers.URLField() for name in ROOT_LINKS}
-        )
+        responses=inline_serializer("Root", {name: serializers.URLField() for name in ROOT_LINKS})
     )
     def get(self, request):
         return Response(

@@ -435,7 +435,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Creative City Portal open data API",
     "DESCRIPTION": (
         "Read-only JSON of the published cities, partnerships, institutions, events and "
-        "news. Texts are given in every language ({\"ko\": …, \"en\": …}); ids are the "
+        'news. Texts are given in every language ({"ko": …, "en": …}); ids are the '
         "records' slugs; dates and times are ISO 8601. Lists take the public pages' "
         "filters; an invalid filter value is a 400 naming the parameter."
     ),

@@ -38,7 +38,7 @@ def _per_language(schema, description):
     return {
         "type": "object",
         "description": description,
-        "properties": {language: schema for language in LANGUAGES},
+        "properties": dict.fromkeys(LANGUAGES, schema),
         "required": list(LANGUAGES),
     }
 

@@ -9,7 +9,8 @@
   window.SwaggerUIBundle({
     url: root.getAttribute("data-schema-url"),
     domNode: root,
-    deepLinking: true,
+    // Off: its links sit inside the buttons that open each operation (nested controls).
+    deepLinking: false,
     // Read-only API: "Try it out" sends GET requests only.
     supportedSubmitMethods: ["get"],
     // No call to an outside validator service (it would also break the CSP).
