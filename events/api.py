@@ -43,14 +43,6 @@ LIST_FIELDS = (
     *(f"parent__{field}" for field in ("slug", "title_ko", "title_en", "status", "publish_at")),
 )
 
-# Organisers are named only while public.
-PUBLIC_ORGANISERS = Prefetch(
-    "organisers",
-    queryset=Institution.objects.published().only(
-        "pk", "slug", "name_ko", "name_en", "status", "publish_at"
-    ),
-)
-
 
 @extend_schema_field(
     {**PAGE_URLS_SCHEMA, "description": "The event as an iCalendar file, in each language."}
@@ -129,10 +121,14 @@ class EventDetailSerializer(EventSerializer):
 
 
 def events():
+    # Built at each request: "published" is decided then, not when the module loaded.
+    organisers = Institution.objects.published().only(
+        "pk", "slug", "name_ko", "name_en", "status", "publish_at"
+    )
     return (
         Event.objects.published()
         .select_related("venue", "city", "series", "parent")
-        .prefetch_related(PUBLIC_ORGANISERS)
+        .prefetch_related(Prefetch("organisers", queryset=organisers))
     )
 
 

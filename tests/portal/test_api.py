@@ -481,3 +481,15 @@ def test_json_is_utf8_and_not_escaped(client, network):
     response = get(client, "/api/v1/cities/icheon/")
     assert "이천".encode() in response.content
     assert json.loads(response.content)["name"]["ko"] == "이천"
+
+
+def test_published_is_decided_at_each_request(client, network, monkeypatch):
+    """A record whose publication time passes after the site started shows from then
+    on, wherever it is named (here: as an organiser)."""
+    later = timezone.now() + datetime.timedelta(hours=1)
+    studio = InstitutionFactory(slug="late-studio", publish_at=later)
+    EventFactory(slug="late-show", city=network["icheon"]).organisers.add(studio)
+    assert get(client, "/api/v1/events/late-show/").json()["organisers"] == []
+    monkeypatch.setattr(timezone, "now", lambda: later + datetime.timedelta(minutes=1))
+    organisers = get(client, "/api/v1/events/late-show/").json()["organisers"]
+    assert [o["id"] for o in organisers] == ["late-studio"]
