@@ -69,6 +69,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The open-data API (/api/v1/, portal/api.py): REST framework, its OpenAPI schema,
+    # and CORS headers for other sites' scripts.
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "portal",
     "cities",
     "institutions",
@@ -100,6 +105,8 @@ if PUBLIC_ONLY:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS headers on /api/ answers, stored pages and 304s included (outside both).
+    "corsheaders.middleware.CorsMiddleware",
     # ETags for every page, cached or not, so a revisit can be answered with a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions: a cached anonymous page is served without touching the database.
@@ -475,6 +482,46 @@ if TASKS_BACKEND not in TASKS_BACKENDS:
         "manage.py db_worker) or 'immediate'."
     )
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
+
+# --- Open-data API (/api/v1/) ------------------------------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/ — read-only and anonymous:
+# no session, no CSRF, JSON only; per-client rate limit (portal.blocks.throttling).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.blocks.throttling.ClientRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+# Requests per client address, e.g. "120/minute" (s, m, h, d); empty for no limit.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/minute")
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Creative City Portal open data API",
+    "DESCRIPTION": (
+        "Read-only JSON of the published cities, partnerships, institutions, events and "
+        'news. Texts are given in every language ({"ko": …, "en": …}); ids are the '
+        "records' slugs; dates and times are ISO 8601. Lists take the public pages' "
+        "filters; an invalid filter value is a 400 naming the parameter."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CityRegionEnum": "cities.models.Region",
+        "CreativeFieldEnum": "cities.models.CreativeField",
+        "PartnershipKindEnum": "cities.models.PartnershipKind",
+        "InstitutionKindEnum": "institutions.models.InstitutionKind",
+        "EventKindEnum": "events.models.EventKind",
+        "EventStatusEnum": "events.models.EventStatus",
+    },
+}
+# https://github.com/adamchainz/django-cors-headers — any site may read the API (GET).
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # --- Logging ------------------------------------------------------------------------
 LOGGING = {

@@ -12,6 +12,8 @@ urlpatterns = [
     # Outside i18n_patterns: the admin has no language prefix; staff choose its language
     # here (a cookie), and the public pages keep theirs in the URL.
     path("i18n/", include("django.conf.urls.i18n")),
+    # The open-data API: one address for every language (each record carries both).
+    path("api/v1/", include("portal.api")),
 ]
 
 if settings.PUBLIC_ONLY:

@@ -125,9 +125,8 @@ def policy_at(path):
     """The cache policy of the view at ``path`` (None for none, or no view): remembered
     per process, since resolving a path costs more than serving a stored page and the
     URLs do not change while a process runs."""
+    # A path without a language prefix (the API) resolves as it is.
     language = translation.get_language_from_path(path)
-    if language is None:
-        return None
     try:
         with translation.override(language):
             match = resolve(path)
