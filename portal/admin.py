@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal import reports_admin  # noqa: F401  (registers the monitoring reports)
 from portal.blocks.admin import (
     HTTPS_URLS,
     PUBLICATION_FIELDSET,

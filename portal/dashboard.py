@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, get_language_info
 
+from portal import reports
 from portal.blocks.attention import (
     ATTENTION,
     MISSING_ALT,
@@ -306,8 +307,24 @@ def upcoming_events():
     return [_entry(Event, event, when=event.start_date) for event in upcoming]
 
 
+def monitoring_report():
+    """The home city's next Membership Monitoring Report: when it is due, and the report
+    if one is started (portal.reports)."""
+    City = apps.get_model("cities", "City")
+    due = reports.next_due(City.objects.home().only("pk", "designation_year").first())
+    if due is None:
+        return None
+    due["url"] = (
+        reverse("admin:portal_monitoringreport_change", args=[due["report"].pk])
+        if due["report"]
+        else reverse("admin:portal_monitoringreport_add")
+    )
+    return due
+
+
 def dashboard():
     return {
+        "monitoring_report": monitoring_report(),
         "upcoming_events": upcoming_events(),
         "drafts": publication_queue("drafts", "-row_when"),
         "scheduled": publication_queue("scheduled", "row_when"),

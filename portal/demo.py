@@ -18,9 +18,10 @@ from django.contrib.auth.models import Group
 
 from cities.models import City
 from events.models import Event
+from portal import reports
 from portal.blocks.publishing import PublicationStatus
 from portal.blocks.roles import EDITOR, PUBLISHER
-from portal.models import News, Page
+from portal.models import MonitoringReport, News, Page
 
 D = datetime.date
 
@@ -346,8 +347,41 @@ def load(*, home, log, users=False, **kwargs):
     for item in PAGES:
         item = dict(item)
         _upsert(Page, item.pop("slug"), {"status": PublicationStatus.PUBLISHED, **item}, log)
+    report_for(cities.get(home), log)
     if users:
         create_demo_users(log)
+
+
+# The office's text of the demo report: a sample, and said to be one.
+REPORT_TEXT = {
+    "milestones": {
+        "text_ko": "(예시 글) 이 보고서는 포털에 기록된 행사, 교류, 기관 정보로 초안을 만든 "
+        "예시입니다. 사무국은 각 항목의 사실 목록을 확인하고 이 자리에 요약을 씁니다.",
+        "text_en": "(Sample text) This report is a sample drafted from the events, exchanges "
+        "and institutions recorded in the portal. The office checks each section's facts "
+        "and writes its summary here.",
+    },
+}
+
+
+def report_for(city, log):
+    """A Membership Monitoring Report for the home city's next due year, drafted from the
+    demo's records, with sample text in its summary. Left alone once it exists."""
+    due = reports.next_due(city)
+    if due is None or due["report"] is not None:
+        return
+    start, end = reports.period_for(city, due["year"])
+    report = MonitoringReport.objects.create(
+        city=city, due_year=due["year"], period_start=start, period_end=end
+    )
+    reports.start_report(report)
+    for section in report.sections.all():
+        text = REPORT_TEXT.get(section.source)
+        if text:
+            for name, value in text.items():
+                setattr(section, name, value)
+            section.save()
+    log(f"  drafted the monitoring report due in {due['year']} for {city.slug}")
 
 
 def create_demo_users(log):

@@ -350,3 +350,135 @@ class NewsImage(GalleryImage):
     class Meta(GalleryImage.Meta):
         verbose_name = _("news gallery image")
         verbose_name_plural = _("news gallery images")
+
+
+class ReportSource(models.TextChoices):
+    """What the portal drafts a report section from (portal.reports)."""
+
+    NONE = "none", _("Nothing: the office's text only")
+    PROFILE = "profile", _("The city's profile and its institutions")
+    NETWORK = "network", _("Network meetings and working groups")
+    LOCAL = "local", _("Events held in the city and the institutions involved")
+    COOPERATION = "cooperation", _("Partnerships, exchange visits and joint events")
+    MILESTONES = "milestones", _("Milestones")
+
+
+class GuidelineSection(models.Model):
+    """A section UNESCO's Membership Monitoring Report guidelines ask for. The office
+    edits this list when UNESCO revises the guidelines; a new report copies it."""
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    guidance = models.TextField(
+        _("guidance"),
+        blank=True,
+        help_text=_("What the guidelines ask this section to say, shown to the writers."),
+    )
+    source = models.CharField(
+        _("drafted from"),
+        max_length=20,
+        choices=ReportSource.choices,
+        default=ReportSource.NONE,
+        help_text=_("The portal's records this section's facts are drafted from."),
+    )
+
+    class Meta:
+        verbose_name = _("report guideline section")
+        verbose_name_plural = _("report guideline sections")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Being written")
+    FINISHED = "finished", _("Finished")
+
+
+class MonitoringReport(models.Model):
+    """A city's Membership Monitoring Report for one four-year period, drafted from the
+    portal's records of that period (portal.reports) and written by the office."""
+
+    city = models.ForeignKey(
+        "cities.City",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="monitoring_reports",
+    )
+    due_year = models.PositiveSmallIntegerField(
+        _("due in"), help_text=_("The year the report is due: every four years after designation.")
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("The report's own title, if not “Membership Monitoring Report <year>”."),
+    )
+    report_status = models.CharField(
+        _("state"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    drafted_at = models.DateTimeField(_("facts drafted"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("monitoring report")
+        verbose_name_plural = _("monitoring reports")
+        ordering = ["-due_year", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "due_year"],
+                name="one_monitoring_report_per_city_and_year",
+                violation_error_message=_("This city already has a report due that year."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=F("period_start")),
+                name="monitoring_report_period_ends_after_it_starts",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or _("Membership Monitoring Report %(year)s") % {"year": self.due_year}
+
+    def clean(self):
+        super().clean()
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+
+
+class ReportSection(models.Model):
+    """One section of a report: the facts the portal drafted (each naming the record it
+    came from) and the office's own text in Korean and English."""
+
+    report = models.ForeignKey(
+        MonitoringReport,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="sections",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    guidance = models.TextField(_("guidance"), blank=True)
+    source = models.CharField(
+        _("drafted from"), max_length=20, choices=ReportSource.choices, default=ReportSource.NONE
+    )
+    # [{"ko": …, "en": …, "record": "app.model:pk" or "", "list": "app.model?query"}]
+    facts = models.JSONField(_("drafted facts"), default=list, blank=True, editable=False)
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_("The office's own text. Paragraphs separated by an empty line."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report section")
+        verbose_name_plural = _("report sections")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title

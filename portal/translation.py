@@ -1,5 +1,14 @@
 from portal.blocks.content import register_content
-from portal.models import News, NewsImage, Page, SiteIdentity, SocialLink
+from portal.models import (
+    GuidelineSection,
+    MonitoringReport,
+    News,
+    NewsImage,
+    Page,
+    ReportSection,
+    SiteIdentity,
+    SocialLink,
+)
 
 register_content(News, ["title", "summary", "body", "image_alt"])
 register_content(Page, ["title", "body"])
@@ -17,3 +26,6 @@ register_content(
 )
 register_content(SocialLink, ["network"])
 register_content(NewsImage, ["caption", "credit", "image_alt"])
+register_content(GuidelineSection, ["title", "guidance"])
+register_content(MonitoringReport, ["title"])
+register_content(ReportSection, ["title", "guidance", "text"])

@@ -22,7 +22,17 @@ from events.models import Event, EventImage, EventKind, EventSeries
 from institutions.models import Discipline, Institution, InstitutionImage, InstitutionKind
 from portal.blocks.gallery import Licence
 from portal.blocks.publishing import PublicationStatus
-from portal.models import IDENTITY_PK, News, NewsImage, Page, SiteIdentity, SocialLink
+from portal.models import (
+    IDENTITY_PK,
+    GuidelineSection,
+    MonitoringReport,
+    News,
+    NewsImage,
+    Page,
+    ReportSection,
+    SiteIdentity,
+    SocialLink,
+)
 
 
 class PublishedFactory(factory.django.DjangoModelFactory):
@@ -231,3 +241,36 @@ class NewsImageFactory(GalleryImageFactory):
 
     class Meta:
         model = NewsImage
+
+
+class GuidelineSectionFactory(factory.django.DjangoModelFactory):
+    title_ko = factory.Sequence(lambda n: f"항목 {n}")
+    title_en = factory.Sequence(lambda n: f"Section {n}")
+    guidance_ko = "이 항목에 쓸 내용."
+    guidance_en = "What this section says."
+    source = "none"
+    position = factory.Sequence(lambda n: 100 + n)
+
+    class Meta:
+        model = GuidelineSection
+
+
+class MonitoringReportFactory(factory.django.DjangoModelFactory):
+    city = factory.SubFactory(CityFactory, designation_year=2018)
+    due_year = 2026
+    period_start = datetime.date(2023, 1, 1)
+    period_end = datetime.date(2026, 12, 31)
+
+    class Meta:
+        model = MonitoringReport
+
+
+class ReportSectionFactory(factory.django.DjangoModelFactory):
+    report = factory.SubFactory(MonitoringReportFactory)
+    title_ko = factory.Sequence(lambda n: f"보고 항목 {n}")
+    title_en = factory.Sequence(lambda n: f"Report section {n}")
+    text_ko = "사무국이 쓴 글."
+    text_en = "The office's text."
+
+    class Meta:
+        model = ReportSection

@@ -13,13 +13,16 @@ from tests.factories import (
     EventFactory,
     EventImageFactory,
     EventSeriesFactory,
+    GuidelineSectionFactory,
     InstitutionFactory,
     InstitutionImageFactory,
     MilestoneFactory,
+    MonitoringReportFactory,
     NewsFactory,
     NewsImageFactory,
     PageFactory,
     PartnershipFactory,
+    ReportSectionFactory,
     SiteIdentityFactory,
     SocialLinkFactory,
 )
@@ -42,6 +45,9 @@ CONTENT_FACTORIES = {
     "institutions.institutionimage": InstitutionImageFactory,
     "events.eventimage": EventImageFactory,
     "portal.newsimage": NewsImageFactory,
+    "portal.guidelinesection": GuidelineSectionFactory,
+    "portal.monitoringreport": MonitoringReportFactory,
+    "portal.reportsection": ReportSectionFactory,
 }
 
 

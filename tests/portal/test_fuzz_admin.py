@@ -48,10 +48,12 @@ from tests.factories import (
     InstitutionFactory,
     InstitutionImageFactory,
     MilestoneFactory,
+    MonitoringReportFactory,
     NewsFactory,
     NewsImageFactory,
     PageFactory,
     PartnershipFactory,
+    ReportSectionFactory,
     SiteIdentityFactory,
     SocialLinkFactory,
 )
@@ -112,6 +114,8 @@ def make_records():
         "institutions.institutionimage": InstitutionImageFactory(institution=institution),
         "events.eventimage": EventImageFactory(event=event),
         "portal.newsimage": NewsImageFactory(news=news),
+        "portal.monitoringreport": (report := MonitoringReportFactory(city=home)),
+        "portal.reportsection": ReportSectionFactory(report=report),
         "portal.revision": Revision.objects.create(
             content_type=ContentType.objects.get_for_model(news),
             object_id=news.pk,
