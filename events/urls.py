@@ -1,13 +1,16 @@
 from django.urls import path
 
-from events import views
+from events import views, widget
 
 app_name = "events"
 
-# ics/ comes before <slug:slug>/ so that the feed is never taken for an event's slug.
+# ics/, widget/ and embed/ come before <slug:slug>/ so that they are never taken for an
+# event's slug (events.models.RESERVED_SLUGS).
 urlpatterns = [
     path("", views.EventListView.as_view(), name="list"),
     path("ics/", views.EventFeedView.as_view(), name="feed"),
+    path("widget/", widget.EventWidgetView.as_view(), name="widget"),
+    path("embed/", widget.EmbedHelpView.as_view(), name="embed"),
     path("<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
     path("<slug:slug>/ics/", views.EventIcsView.as_view(), name="ics"),
 ]

@@ -126,10 +126,10 @@ def policy_at(path):
     per process, since resolving a path costs more than serving a stored page and the
     URLs do not change while a process runs."""
     language = translation.get_language_from_path(path)
-    if language is None:
-        return None
     try:
-        with translation.override(language):
+        # A path without a language prefix (/sitemap.xml, /robots.txt) resolves only to
+        # the patterns outside i18n_patterns, whatever language is active.
+        with translation.override(language or settings.LANGUAGE_CODE):
             match = resolve(path)
     except Resolver404:
         return None
