@@ -147,8 +147,9 @@ def page_meta(context, title, description):
     return {
         "canonical": canonical,
         "alternates": language_alternates(request, context.get("language_links", ()), query),
-        "title": " ".join(str(title).split()),
-        "description": " ".join(str(description).split()),
+        # As base.html captured them: rendered (escaped) once, white space collapsed.
+        "title": title,
+        "description": description,
         "og_type": "article" if isinstance(context.get("object"), News) else "website",
         "og_locale": OG_LOCALES.get(language, language),
         "og_locale_alternates": [
