@@ -265,7 +265,8 @@ def grow(count):
         event.organisers.add(venue, InstitutionFactory(city=city))
 
 
-def test_the_same_queries_at_any_size(client):
+def test_the_same_queries_at_any_size(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     paths = [
         EVENTS_CSV + "?when=all",
         EVENTS_JSON + "?kind=festival",
