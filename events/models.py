@@ -68,7 +68,7 @@ class EventLanguage(models.TextChoices):
 
 
 # Paths under /events/ that are not events (see events/urls.py).
-RESERVED_SLUGS = {"ics", "calendar"}
+RESERVED_SLUGS = {"ics", "calendar", "widget", "embed"}
 
 # Long texts that lists never show (modeltranslation keeps a column per language).
 LONG_TEXT = ("description", "description_ko", "description_en")

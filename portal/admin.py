@@ -111,6 +111,7 @@ class SiteIdentityAdmin(StaffAids, RevertGuard, SimpleHistoryAdmin, TranslationA
             },
         ),
         (_("Contact"), {"fields": ("address", "postal_code", "phone", "email", "hours")}),
+        (_("Open data"), {"fields": ("open_data_licence",)}),
         (None, {"fields": (VERSION_FIELD,), "classes": ("hidden",)}),
     )
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from institutions.contact import map_links, readable_phone
-from portal.blocks.gallery import GalleryImage
+from portal.blocks.gallery import GalleryImage, Licence
 from portal.blocks.images import Illustrated, SafeImageField
 from portal.blocks.pending_imports import PendingImport  # noqa: F401  (registers the model)
 from portal.blocks.publishing import Publishable, PublishableQuerySet
@@ -153,6 +153,18 @@ class SiteIdentityQuerySet(models.QuerySet):
         return identity
 
 
+# What the office may publish its own data under: the KOGL types and the open Creative
+# Commons licences (not "all rights reserved": that is not open data).
+OPEN_DATA_LICENCES = (
+    Licence.KOGL_1,
+    Licence.KOGL_2,
+    Licence.KOGL_3,
+    Licence.KOGL_4,
+    Licence.CC_BY,
+    Licence.CC_BY_SA,
+)
+
+
 def _logo_alt(verbose_name):
     return models.CharField(
         verbose_name,
@@ -252,6 +264,16 @@ class SiteIdentity(models.Model):
         max_length=300,
         blank=True,
         help_text=_("e.g. “Weekdays 9:00–18:00, closed on public holidays”."),
+    )
+    open_data_licence = models.CharField(
+        _("open data licence"),
+        max_length=20,
+        choices=[(licence.value, licence.label) for licence in OPEN_DATA_LICENCES],
+        default=Licence.KOGL_1,
+        help_text=_(
+            "The licence of the site's open data downloads (events, institutions, cities) "
+            "and its API. Korean public bodies usually publish under KOGL Type 1."
+        ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # /sitemap.xml (portal.sitemaps): its templates and Sitemap class.
+    "django.contrib.sitemaps",
     "django_filters",
     "django_countries",
     "phonenumber_field",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal import views
+from portal import opendata, views
 from portal.blocks.caching import cached_page
 from portal.feeds import NewsFeed
 from portal.models import News
@@ -16,4 +16,13 @@ urlpatterns = [
     path("news/<slug:slug>/", views.NewsDetailView.as_view(), name="news-detail"),
     path("pages/<slug:slug>/", views.PageView.as_view(), name="page"),
     path("contact/", views.ContactView.as_view(), name="contact"),
+    path("open-data/", opendata.OpenDataView.as_view(), name="open-data"),
+    path("open-data/events.csv", opendata.events_csv, name="open-data-events-csv"),
+    path("open-data/events.json", opendata.events_json, name="open-data-events-json"),
+    path(
+        "open-data/institutions.csv",
+        opendata.institutions_csv,
+        name="open-data-institutions-csv",
+    ),
+    path("open-data/cities.csv", opendata.cities_csv, name="open-data-cities-csv"),
 ]

@@ -36,6 +36,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["home"] = HomeCity.read()
+        # Link previews of the home page show the home city's picture (portal.seo).
+        context["page_image_of"] = context["home"].city if context["home"] else None
         context["home_events"] = rows_in_range(
             Event.objects.published().now_and_next(), 0, HOME_EVENTS_COUNT
         )

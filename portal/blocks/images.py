@@ -573,6 +573,21 @@ def _sources(image, width):
     return image.storage.url(largest), image.srcset(width)
 
 
+def largest_rendition(image, width, height):
+    """(address, width, height) of the largest rendition of ``image`` (the stored file
+    when it has none), for what shows one picture at a set size (a link preview's
+    ``og:image``); named from the stored size without opening the file."""
+    widths = rendition_widths(width)
+    if not widths:
+        return image.storage.url(image.name), width, height
+    largest = widths[-1]
+    return (
+        image.storage.url(rendition_name(image.name, largest)),
+        largest,
+        rendition_height(width, height, largest) if height else None,
+    )
+
+
 def responsive_image(image, alt, width, height, sizes="100vw", css_class="", priority="lazy"):
     """An ``<img>`` with a srcset of the stored renditions, its width and height (the
     page keeps its place before it loads) and how urgently it is fetched

@@ -205,7 +205,8 @@ def world():
 def public_text(response):
     """What a visitor or a program receives, as text to search: iCalendar lines unfolded
     and unescaped, JSON-LD decoded."""
-    text = response.content.decode()
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    text = data.decode("utf-8-sig")
     if response["Content-Type"].startswith("text/calendar"):
         text = text.replace("\r\n ", "")
         text = re.sub(r"\\([,;\\])", r"\1", text).replace("\\n", "\n")
@@ -248,6 +249,19 @@ def public_addresses(world):
         "news feed": reverse("portal:news-feed"),
         "page": world.page.get_absolute_url(),
         "not found": "/ko/no-such-page/",
+        "robots.txt": reverse("robots"),
+        "sitemap": reverse("sitemap"),
+        **{
+            f"sitemap of {section}": reverse("sitemap-section", kwargs={"section": section})
+            for section in ("main", "cities", "institutions", "events", "news", "pages")
+        },
+        "events widget": reverse("events:widget") + "?city=cheongju&count=20",
+        "embed page": reverse("events:embed"),
+        "open data": reverse("portal:open-data"),
+        "events as open data": reverse("portal:open-data-events-csv") + "?when=all",
+        "events as open data (JSON)": reverse("portal:open-data-events-json") + "?when=all",
+        "institutions as open data": reverse("portal:open-data-institutions-csv"),
+        "cities as open data": reverse("portal:open-data-cities-csv"),
     }
 
 
@@ -265,7 +279,10 @@ def test_no_public_output_names_an_unpublished_record(client, world, language):
 
 
 def json_ld(response):
-    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)
+    # The page's own data; its BreadcrumbList follows it.
+    block = re.findall(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)[
+        0
+    ]
     return json.loads(block)
 
 

@@ -125,10 +125,11 @@ def policy_at(path):
     """The cache policy of the view at ``path`` (None for none, or no view): remembered
     per process, since resolving a path costs more than serving a stored page and the
     URLs do not change while a process runs."""
-    # A path without a language prefix (the API) resolves as it is.
     language = translation.get_language_from_path(path)
     try:
-        with translation.override(language):
+        # A path without a language prefix (the API, /sitemap.xml, /robots.txt) resolves
+        # only to the patterns outside i18n_patterns, whatever language is active.
+        with translation.override(language or settings.LANGUAGE_CODE):
             match = resolve(path)
     except Resolver404:
         return None
