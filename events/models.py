@@ -244,7 +244,7 @@ class EventQuerySet(PublishableQuerySet):
         return self.current_and_upcoming(today).filter(parent__isnull=True).for_listing()
 
 
-class Event(Illustrated, Publishable):
+class Event(recurrence.SessionTimes, Illustrated, Publishable):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
@@ -506,14 +506,6 @@ class Event(Illustrated, Publishable):
         """Whether an event with these values has times (else it is by dates only)."""
         return not all_day and starts_at is not None and ends_at is not None
 
-    @property
-    def local_starts_at(self):
-        return timezone.localtime(self.starts_at) if self.starts_at else None
-
-    @property
-    def local_ends_at(self):
-        return timezone.localtime(self.ends_at) if self.ends_at else None
-
     def _sync_dates(self):
         # Timed events keep their dates in step (in the site's time zone), so that lists,
         # filters and ordering work on dates alone for every event.
@@ -736,7 +728,7 @@ OCCURRENCE_SOURCES = {
 }
 
 
-class EventOccurrence(models.Model):
+class EventOccurrence(recurrence.SessionTimes, models.Model):
     """One date of a repeating event, written from its rule whenever the event is saved
     (``Event.sync_occurrences``): what the month calendar and a date range filter on.
     Events that do not repeat have none; their own dates say it all."""
@@ -771,11 +763,3 @@ class EventOccurrence(models.Model):
     @property
     def is_timed(self):
         return self.starts_at is not None
-
-    @property
-    def local_starts_at(self):
-        return timezone.localtime(self.starts_at) if self.starts_at else None
-
-    @property
-    def local_ends_at(self):
-        return timezone.localtime(self.ends_at) if self.ends_at else None

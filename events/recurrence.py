@@ -49,16 +49,9 @@ def weekday_codes(value):
     return [code for code in WEEKDAY_CODES if code in chosen]
 
 
-@dataclasses.dataclass(frozen=True)
-class Occurrence:
-    start_date: datetime.date
-    end_date: datetime.date
-    starts_at: datetime.datetime | None = None
-    ends_at: datetime.datetime | None = None
-
-    @property
-    def is_timed(self):
-        return self.starts_at is not None
+class SessionTimes:
+    """A session's times in the site's time zone, for anything with ``starts_at`` and
+    ``ends_at`` (an event, a stored or a worked-out date of a repeating one)."""
 
     @property
     def local_starts_at(self):
@@ -67,6 +60,18 @@ class Occurrence:
     @property
     def local_ends_at(self):
         return timezone.localtime(self.ends_at) if self.ends_at else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Occurrence(SessionTimes):
+    start_date: datetime.date
+    end_date: datetime.date
+    starts_at: datetime.datetime | None = None
+    ends_at: datetime.datetime | None = None
+
+    @property
+    def is_timed(self):
+        return self.starts_at is not None
 
 
 def latest_until(first):
