@@ -213,6 +213,19 @@ def _model(label):
     return apps.get_model(label)
 
 
+def _kind_counts(model, kinds, city, words):
+    """A fact counting ``model``'s records of ``city`` by kind (``kinds``: a Counter),
+    ``words(total)`` giving the sentence; it links to the admin list of them."""
+    choices = dict(model._meta.get_field("kind").flatchoices)
+    total = sum(kinds.values())
+
+    def text():
+        parts = ", ".join(f"{choices[kind]} {count}" for kind, count in kinds.most_common())
+        return words(total) % {"count": total, "parts": parts}
+
+    return _fact(text, listing=f"{model._meta.label_lower}?city__id__exact={city.pk}")
+
+
 def _profile(city, start, end):
     Institution = _model("institutions.Institution")
     facts = [
@@ -240,18 +253,17 @@ def _profile(city, start, end):
         Institution.objects.published().filter(city=city).values_list("kind", flat=True)
     )
     if kinds:
-        choices = dict(Institution._meta.get_field("kind").flatchoices)
-
-        def institutions():
-            parts = ", ".join(f"{choices[kind]} {count}" for kind, count in kinds.most_common())
-            return ngettext(
-                "%(count)s institution in the directory (%(parts)s)",
-                "%(count)s institutions in the directory (%(parts)s)",
-                sum(kinds.values()),
-            ) % {"count": sum(kinds.values()), "parts": parts}
-
         facts.append(
-            _fact(institutions, listing=f"institutions.institution?city__id__exact={city.pk}")
+            _kind_counts(
+                Institution,
+                kinds,
+                city,
+                lambda n: ngettext(
+                    "%(count)s institution in the directory (%(parts)s)",
+                    "%(count)s institutions in the directory (%(parts)s)",
+                    n,
+                ),
+            )
         )
     return facts
 
@@ -330,17 +342,18 @@ def _local(city, start, end):
     kinds = Counter(events.values_list("kind", flat=True))
     facts = []
     if kinds:
-        choices = dict(Event._meta.get_field("kind").flatchoices)
-
-        def counts():
-            parts = ", ".join(f"{choices[kind]} {count}" for kind, count in kinds.most_common())
-            return ngettext(
-                "%(count)s event in the city in the period (%(parts)s)",
-                "%(count)s events in the city in the period (%(parts)s)",
-                sum(kinds.values()),
-            ) % {"count": sum(kinds.values()), "parts": parts}
-
-        facts.append(_fact(counts, listing=f"events.event?city__id__exact={city.pk}"))
+        facts.append(
+            _kind_counts(
+                Event,
+                kinds,
+                city,
+                lambda n: ngettext(
+                    "%(count)s event in the city in the period (%(parts)s)",
+                    "%(count)s events in the city in the period (%(parts)s)",
+                    n,
+                ),
+            )
+        )
     facts += [_event_fact(event) for event in events[:MAX_LISTED]]
     keys = list(events.values_list("pk", flat=True)[: MAX_LISTED * 5])
     involved = (
