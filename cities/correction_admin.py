@@ -152,6 +152,9 @@ class ProfileInvitationAdmin(CityStaffOnly, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(proposal_total=Count("proposals"))
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = InvitationChangeForm if obj is not None else InvitationForm
         return super().get_form(request, obj, change, **kwargs)
