@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, get_language_info
 
+from cities.corrections import ProfileProposal, ProposalState
+from cities.suggestions import suggested_partners
 from portal.blocks.attention import (
     ATTENTION,
     MISSING_ALT,
@@ -306,12 +308,20 @@ def upcoming_events():
     return [_entry(Event, event, when=event.start_date) for event in upcoming]
 
 
+def partner_corrections():
+    """How many corrections proposed by partner cities wait for review (one query)."""
+    url = reverse("admin:cities_profileproposal_changelist") + f"?state={ProposalState.PENDING}"
+    return {"count": ProfileProposal.objects.pending().count(), "url": url}
+
+
 def dashboard():
     return {
         "upcoming_events": upcoming_events(),
         "drafts": publication_queue("drafts", "-row_when"),
         "scheduled": publication_queue("scheduled", "row_when"),
         "pending_review": pending_review(),
+        "partner_corrections": partner_corrections(),
+        "partner_suggestions": suggested_partners(),
         "untranslated": needing_attention(MISSING_ENGLISH),
         "missing_korean": needing_attention(MISSING_KOREAN),
         "stale_translations": stale_translations(),
