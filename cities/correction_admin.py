@@ -29,6 +29,7 @@ from cities.corrections import (
     ProposalState,
     decide,
 )
+from portal.blocks.admin import CheckedAutocomplete
 from portal.blocks.revisions import ReviewRefused, under_review
 from portal.blocks.roles import can_publish
 
@@ -139,7 +140,7 @@ def send_invitation(request, invitation):
     return True
 
 
-class ProfileInvitationAdmin(CityStaffOnly, admin.ModelAdmin):
+class ProfileInvitationAdmin(CityStaffOnly, CheckedAutocomplete, admin.ModelAdmin):
     list_display = ("city", "recipient_name", "created_at", "expires_at", "state", "proposal_total")
     list_filter = ("created_at",)
     search_fields = ("city__name_ko", "city__name_en", "recipient_name", "recipient_email")
