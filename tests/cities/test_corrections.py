@@ -361,6 +361,7 @@ def test_rejecting_everything(client, invitation, city, editor):
 
 
 def test_staff_invite_from_the_admin_and_the_link_is_mailed(client, city, editor):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(editor)
     page = client.get(reverse("admin:cities_city_change", args=[city.pk]))
     assert "Invite the city to check its profile" in page.content.decode()
@@ -403,6 +404,7 @@ def test_staff_invite_from_the_admin_and_the_link_is_mailed(client, city, editor
 def test_a_mail_failure_is_a_message_not_an_error(client, city, editor, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(editor)
     response = client.post(
         reverse("admin:cities_profileinvitation_add"),
