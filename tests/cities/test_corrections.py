@@ -23,7 +23,7 @@ from cities.corrections import (
 )
 from cities.models import City, Partnership, PartnershipKind
 from portal.blocks.publishing import PublicationStatus
-from portal.blocks.revisions import Revision, RevisionState, approve
+from portal.blocks.revisions import RevisionState, approve
 from portal.blocks.roles import EDITOR, PUBLISHER
 from tests.factories import CityFactory
 from tests.portal.admin_helpers import change_form_data, make_staff_user
