@@ -28,6 +28,7 @@ from cities.corrections import (
     ProfileProposal,
     ProposalState,
     decide,
+    proposal_rows,
 )
 from portal.blocks.admin import CheckedAutocomplete
 from portal.blocks.revisions import ReviewRefused, under_review
@@ -322,7 +323,7 @@ class ProfileProposalAdmin(CityStaffOnly, admin.ModelAdmin):
         if not self.has_view_permission(request, proposal):
             raise PermissionDenied
         city = proposal.city
-        rows = proposal.rows(city)
+        rows = proposal_rows(proposal, city)
         for_publisher = under_review(city) and not can_publish(request.user)
         open_keys = [
             row["key"]

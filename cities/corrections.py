@@ -20,161 +20,44 @@ invitation, so staff can shorten, extend or withdraw a link that was sent.
 """
 
 import datetime
-import secrets
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cities.correction_models import (  # noqa: F401 - the feature's names, in one place
+    CONFIRMED,
+    EXCHANGE,
+    IMAGE,
+    LANGUAGES,
+    PROPOSABLE,
+    SALT,
+    TRANSLATED,
+    Decision,
+    InvitationEvent,
+    InvitationStep,
+    ProfileInvitation,
+    ProfileProposal,
+    ProposalState,
+)
 from cities.models import City, Partnership, PartnershipKind
-from portal.blocks.images import SafeImageField
 from portal.blocks.publishing import PublicationStatus
 from portal.blocks.revisions import ReviewRefused, Revision, under_review, version_of
 from portal.blocks.roles import can_publish
 
-SALT = "cities.profile-invitation"
-INVITATION_DAYS = 30
-LANGUAGES = ("ko", "en")
-
-# The profile's fields a city may correct (Korean and English columns of the texts);
-# the image comes on its own (``IMAGE``), with its description.
-TEXT_FIELDS = ("summary", "description", "website", "focal_point", "contact_email", "image_alt")
-TRANSLATED = ("summary", "description", "focal_point", "image_alt")
-PROPOSABLE = tuple(
-    column
-    for name in TEXT_FIELDS
-    for column in ((f"{name}_{lang}" for lang in LANGUAGES) if name in TRANSLATED else (name,))
-)
-IMAGE = "image"
-CONFIRMED = "confirmed"
-EXCHANGE = "exchange-"
-# What a city may record of its exchanges with the home city.
 EXCHANGE_KINDS = (
     PartnershipKind.EXCHANGE_VISIT,
     PartnershipKind.MOU,
     PartnershipKind.SISTER_CITY,
     PartnershipKind.JOINT_PROJECT,
 )
-
-
-def _new_key():
-    return secrets.token_urlsafe(18)
-
-
-def _default_expiry():
-    return timezone.now() + datetime.timedelta(days=INVITATION_DAYS)
-
-
-class InvitationQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-
-class ProfileInvitation(models.Model):
-    city = models.ForeignKey(
-        City,
-        on_delete=models.CASCADE,
-        related_name="profile_invitations",
-        verbose_name=_("city"),
-    )
-    recipient_name = models.CharField(
-        _("recipient's name"),
-        max_length=120,
-        help_text=_("The person or office at the city who receives the link."),
-    )
-    recipient_email = models.EmailField(_("recipient's e-mail"))
-    key = models.CharField(max_length=40, default=_new_key, editable=False)
-    created_at = models.DateTimeField(_("invited"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
-    expires_at = models.DateTimeField(
-        _("link valid until"),
-        default=_default_expiry,
-        help_text=_("After this the link opens nothing. Change it to extend or shorten it."),
-    )
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("revoked by"),
-    )
-
-    objects = InvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("invitation to check a profile")
-        verbose_name_plural = _("invitations to check a profile")
-
-    def __str__(self):
-        return gettext("%(city)s, for %(name)s") % {"city": self.city, "name": self.recipient_name}
-
-    def token(self):
-        return signing.Signer(salt=SALT).sign(f"{self.pk}.{self.key}")
-
-    def path(self, language):
-        with translation.override(language):
-            return reverse(
-                "cities:check-profile", kwargs={"slug": self.city.slug, "token": self.token()}
-            )
-
-    @property
-    def is_revoked(self):
-        return self.revoked_at is not None
-
-    @property
-    def is_expired(self):
-        return self.expires_at <= timezone.now()
-
-    @property
-    def state(self):
-        if self.is_revoked:
-            return gettext("Revoked")
-        if self.is_expired:
-            return gettext("Expired")
-        return gettext("Active")
-
-    def record(self, step, *, user=None, address="", proposal=None, note=""):
-        return InvitationEvent.objects.create(
-            invitation=self,
-            step=step,
-            user=user if user is not None and user.is_authenticated else None,
-            client_address=address or "",
-            proposal=proposal,
-            note=note[:300],
-        )
-
-    def revoke(self, user):
-        """Withdraw the link (once); returns whether it was still usable."""
-        with transaction.atomic():
-            changed = ProfileInvitation.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
-                revoked_at=timezone.now(), revoked_by=user
-            )
-            if changed:
-                self.refresh_from_db(fields=["revoked_at", "revoked_by"])
-                self.record(InvitationStep.REVOKED, user=user)
-        return bool(changed)
 
 
 class LinkRefused(Exception):
@@ -218,205 +101,61 @@ def invitation_for(token, slug):
     return invitation
 
 
-class InvitationStep(models.TextChoices):
-    INVITED = "invited", _("Invited")
-    SENT = "sent", _("Link sent by e-mail")
-    NOT_SENT = "not_sent", _("The e-mail could not be sent")
-    OPENED = "opened", _("Link opened")
-    PROPOSED = "proposed", _("Corrections proposed")
-    ACCEPTED = "accepted", _("Proposal accepted")
-    PARTLY = "partly", _("Proposal partly accepted")
-    REJECTED = "rejected", _("Proposal rejected")
-    REVOKED = "revoked", _("Link revoked")
-
-
-class InvitationEvent(models.Model):
-    """One step of an invitation, for the audit trail."""
-
-    invitation = models.ForeignKey(
-        ProfileInvitation,
-        on_delete=models.CASCADE,
-        related_name="events",
-        verbose_name=_("invitation"),
-    )
-    proposal = models.ForeignKey(
-        "cities.ProfileProposal",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposal"),
-    )
-    step = models.CharField(_("step"), max_length=10, choices=InvitationStep.choices)
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("staff member"),
-    )
-    client_address = models.CharField(_("client address"), max_length=45, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        verbose_name = _("step")
-        verbose_name_plural = _("steps")
-
-    def __str__(self):
-        return self.get_step_display()
-
-
-class ProposalState(models.TextChoices):
-    PENDING = "pending", _("Waiting for review")
-    ACCEPTED = "accepted", _("Accepted")
-    PARTLY = "partly", _("Partly accepted")
-    REJECTED = "rejected", _("Rejected")
-
-
-class Decision(models.TextChoices):
-    ACCEPTED = "accepted", _("Accepted")
-    WAITING = "waiting", _("Accepted, waiting for a Publisher's approval")
-    REJECTED = "rejected", _("Not accepted")
-
-
-class ProposalQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(state=ProposalState.PENDING)
-
-
-class ProfileProposal(models.Model):
-    invitation = models.ForeignKey(
-        ProfileInvitation,
-        on_delete=models.CASCADE,
-        related_name="proposals",
-        verbose_name=_("invitation"),
-    )
-    city = models.ForeignKey(
-        City, on_delete=models.CASCADE, related_name="profile_proposals", verbose_name=_("city")
-    )
-    # The form's own key: the same form posted twice is one proposal.
-    submission = models.CharField(max_length=64, editable=False)
-    values = models.JSONField(
-        _("proposed values"), default=dict, blank=True, encoder=DjangoJSONEncoder
-    )
-    image = SafeImageField(
-        _("proposed image"), blank=True, width_field="image_width", height_field="image_height"
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    exchanges = models.JSONField(
-        _("new exchange records"), default=list, blank=True, encoder=DjangoJSONEncoder
-    )
-    confirmed = models.BooleanField(_("the city confirms the profile"), default=False)
-    message = models.TextField(_("message to the office"), blank=True)
-    submitted_at = models.DateTimeField(_("proposed"), default=timezone.now, db_index=True)
-    base_version = models.CharField(max_length=40, blank=True, editable=False)
-    state = models.CharField(
-        _("state"),
-        max_length=10,
-        choices=ProposalState.choices,
-        default=ProposalState.PENDING,
-        db_index=True,
-    )
-    decisions = models.JSONField(default=dict, blank=True, editable=False)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    revision = models.ForeignKey(
-        Revision,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("change waiting for a Publisher"),
-    )
-
-    objects = ProposalQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-submitted_at", "-pk"]
-        verbose_name = _("correction proposed by a city")
-        verbose_name_plural = _("corrections proposed by cities")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["invitation", "submission"], name="one_proposal_per_form"
-            )
-        ]
-
-    def __str__(self):
-        return gettext("%(city)s, proposed on %(date)s") % {
-            "city": self.city,
-            "date": date_format(timezone.localtime(self.submitted_at), "SHORT_DATE_FORMAT"),
-        }
-
-    def rows(self, city):
-        """What the proposal asks, one row a decision: a field, the image, each new
-        exchange, the confirmation. Each row: key, label, current, proposed, decision."""
-        rows = []
-        for column in PROPOSABLE:
-            if column not in self.values:
-                continue
-            rows.append(
-                {
-                    "key": column,
-                    "label": field_label(column),
-                    "current": getattr(city, column) or "",
-                    "proposed": self.values[column],
-                    "decision": self.decisions.get(column),
-                }
-            )
-        if self.image:
-            rows.append(
-                {
-                    "key": IMAGE,
-                    "label": gettext("Image"),
-                    "current": city.image,
-                    "proposed": self.image,
-                    "is_image": True,
-                    "decision": self.decisions.get(IMAGE),
-                }
-            )
-        for number, exchange in enumerate(self.exchanges):
-            key = f"{EXCHANGE}{number}"
-            rows.append(
-                {
-                    "key": key,
-                    "label": gettext("New exchange record"),
-                    "current": "",
-                    "proposed": describe_exchange(exchange),
-                    "decision": self.decisions.get(key),
-                }
-            )
-        if self.confirmed:
-            rows.append(
-                {
-                    "key": CONFIRMED,
-                    "label": gettext("Confirmation"),
-                    "current": date_format(city.confirmed_by_city, "DATE_FORMAT")
-                    if city.confirmed_by_city
-                    else "",
-                    "proposed": gettext("The city confirms that its profile is right."),
-                    "decision": self.decisions.get(CONFIRMED),
-                }
-            )
-        return rows
-
-    @property
-    def confirmed_on(self):
-        return timezone.localtime(self.submitted_at).date()
+def proposal_rows(proposal, city):
+    """What the proposal asks, one row a decision: a field, the image, each new
+    exchange, the confirmation. Each row: key, label, current, proposed, decision."""
+    rows = []
+    for column in PROPOSABLE:
+        if column not in proposal.values:
+            continue
+        rows.append(
+            {
+                "key": column,
+                "label": field_label(column),
+                "current": getattr(city, column) or "",
+                "proposed": proposal.values[column],
+                "decision": proposal.decisions.get(column),
+            }
+        )
+    if proposal.image:
+        rows.append(
+            {
+                "key": IMAGE,
+                "label": gettext("Image"),
+                "current": city.image,
+                "proposed": proposal.image,
+                "is_image": True,
+                "decision": proposal.decisions.get(IMAGE),
+            }
+        )
+    for number, exchange in enumerate(proposal.exchanges):
+        key = f"{EXCHANGE}{number}"
+        rows.append(
+            {
+                "key": key,
+                "label": gettext("New exchange record"),
+                "current": "",
+                "proposed": describe_exchange(exchange),
+                "decision": proposal.decisions.get(key),
+            }
+        )
+    if proposal.confirmed:
+        rows.append(
+            {
+                "key": CONFIRMED,
+                "label": gettext("Confirmation"),
+                "current": date_format(city.confirmed_by_city, "DATE_FORMAT")
+                if city.confirmed_by_city
+                else "",
+                "proposed": gettext("The city confirms that its profile is right."),
+                "decision": proposal.decisions.get(CONFIRMED),
+            }
+        )
+    return rows
 
 
 def field_label(column):
-    """ "Description (Korean)" for description_ko; the field's name for the others."""
+    """A column's label: "Description (Korean)" for description_ko, else the field's."""
     base, _sep, lang = column.rpartition("_")
     if base in TRANSLATED and lang in LANGUAGES:
         name = str(City._meta.get_field(base).verbose_name)
@@ -495,7 +234,7 @@ def decide(proposal, reviewer, accepted):
     with transaction.atomic():
         proposal = ProfileProposal.objects.select_for_update().get(pk=proposal.pk)
         city = City.objects.select_for_update().get(pk=proposal.city_id)
-        open_rows = [row for row in proposal.rows(city) if row["decision"] is None]
+        open_rows = [row for row in proposal_rows(proposal, city) if row["decision"] is None]
         if not open_rows:
             raise ReviewRefused(gettext("This proposal has already been decided."))
         for_publisher = under_review(city) and not can_publish(reviewer)
@@ -609,7 +348,7 @@ def _add_exchanges(city, exchanges, reviewer, reason):
 
 
 def _state(proposal):
-    rows = proposal.rows(proposal.city)
+    rows = proposal_rows(proposal, proposal.city)
     if any(row["decision"] is None for row in rows):
         return ProposalState.PENDING
     decided = {row["decision"] for row in rows}

@@ -430,7 +430,7 @@ class CityImage(GalleryImage):
 
 
 # A partner city's corrections to its own profile, by invitation (their own module).
-from cities.corrections import (  # noqa: E402, F401
+from cities.correction_models import (  # noqa: E402, F401
     InvitationEvent,
     ProfileInvitation,
     ProfileProposal,
