@@ -142,9 +142,9 @@ class ProfileCheckView(View):
             "problem": problem,
             "sent": sent if sent in ("1", "again") else None,
             "proposals": list(
-                self.invitation.proposals.only("submitted_at", "state").order_by("-submitted_at")[
-                    :10
-                ]
+                self.invitation.proposals.only("invitation_id", "submitted_at", "state").order_by(
+                    "-submitted_at"
+                )[:10]
             ),
         }
         return render(request, self.template_name, context, status=status)

@@ -439,3 +439,20 @@ def test_the_review_page_shows_the_profile_beside_the_proposal(client, invitatio
     assert again.status_code == 200
     assert staff.get(reverse("admin:cities_profileproposal_changelist")).status_code == 200
     assert staff.get(reverse("admin:cities_profileinvitation_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_the_page_behind_the_link_runs_the_same_queries_whatever_it_holds(
+    client, invitation, count, django_assert_max_num_queries
+):
+    """However many proposals and steps the link has, the page costs the same."""
+    for number in range(count):
+        ProfileProposal.objects.create(
+            invitation=invitation, city=invitation.city, submission=f"s{number}"
+        )
+        invitation.record(InvitationStep.OPENED)
+    url = link(invitation)
+    # The invitation with its city, the last opening, the proposals listed; the site's
+    # header and footer (its identity, pages, the cache's schedule).
+    with django_assert_max_num_queries(7):
+        assert client.get(url).status_code == 200
