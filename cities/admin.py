@@ -85,6 +85,10 @@ class CityAdmin(StaffAids, SpreadsheetAdminMixin, ContentAdmin):
     actions = [*ContentAdmin.actions, "make_home_city"]
     # Which city the portal belongs to is a Publisher's choice (and action), as publishing.
     publisher_fields = (*ContentAdmin.publisher_fields, "is_home")
+    # Set when an accepted correction from the city is applied (cities/corrections.py).
+    readonly_fields = (*ContentAdmin.readonly_fields, "confirmed_by_city")
+    # Its object tools offer to invite the city to check its profile.
+    change_form_template = "admin/cities/city/change_form.html"
     fieldsets = (
         (
             None,
@@ -105,7 +109,10 @@ class CityAdmin(StaffAids, SpreadsheetAdminMixin, ContentAdmin):
             },
         ),
         (_("Texts"), {"fields": ("summary", "description")}),
-        (_("Contact"), {"fields": ("website", "focal_point", "contact_email")}),
+        (
+            _("Contact"),
+            {"fields": ("website", "focal_point", "contact_email", "confirmed_by_city")},
+        ),
         (_("Image and location"), {"fields": ("image", "image_alt", "latitude", "longitude")}),
         PUBLICATION_FIELDSET,
     )
@@ -191,3 +198,7 @@ class MilestoneAdmin(StaffAids, FirstItemsLookup, ContentAdmin):
 @admin.register(CityImage)
 class CityImageAdmin(GalleryImageAdmin):
     record_field = "city"
+
+
+# Partner cities' corrections to their profiles: invitations and proposals.
+import cities.correction_admin  # noqa: E402, F401

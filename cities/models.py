@@ -202,6 +202,16 @@ class City(Illustrated, Publishable):
         blank=True,
         help_text=_("An office address that may be published, never a private one."),
     )
+    confirmed_by_city = models.DateField(
+        _("confirmed by the city"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the city itself last confirmed or corrected this profile, through a "
+            "link the office sent it (set when its proposal is accepted)."
+        ),
+    )
     is_home = models.BooleanField(
         _("home city"),
         default=False,
@@ -426,3 +436,11 @@ class CityImage(GalleryImage):
     class Meta(GalleryImage.Meta):
         verbose_name = _("city gallery image")
         verbose_name_plural = _("city gallery images")
+
+
+# A partner city's corrections to its own profile, by invitation (their own module).
+from cities.correction_models import (  # noqa: E402, F401
+    InvitationEvent,
+    ProfileInvitation,
+    ProfileProposal,
+)

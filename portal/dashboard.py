@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, get_language_info
 
+from cities.corrections import ProfileProposal, ProposalState
+from cities.suggestions import suggested_partners
 from portal import reports
 from portal.blocks.attention import (
     ATTENTION,
@@ -322,6 +324,12 @@ def monitoring_report():
     return due
 
 
+def partner_corrections():
+    """How many corrections proposed by partner cities wait for review (one query)."""
+    url = reverse("admin:cities_profileproposal_changelist") + f"?state={ProposalState.PENDING}"
+    return {"count": ProfileProposal.objects.pending().count(), "url": url}
+
+
 def dashboard():
     return {
         "monitoring_report": monitoring_report(),
@@ -329,6 +337,8 @@ def dashboard():
         "drafts": publication_queue("drafts", "-row_when"),
         "scheduled": publication_queue("scheduled", "row_when"),
         "pending_review": pending_review(),
+        "partner_corrections": partner_corrections(),
+        "partner_suggestions": suggested_partners(),
         "untranslated": needing_attention(MISSING_ENGLISH),
         "missing_korean": needing_attention(MISSING_KOREAN),
         "stale_translations": stale_translations(),

@@ -94,6 +94,12 @@ class Revision(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    reason = models.CharField(
+        _("reason for the history"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the edit history records once it is approved, if not the default."),
+    )
 
     objects = RevisionQuerySet.as_manager()
 
@@ -273,9 +279,9 @@ def approve(revision, reviewer):
         except ValidationError as error:
             raise ReviewRefused(" ".join(error.messages)) from error
         record._history_user = reviewer
-        record._change_reason = gettext("Change proposed by %(author)s, approved") % {
-            "author": revision.author or gettext("someone")
-        }
+        record._change_reason = revision.reason or gettext(
+            "Change proposed by %(author)s, approved"
+        ) % {"author": revision.author or gettext("someone")}
         record.save()
         for name, ids in links.items():
             getattr(record, name).set(ids)

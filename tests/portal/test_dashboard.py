@@ -7,12 +7,19 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cities.models import City
+from cities.models import City, CreativeField, Region
 from portal.blocks.attention import missing_english
 from portal.blocks.publishing import PublicationStatus
 from portal.dashboard import dashboard
 from portal.models import News
-from tests.factories import CityFactory, DisciplineFactory, EventFactory, NewsFactory
+from tests.factories import (
+    CityFactory,
+    DisciplineFactory,
+    EventFactory,
+    InstitutionFactory,
+    NewsFactory,
+    PartnershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +140,7 @@ def fill(count, publisher):
     """``count`` records in every panel: drafts, scheduled, changed (by someone), deleted,
     missing English and missing alt text, across several models."""
     today = timezone.localdate()
+    home = CityFactory(is_home=True, sub_disciplines_en="ceramics, hanji")
     image = {"image": "portal/news/photo.jpg", "image_width": 800, "image_height": 600}
     for number in range(count):
         EventFactory(start_date=today + datetime.timedelta(days=number % 20))
@@ -144,6 +152,9 @@ def fill(count, publisher):
         city.save()
         CityFactory().delete()
         DisciplineFactory()
+        # Network cities to suggest: a shared sub-discipline, a joint event.
+        suggested = CityFactory(sub_disciplines_en="ceramics, glass")
+        EventFactory(city=suggested).organisers.add(InstitutionFactory(city=home))
 
 
 @pytest.mark.parametrize("count", [2, 25])
@@ -154,17 +165,25 @@ def test_the_dashboard_runs_the_same_few_queries_whatever_the_data(
     named in each history panel, so the page costs the same with 2 or 25 records in
     every panel."""
     fill(count, publisher)
-    # Eleven panels, the count of proposed changes, and the next monitoring report (the
-    # home city and its reports).
-    with django_assert_max_num_queries(14):
+    # Twelve panels (the suggestions: two queries, the home city and its candidates), the
+    # count of proposed changes, that of partner cities' corrections, and the next
+    # monitoring report (the home city and its reports).
+    with django_assert_max_num_queries(17):
         panels = dashboard()
     # Every panel has something (the fill proposes nothing and writes every Korean text).
-    quiet = {"stale_translations", "pending_review", "missing_korean", "monitoring_report"}
+    quiet = {
+        "stale_translations",
+        "pending_review",
+        "missing_korean",
+        "partner_corrections",
+        "monitoring_report",
+    }
     assert all(panels[name] for name in panels if name not in quiet), panels
     assert len(panels["recent_changes"]) == 10
+    assert len(panels["partner_suggestions"]) == min(count, 8)
     client.force_login(publisher)
     # The page: the session, the user, the second step, permissions and the app list.
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(25):
         response = client.get(reverse("admin:index"))
     assert response.status_code == 200
 
@@ -175,3 +194,47 @@ def test_labels_follow_the_language_with_a_fallback(publisher):
     with translation.override("ko"):
         assert {item["label"] for item in dashboard()["drafts"]} == {"한국어 제목", "한국어만"}
     assert set(labels("drafts")) == {"English title", "한국어만"}
+
+
+def test_partner_suggestions_give_their_reasons_and_leave_out_partners(index):
+    home = CityFactory(
+        name_en="Cheongju",
+        is_home=True,
+        region=Region.ASIA_PACIFIC,
+        sub_disciplines_en="ceramics, hanji",
+        sub_disciplines_ko="도자, 한지",
+    )
+    partner = CityFactory(name_en="Partner already", region=Region.ASIA_PACIFIC)
+    PartnershipFactory(city=home, partner=partner, status=PublicationStatus.DRAFT)
+    CityFactory(name_en="Same field", region=Region.ASIA_PACIFIC)
+    CityFactory(
+        name_en="Film city",
+        creative_field=CreativeField.FILM,
+        region=Region.ASIA_PACIFIC,
+    )  # nothing in common: not suggested
+    CityFactory(
+        name_en="Paper city",
+        creative_field=CreativeField.DESIGN,
+        region=Region.ASIA_PACIFIC,
+        sub_disciplines_ko="한지 공예",
+    )
+    CityFactory(
+        name_en="New region", creative_field=CreativeField.MUSIC, region=Region.EUROPE_NORTH_AMERICA
+    )
+    joint = CityFactory(
+        name_en="Joint city", creative_field=CreativeField.MUSIC, region=Region.ASIA_PACIFIC
+    )
+    event = EventFactory(city=joint, title_en="Craft fair", title_ko="공예 박람회")
+    event.organisers.add(InstitutionFactory(city=home))
+    CityFactory(name_en="Draft", status=PublicationStatus.DRAFT, publish_at=None)
+    with translation.override("en"):
+        found = {
+            item["city"].name_en: item["reasons"] for item in dashboard()["partner_suggestions"]
+        }
+    assert list(found)[:2] == ["Joint city", "Paper city"]
+    assert set(found) == {"Joint city", "Paper city", "Same field", "New region"}
+    assert found["Joint city"] == ["Took part in “Craft fair” with us, but has no partnership"]
+    assert found["Paper city"] == ["Works on one of our sub-disciplines"]
+    assert found["Same field"] == ["Same creative field: Crafts and Folk Art"]
+    assert found["New region"] == ["No partner in Europe and North America yet"]
+    assert "Joint city" in index("Network cities to approach")

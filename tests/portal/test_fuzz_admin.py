@@ -33,6 +33,7 @@ from hypothesis import event, given, reject
 from hypothesis import strategies as st
 from simple_history.admin import SimpleHistoryAdmin
 
+from cities.corrections import ProfileInvitation, ProfileProposal
 from events.alerts.models import Subscription
 from portal.blocks.admin import version_of
 from portal.blocks.publishing import PublicationStatus, Publishable
@@ -93,6 +94,9 @@ def make_records():
     news = NewsFactory(slug="designated")
     news.cities.add(city)
     news.events.add(event)
+    invitation = ProfileInvitation.objects.create(
+        city=city, recipient_name="Office", recipient_email="office@icheon.example"
+    )
     visitor = {"user_agent": "fuzz", "ip_address": "192.0.2.1", "username": "someone"}
     attempt = AccessAttempt.objects.create(
         **visitor, http_accept="*/*", path_info="/admin/login/", get_data="", post_data="",
@@ -102,6 +106,10 @@ def make_records():
         "cities.city": city,
         "cities.partnership": partnership,
         "cities.milestone": milestone,
+        "cities.profileinvitation": invitation,
+        "cities.profileproposal": ProfileProposal.objects.create(
+            invitation=invitation, city=city, submission="fuzz", values={"summary_en": "New."}
+        ),
         "institutions.discipline": discipline,
         "institutions.institution": institution,
         "events.eventseries": series,

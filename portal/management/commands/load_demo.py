@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cities import correction_demo
 from cities import demo as cities_demo
 from events import demo as events_demo
 from institutions import demo as institutions_demo
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 cities_demo.load(home=home, log=log)
+                correction_demo.load(log=log)
                 institutions_demo.load(home=home, log=log)
                 events_demo.load(log=log)
                 portal_demo.load(home=home, log=log, users=users or settings.DEBUG)
