@@ -11,6 +11,7 @@ from portal.blocks.gallery import GalleryImage
 from portal.blocks.images import IMAGE_FIELDS, Illustrated
 from portal.blocks.publishing import Publishable, PublishableQuerySet
 from portal.blocks.reversing import reverse_slug
+from portal.blocks.text_search import SearchFields, matching
 
 
 class CreativeField(models.TextChoices):
@@ -57,6 +58,24 @@ def _name_in(lang):
 def _peers(country, creative_field):
     """Cities of one creative field in one country (values or expressions)."""
     return Q(country=country, creative_field=creative_field)
+
+
+def _country_choices():
+    from django_countries import countries
+
+    return list(countries)
+
+
+# What a search reads of a city (``portal.blocks.text_search``).
+CITY_SEARCH = SearchFields(
+    names=("name_ko", "name_en", "slug"),
+    texts=("summary_ko", "summary_en", "sub_disciplines_ko", "sub_disciplines_en"),
+    long=("description_ko", "description_en"),
+    choices=(
+        ("creative_field", lambda: CreativeField.choices),
+        ("country", _country_choices),
+    ),
+)
 
 
 class CityQuerySet(PublishableQuerySet):
@@ -123,11 +142,8 @@ class CityQuerySet(PublishableQuerySet):
         )
 
     def search(self, text):
-        """Substring match on the name in either language. Case-insensitive, and it
-        works for Korean, which PostgreSQL's word parser would treat as one token."""
-        return self.filter(
-            Q(name_ko__icontains=text) | Q(name_en__icontains=text) | Q(slug__icontains=text)
-        )
+        """The cities ``text`` matches (``portal.blocks.text_search``, ``CITY_SEARCH``)."""
+        return matching(self, text, CITY_SEARCH)
 
     def countries(self):
         """The ISO codes of the countries these cities are in, each once."""
