@@ -10,7 +10,8 @@ query with an offset, plus one count per other type.
 from dataclasses import dataclass
 
 from django import forms
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page as ResultPage
+from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.http import Http404
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from cities.models import CITY_SEARCH, City
-from events.models import EVENT_SEARCH, Event
+from events.models import COMPACT_FIELDS, EVENT_SEARCH, Event
 from institutions.models import INSTITUTION_SEARCH, Institution
 from portal.blocks import text_search
 from portal.models import NEWS_SEARCH, PAGE_SEARCH, News, Page
@@ -82,16 +83,7 @@ TYPES = [
         ngettext_lazy("%(count)s event", "%(count)s events", "count"),
         Event,
         EVENT_SEARCH,
-        (
-            "slug",
-            "title_ko",
-            "title_en",
-            "kind",
-            "start_date",
-            "end_date",
-            "event_status",
-            *TEXTS,
-        ),
+        (*COMPACT_FIELDS, "kind", *TEXTS),
         "events:list",
         (("when", "all"),),
     ),
@@ -123,8 +115,7 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
         error_messages={
             "max_length": _(
-                "Type at most %(limit_value)d characters: a few words find more than a "
-                "sentence."
+                "Type at most %(limit_value)d characters: a few words find more than a sentence."
             )
         },
     )
@@ -206,7 +197,7 @@ def one_type(kind, text, number):
     if not rows and number > 1:
         raise Http404(_("There is no such page."))
     paginator.count = total
-    page = Page(rows, number, paginator)
+    page = ResultPage(rows, number, paginator)
     sections = [
         Section(other, rows if other is kind else [], total, text)
         if other is kind

@@ -16,4 +16,5 @@ urlpatterns = [
     path("news/<slug:slug>/", views.NewsDetailView.as_view(), name="news-detail"),
     path("pages/<slug:slug>/", views.PageView.as_view(), name="page"),
     path("contact/", views.ContactView.as_view(), name="contact"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]
