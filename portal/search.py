@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django import forms
 from django.core.paginator import Page as ResultPage
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -48,8 +47,8 @@ class ResultType:
     def ranked(self, text):
         return text_search.ranked(self.queryset(), text, self.spec).only(*self.columns)
 
-    def matching(self, text):
-        return text_search.matching(self.queryset(), text, self.spec)
+    def count(self, text):
+        return text_search.count(self.queryset(), text, self.spec)
 
     def list_link(self, text):
         if not self.list_url:
@@ -157,7 +156,15 @@ class Section:
         return self.kind.key
 
     @property
+    def capped(self):
+        """More match than are counted (``text_search.COUNT_CAP``)."""
+        return self.total > text_search.COUNT_CAP
+
+    @property
     def counted(self):
+        if self.capped:
+            counted = self.kind.counted % {"count": text_search.COUNT_CAP}
+            return _("%(counted)s or more") % {"counted": counted}
         return self.kind.counted % {"count": self.total}
 
     @cached_property
@@ -166,26 +173,33 @@ class Section:
 
     @property
     def more(self):
-        return self.total > len(self.rows)
+        return self.capped or self.total > len(self.rows)
+
+    @property
+    def shown(self):
+        """How many of the matches can be paged through (the best ``RANKED``)."""
+        return min(self.total, text_search.RANKED)
 
 
 def first_rows(kind, text, offset, limit):
-    """``limit`` rows of ``kind`` from ``offset``, best first, and how many match, in one
-    query (0 when the offset is past the end: then no row tells)."""
-    rows = list(
-        kind.ranked(text).annotate(search_total=Window(Count("pk")))[offset : offset + limit]
-    )
+    """``limit`` rows of ``kind`` from ``offset``, best first, and how many match (up to
+    ``text_search.COUNT_CAP + 1``), in one query (0 when the offset is past the end:
+    then no row tells)."""
+    rows = list(kind.ranked(text)[offset : offset + limit])
     return rows, (rows[0].search_total if rows else 0)
 
 
 def every_type(text):
-    """The best rows of every type, with their totals: one query a type."""
-    return [Section(kind, *first_rows(kind, text, 0, PER_TYPE), text) for kind in TYPES]
+    """The best rows of every type, with their totals: one query a type. May raise
+    ``text_search.TooSlow``."""
+    with text_search.bounded():
+        return [Section(kind, *first_rows(kind, text, 0, PER_TYPE), text) for kind in TYPES]
 
 
 def one_type(kind, text, number):
     """A page of ``kind``'s results (a Django ``Page``), and the other types' totals.
-    A page number that is not one, or past the last page, is a 404."""
+    A page number that is not one, or past the last page, is a 404; only the best
+    ``text_search.RANKED`` are paged through. May raise ``text_search.TooSlow``."""
     paginator = Paginator([], PER_PAGE)
     try:
         number = int(number or 1)
@@ -193,15 +207,19 @@ def one_type(kind, text, number):
         raise Http404(_("That page number is not a number.")) from None
     if number < 1:
         raise Http404(_("There is no such page."))
-    rows, total = first_rows(kind, text, (number - 1) * PER_PAGE, PER_PAGE)
-    if not rows and number > 1:
+    offset = (number - 1) * PER_PAGE
+    if offset >= text_search.RANKED:
         raise Http404(_("There is no such page."))
-    paginator.count = total
+    with text_search.bounded():
+        rows, total = first_rows(kind, text, offset, min(PER_PAGE, text_search.RANKED - offset))
+        if not rows and number > 1:
+            raise Http404(_("There is no such page."))
+        sections = [
+            Section(other, rows, total, text)
+            if other is kind
+            else Section(other, [], other.count(text), text)
+            for other in TYPES
+        ]
+    paginator.count = min(total, text_search.RANKED)
     page = ResultPage(rows, number, paginator)
-    sections = [
-        Section(other, rows if other is kind else [], total, text)
-        if other is kind
-        else Section(other, [], other.matching(text).count(), text)
-        for other in TYPES
-    ]
     return page, sections

@@ -13,7 +13,7 @@ from cities.views import HomeCity
 from events.models import Event, EventSeries
 from institutions.models import Discipline, Institution
 from portal import search
-from portal.blocks import caching
+from portal.blocks import caching, text_search
 from portal.blocks.caching import cached_page, links
 from portal.blocks.caching.schedule import NEW_DAY
 from portal.blocks.pagination import KeysFirstPaginator, rows_in_range
@@ -150,16 +150,23 @@ class SearchView(TemplateView):
         if not text:
             return context
         kind = search.BY_KEY.get(form.cleaned_data["type"])
-        if kind is None:
-            context["sections"] = search.every_type(text)
-        else:
-            page, sections = search.one_type(kind, text, self.request.GET.get("page"))
-            context.update(kind=kind, page_obj=page, sections=sections)
-        context["total"] = sum(section.total for section in context["sections"])
+        try:
+            if kind is None:
+                context["sections"] = search.every_type(text)
+            else:
+                page, sections = search.one_type(kind, text, self.request.GET.get("page"))
+                context.update(kind=kind, page_obj=page, sections=sections)
+        except text_search.TooSlow:
+            context["too_slow"] = True
+            return context
+        context["capped"] = any(section.capped for section in context["sections"])
+        context["total"] = sum(
+            min(section.total, text_search.COUNT_CAP) for section in context["sections"]
+        )
         return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if context["form"].errors:
+        if context["form"].errors or context.get("too_slow"):
             add_never_cache_headers(response)
         return response

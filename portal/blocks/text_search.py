@@ -15,25 +15,28 @@ How it matches depends on the database (docs/decisions.md, "Search"):
   Django writes ``UPPER(col::text) LIKE UPPER(…)``), served by trigram GIN indexes on
   that same expression (``pg_trgm``; PostgreSQL's word parser takes a run of Hangul as
   one word, so "도자" inside "한국도자재단" needs substrings); long texts by full-text
-  search of the words' beginnings (``to_tsvector('simple', …) @@ 'word':*``, GIN
-  indexes), which finds Korean words with their endings (도자 → 도자기를); typos by
-  trigram word similarity with the names (``%>``, the names' trigram indexes).
+  search of the words' beginnings (a stored ``tsvector`` column, ``WORDS_COLUMN``,
+  ``@@ 'word':*``, GIN-indexed), which finds Korean words with their endings
+  (도자 → 도자기를); typos by trigram word similarity with the names (``%>``, the
+  names' trigram indexes).
 - SQLite: substrings everywhere (long texts too); typos by the name containing the
   word's beginning (all but its last two letters, at least three): cheap, bounded, and
   it finds a misspelt ending ("Limogse" → "Limo…").
 
-``search_indexes`` makes the PostgreSQL indexes in a migration and does nothing on
-other databases.
+``SearchIndexes`` makes the PostgreSQL indexes in a migration and does nothing on
+other databases. The site search bounds its work (``ranked``, ``count``, ``bounded``):
+a common word matches tens of thousands of records.
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.migrations.operations.base import Operation
-from django.db.models import Case, F, IntegerField, Lookup, Q, Value, When
+from django.db.models import Case, F, IntegerField, Lookup, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Length, NullIf
 from django.utils import translation
 from django.utils.html import escape, format_html
@@ -50,6 +53,17 @@ NAME_ONLY_BELOW = 2
 SUBSTRING_FROM = 3
 # Words this long may also match a name that is only close to them.
 TYPO_FROM = 4
+
+# Matching records are counted up to this many ("1,000 or more").
+COUNT_CAP = 1000
+# Records ranked at most, best first (``ranked``): ten pages of twenty.
+RANKED = 200
+
+# PostgreSQL: the column that holds the words of a table's long texts (a tsvector).
+WORDS_COLUMN = "search_words"
+
+# PostgreSQL: a search statement running longer than this is cancelled (``bounded``).
+STATEMENT_TIMEOUT_MS = 2000
 
 # Stands for a blank in the migration's index names; short, for PostgreSQL's 63 bytes.
 INDEX_PREFIX = "ts_"
@@ -108,22 +122,36 @@ def _choices_matching(word, choices):
     return values
 
 
-def _related_matching(queryset, related, word, contains):
+def _in_keys(name, keys, postgres):
+    """``name`` is one of the keys ``keys`` (a queryset of one column) finds. On
+    PostgreSQL as ``= ANY(ARRAY(…))``: the array is worked out once, first, and the
+    condition can then be looked up in the column's B-tree index like a list of values,
+    so it joins the record's other conditions in one combination of index scans (as
+    ``IN (…)`` inside an ``OR`` it would be checked row by row after reading the whole
+    table)."""
+    if postgres:
+        return Q(_InKeys(F(name), keys))
+    return Q(**{f"{name}__in": keys})
+
+
+def _related_matching(queryset, related, word, contains, postgres):
     """``related``'s records (published ones, where that applies) whose fields contain
-    ``word``, as a condition on ``queryset``'s records: a foreign key in a subquery, a
-    many-to-many through the link table's keys."""
+    ``word``, as a condition on ``queryset``'s records: a foreign key among their keys,
+    a many-to-many through the link table's keys."""
     field = queryset.model._meta.get_field(related.relation)
     target = field.related_model._default_manager.all()
     if hasattr(target, "published"):
         target = target.published()
-    target = target.filter(contains(related.fields, word)).values("pk")
+    target = target.filter(contains(related.fields, word)).order_by().values("pk")
     if field.many_to_many:
         through = field.remote_field.through
-        links = through._default_manager.filter(
-            **{f"{field.m2m_reverse_field_name()}__in": target}
-        ).values(field.m2m_field_name())
-        return Q(pk__in=links)
-    return Q(**{f"{related.relation}__in": target})
+        links = (
+            through._default_manager.order_by()
+            .filter(_in_keys(field.m2m_reverse_field_name(), target, postgres))
+            .values(field.m2m_field_name())
+        )
+        return _in_keys("pk", links, postgres)
+    return _in_keys(related.relation, target, postgres)
 
 
 def _any_contains(fields, word):
@@ -143,27 +171,28 @@ class _WordSimilar(Lookup):
         return f"UPPER({lhs}::text) %%> UPPER({rhs})", [*lhs_params, *rhs_params]
 
 
-class _WordsBeginning(Lookup):
-    """PostgreSQL: the field has words beginning with the word (full-text search, on the
-    expression its GIN index holds)."""
+class _HasWordsBeginning(Lookup):
+    """PostgreSQL: the record's long texts have words beginning with the word, read from
+    its stored vector of their words (``WORDS_COLUMN``, see ``index_statements``) with
+    its GIN index. The left-hand side is one of the long texts, only to name the table.
+    """
 
-    lookup_name = "search_words_beginning"
+    lookup_name = "search_has_words_beginning"
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = compiler.compile(self.lhs)
+        table = lhs.rsplit(".", 1)[0]
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return (
-            f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, {rhs})",
+            f"{table}.\"{WORDS_COLUMN}\" @@ to_tsquery('simple'::regconfig, {rhs})",
             [*lhs_params, *rhs_params],
         )
 
 
 class _InKeys(Lookup):
-    """PostgreSQL: the key is one of the keys the subquery finds, worked out first
-    (``= ANY(ARRAY(…))``). As ``IN (…)``, the planner may instead walk every record in
-    the page's order and look each up in the subquery, hoping to stop early: at 50,000
-    events that took seconds."""
+    """PostgreSQL: the key is one of the keys the subquery finds (``= ANY(ARRAY(…))``,
+    see ``_in_keys``)."""
 
     lookup_name = "search_in_keys"
     prepare_rhs = False
@@ -198,64 +227,54 @@ class _Match:
     """The conditions one word meets on one model, per tier."""
 
     def __init__(self, queryset, spec, word):
-        self.postgres = vendor(queryset) == "postgresql"
+        postgres = vendor(queryset) == "postgresql"
         contains = _word_start if len(word) < SUBSTRING_FROM else _any_contains
         self.name = contains(spec.names, word)
-        self.text = Q()
-        self.linked = []  # conditions on other tables or on choices
+        self.text = Q()  # short texts, related names, choice labels
         self.long = Q()
         self.typo = Q()
         if len(word) < NAME_ONLY_BELOW:
             return
         self.text = reduce(or_, (contains((name,), word) for name in spec.texts), Q())
-        self.linked = [
-            _related_matching(queryset, related, word, contains) for related in spec.related
-        ]
+        for related in spec.related:
+            self.text |= _related_matching(queryset, related, word, contains, postgres)
         for name, choices in spec.choices:
             values = _choices_matching(word, choices)
             if values:
-                self.linked.append(Q(**{f"{name}__in": sorted(values)}))
-        if self.postgres:
+                self.text |= Q(**{f"{name}__in": sorted(values)})
+        if postgres:
             tsquery = _prefix_query(word)
             if tsquery and spec.long:
-                self.long = reduce(
-                    or_, (Q(_WordsBeginning(F(name), tsquery)) for name in spec.long)
-                )
+                self.long = Q(_HasWordsBeginning(F(spec.long[0]), tsquery))
         elif spec.long:
             self.long = contains(spec.long, word)
         if len(word) >= TYPO_FROM:
-            if self.postgres:
+            if postgres:
                 self.typo = reduce(or_, (Q(_WordSimilar(F(name), word)) for name in spec.names))
             else:
                 self.typo = _any_contains(spec.names, word[: max(3, len(word) - 2)])
 
-    def condition(self, model):
-        short = reduce(or_, (q for q in (self.name, self.text) if q))
-        if not self.postgres:
-            return reduce(or_, [self.long, self.typo, *self.linked], short)
-        # PostgreSQL combines the indexes of the record's own columns (a BitmapOr) only
-        # when every alternative has one, and it reckons a full-text vector cheap to
-        # work out, so on a small table it would read every row and make the vector
-        # of every description (or the trigrams of every name, for typos). So each
-        # kind of match finds its keys alone, from its own indexes, and the keys are
-        # united.
-        records = model._base_manager.order_by()
-        keys = records.filter(short).values("pk")
-        for condition in [self.long, self.typo, *self.linked]:
-            if condition:
-                keys = keys.union(records.filter(condition).values("pk"), all=True)
-        return Q(_InKeys(F("pk"), keys))
+    def condition(self, tier=Tier.LONG):
+        """The word matches in ``tier`` or a better one. Every alternative is a column
+        of the record's own table (related records through ``_in_keys``), each served
+        by an index on PostgreSQL, which then combines the indexes (a BitmapOr per
+        word, a BitmapAnd of the words) and reads only the rows that match."""
+        found = [self.name, self.text, self.typo, self.long][: tier + 1]
+        return reduce(or_, (q for q in found if q))
 
     def tier(self):
         """The tier of a record that matched this word. Long texts are what is left
         (their full-text vectors are not worked out again for each record)."""
         whens = [When(self.name, then=Value(Tier.NAME))]
-        text = reduce(or_, self.linked, self.text)
-        if text:
-            whens.append(When(text, then=Value(Tier.TEXT)))
+        if self.text:
+            whens.append(When(self.text, then=Value(Tier.TEXT)))
         if self.typo:
             whens.append(When(self.typo, then=Value(Tier.TYPO)))
         return Case(*whens, default=Value(Tier.LONG), output_field=IntegerField())
+
+
+def _all(matches, tier=Tier.LONG):
+    return reduce(and_, (match.condition(tier) for match in matches))
 
 
 def matching(queryset, text, spec):
@@ -264,31 +283,95 @@ def matching(queryset, text, spec):
     found = words(text)
     if not found:
         return queryset.none()
-    return queryset.filter(
-        reduce(and_, (_Match(queryset, spec, word).condition(queryset.model) for word in found))
-    )
+    return queryset.filter(_all([_Match(queryset, spec, word) for word in found]))
 
 
-def ranked(queryset, text, spec):
-    """``matching``, each record annotated with its ``search_tier`` (the worst tier of
-    its words, ``Tier``) and ordered best first: by tier, then names that start with
-    the first word, then shorter names, then the key."""
+def count(queryset, text, spec):
+    """How many records ``matching`` finds, counted up to ``COUNT_CAP + 1``."""
+    return matching(queryset, text, spec).order_by().values("pk")[: COUNT_CAP + 1].count()
+
+
+class _CappedCount(Subquery):
+    """How many rows a query finds, counting no further than its LIMIT."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) search_capped)"
+    output_field = IntegerField()
+
+
+def ranked(queryset, text, spec, best=RANKED):
+    """The records every word of ``text`` matches, ranked, at most ``best`` of them:
+    each annotated with its ``search_tier`` (the worst tier of its words, ``Tier``)
+    and ``search_total`` (how many match, counted up to ``COUNT_CAP + 1``), ordered
+    best first: by tier, then names that start with the first word, then shorter names,
+    then the key.
+
+    A common word matches tens of thousands of records, and ranking them all means
+    reading them all. So on PostgreSQL only ``best`` records of each tier or better are
+    ranked (names; anything but long texts; everything),
+    each found from the indexes and read no further than that: the first ``best``
+    positions have the right tiers, and within a tier bigger than ``best`` the order is
+    that of ``best`` of its records. SQLite (development and tests) ranks every match.
+    """
     found = words(text)
     if not found:
         return queryset.none()
     matches = [_Match(queryset, spec, word) for word in found]
-    queryset = queryset.filter(reduce(and_, (match.condition(queryset.model) for match in matches)))
+    matched = queryset.filter(_all(matches)).order_by()
+    if vendor(queryset) == "postgresql":
+        keys = reduce(
+            lambda union, tier: union.union(
+                queryset.filter(_all(matches, tier)).order_by().values("pk")[:best]
+            ),
+            (Tier.TYPO, Tier.LONG),
+            queryset.filter(_all(matches, Tier.NAME)).order_by().values("pk")[:best],
+        )
+        candidates = queryset.filter(pk__in=keys)
+    else:
+        candidates = matched
     # A record's tier is the worst of its words' tiers (never NULL, so Greatest means
     # the same on both databases).
     tiers = [match.tier() for match in matches]
     starts = reduce(or_, (Q(**{f"{name}__istartswith": found[0]}) for name in spec.names))
     # The shortest of its names: "Limoges" before "Limoges Porcelain Museum".
     lengths = [Length(NullIf(name, Value(""))) for name in spec.names]
-    return queryset.annotate(
+    return candidates.annotate(
         search_tier=tiers[0] if len(tiers) == 1 else Greatest(*tiers),
         search_starts=Case(When(starts, then=Value(0)), default=Value(1)),
         search_length=Coalesce(*lengths, Value(999)) if len(lengths) > 1 else lengths[0],
+        search_total=_CappedCount(matched.values("pk")[: COUNT_CAP + 1]),
     ).order_by("search_tier", "search_starts", "search_length", "pk")
+
+
+class TooSlow(Exception):
+    """A search ran out of time (``bounded``)."""
+
+
+@contextmanager
+def bounded(using="default", timeout_ms=STATEMENT_TIMEOUT_MS):
+    """Searches run inside: on PostgreSQL, in a transaction where each statement may
+    take ``timeout_ms`` at most (past that, ``TooSlow``), and where the planner uses
+    bitmap scans of the search indexes rather than read a table in some order and test
+    each row: with a LIMIT it expects to stop early, which for a rare word means
+    reading every row (and with more than one word its estimates are poor). Nothing
+    on other databases."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    try:
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true),"
+                    " set_config('enable_seqscan', 'off', true),"
+                    " set_config('enable_indexscan', 'off', true)",
+                    [str(timeout_ms)],
+                )
+            yield
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == "57014":  # query_canceled
+            raise TooSlow from error
+        raise
 
 
 def highlight_terms(text):
@@ -335,35 +418,49 @@ def excerpt(value, text, width=160):
 
 
 def index_statements(table, substring_columns, word_columns=(), key_columns=()):
-    """The ``CREATE INDEX`` statements for one table (with the ``DROP`` that undoes
-    each): a trigram GIN index on ``UPPER(col::text)`` of each substring column (what
-    ``icontains`` and ``%>`` read), a full-text GIN index on ``to_tsvector('simple',
-    col)`` of each long column, a B-tree index on each key column (a choice such as a
-    kind, matched by its label)."""
+    """The statements for one table (with the one that undoes each): a trigram GIN
+    index on ``UPPER(col::text)`` of each substring column (what ``icontains`` and
+    ``%>`` read); the words of all the long columns in one stored generated column
+    (``WORDS_COLUMN``, ``to_tsvector('simple', …)``) with a GIN index; a B-tree index
+    on each key column (a choice such as a kind, matched by its label).
+
+    The vector is stored rather than indexed as an expression because a trigram match
+    is always rechecked on the row, and the recheck works out every condition of the
+    search again: as an expression, that meant the vector of each candidate row's
+    descriptions (tens of microseconds each, thousands of rows). A column a generated
+    column reads cannot change type: drop ``WORDS_COLUMN`` first (the reverse of this
+    operation), alter, and make it again."""
     statements = [
-        (f"{INDEX_PREFIX}{table}_{column}"[:63], f'("{column}")') for column in key_columns
-    ]
-    for column in substring_columns:
-        statements.append(
-            (
-                f"{INDEX_PREFIX}{table}_{column}"[:63],
-                f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)',
-            )
-        )
-    for column in word_columns:
-        statements.append(
-            (
-                f"{INDEX_PREFIX}{table}_{column}_words"[:63],
-                f"USING gin (to_tsvector('simple'::regconfig, \"{column}\"))",
-            )
-        )
-    return [
         (
             f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" {how}',
             f'DROP INDEX IF EXISTS "{name}"',
         )
-        for name, how in statements
+        for name, how in [
+            *((f"{INDEX_PREFIX}{table}_{column}"[:63], f'("{column}")') for column in key_columns),
+            *(
+                (
+                    f"{INDEX_PREFIX}{table}_{column}"[:63],
+                    f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)',
+                )
+                for column in substring_columns
+            ),
+        ]
     ]
+    if word_columns:
+        text = " || ' ' || ".join(f"COALESCE(\"{column}\", '')" for column in word_columns)
+        name = f"{INDEX_PREFIX}{table}_words"[:63]
+        statements += [
+            (
+                f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{WORDS_COLUMN}" tsvector '
+                f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, {text})) STORED",
+                f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS "{WORDS_COLUMN}"',
+            ),
+            (
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{WORDS_COLUMN}")',
+                f'DROP INDEX IF EXISTS "{name}"',
+            ),
+        ]
+    return statements
 
 
 class SearchIndexes(Operation):
@@ -397,7 +494,7 @@ class SearchIndexes(Operation):
         statements = index_statements(
             self.table, self.substring_columns, self.word_columns, self.key_columns
         )
-        for statement in statements:
+        for statement in statements if which == 0 else reversed(statements):
             schema_editor.execute(statement[which])
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
