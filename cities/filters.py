@@ -21,9 +21,7 @@ class CityFilter(django_filters.FilterSet):
     countries that have a published city (a few dozen).
     """
 
-    q = django_filters.CharFilter(
-        method="filter_q", label=_("Name (Korean or English)"), max_length=100
-    )
+    q = django_filters.CharFilter(method="filter_q", label=_("Search words"), max_length=100)
     field = django_filters.ChoiceFilter(
         widget=QuickSelect,
         field_name="creative_field",

@@ -11,6 +11,7 @@ from portal.blocks.gallery import GalleryImage
 from portal.blocks.images import IMAGE_FIELDS, Illustrated
 from portal.blocks.publishing import Publishable, PublishableQuerySet
 from portal.blocks.reversing import reverse_slug
+from portal.blocks.text_search import SearchFields, matching
 
 
 class CreativeField(models.TextChoices):
@@ -62,6 +63,24 @@ def _peers(country, creative_field):
 # What a map can place: both coordinates. A condition, so that the directory counts
 # these with its other counts.
 ON_MAP = Q(latitude__isnull=False, longitude__isnull=False)
+
+
+def _country_choices():
+    from django_countries import countries
+
+    return list(countries)
+
+
+# What a search reads of a city (``portal.blocks.text_search``).
+CITY_SEARCH = SearchFields(
+    names=("name_ko", "name_en", "slug"),
+    texts=("summary_ko", "summary_en", "sub_disciplines_ko", "sub_disciplines_en"),
+    long=("description_ko", "description_en"),
+    choices=(
+        ("creative_field", lambda: CreativeField.choices),
+        ("country", _country_choices),
+    ),
+)
 
 
 class CityQuerySet(PublishableQuerySet):
@@ -128,11 +147,8 @@ class CityQuerySet(PublishableQuerySet):
         )
 
     def search(self, text):
-        """Substring match on the name in either language. Case-insensitive, and it
-        works for Korean, which PostgreSQL's word parser would treat as one token."""
-        return self.filter(
-            Q(name_ko__icontains=text) | Q(name_en__icontains=text) | Q(slug__icontains=text)
-        )
+        """The cities ``text`` matches (``portal.blocks.text_search``, ``CITY_SEARCH``)."""
+        return matching(self, text, CITY_SEARCH)
 
     def on_map(self):
         """Those a map can place (``ON_MAP``)."""

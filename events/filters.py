@@ -10,7 +10,7 @@ unknown slug or a malformed date is a form error, not a 500.
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
@@ -165,7 +165,7 @@ class EventFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
     )
-    q = django_filters.CharFilter(label=_("Title contains"), method="filter_text", max_length=200)
+    q = django_filters.CharFilter(label=_("Search words"), method="filter_text", max_length=200)
 
     class Meta:
         model = Event
@@ -184,12 +184,8 @@ class EventFilter(django_filters.FilterSet):
         return queryset.at_or_by(value)
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        # Substring match in both languages: PostgreSQL's word parser treats a run of
-        # Hangul as one word, so full-text search would miss parts of Korean titles.
-        return queryset.filter(Q(title_ko__icontains=value) | Q(title_en__icontains=value))
+        # The site search's matching (titles, summaries, places, venues, series, kinds).
+        return queryset.search(value) if value.strip() else queryset
 
     def __init__(self, data=None, *args, default_when=When.UPCOMING, **kwargs):
         # Without a period the list shows what is on now and next (the feed: everything);

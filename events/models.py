@@ -11,6 +11,7 @@ from portal.blocks.images import IMAGE_FIELDS, Illustrated
 from portal.blocks.pagination import rows_in_range
 from portal.blocks.publishing import Publishable, PublishableQuerySet, if_public
 from portal.blocks.reversing import reverse_slug
+from portal.blocks.text_search import Related, SearchFields, matching
 
 
 class EventSeries(Publishable):
@@ -130,12 +131,30 @@ class WeekdaysField(models.CharField):
         return super().formfield(**{**kwargs, "form_class": recurrence.WeekdaysFormField})
 
 
+# What a search reads of an event (``portal.blocks.text_search``): its venue and
+# series by their names.
+EVENT_SEARCH = SearchFields(
+    names=("title_ko", "title_en"),
+    texts=("summary_ko", "summary_en", "place_ko", "place_en"),
+    long=("description_ko", "description_en"),
+    related=(
+        Related("series", ("name_ko", "name_en")),
+        Related("venue", ("name_ko", "name_en")),
+    ),
+    choices=(("kind", lambda: EventKind.choices),),
+)
+
+
 class EventQuerySet(PublishableQuerySet):
     """Ongoing, upcoming and past are decided on dates in the site's time zone: an event
     is listed from its start date to the end of its end date (timed events included, so
     a 19:00 concert stays in "now on and upcoming" all that day; ``Event.is_now_on``
     then says whether it is actually on at this moment). ``today`` may be passed in
     (tests, feeds) and defaults to today in settings.TIME_ZONE."""
+
+    def search(self, text):
+        """The events ``text`` matches (``EVENT_SEARCH``)."""
+        return matching(self, text, EVENT_SEARCH)
 
     def current_and_upcoming(self, today=None):
         """Events that have not ended yet (ongoing or upcoming), ongoing first (they

@@ -68,7 +68,7 @@ class InstitutionFilterForm(forms.Form):
 
 class InstitutionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Name contains"),
+        label=_("Search words"),
         method="filter_name",
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search"}),
@@ -111,12 +111,8 @@ class InstitutionFilter(django_filters.FilterSet):
         self.filters["discipline"].extra["choices"] = discipline_choices()
 
     def filter_name(self, queryset, name, value):
-        # A substring match in both languages: PostgreSQL's full-text parser takes a run
-        # of Hangul as one word, so "도자" would not find "한국도자재단" that way.
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name_ko__icontains=value) | Q(name_en__icontains=value))
+        # The site search's matching (names, summaries, addresses, disciplines, kinds).
+        return queryset.search(value) if value.strip() else queryset
 
     def filter_discipline(self, queryset, name, value):
         return queryset.filter(disciplines__slug=value)

@@ -20,6 +20,7 @@ from portal.blocks.gallery import GalleryImage
 from portal.blocks.images import IMAGE_FIELDS, Illustrated
 from portal.blocks.publishing import Publishable, PublishableQuerySet, if_public
 from portal.blocks.reversing import reverse_slug
+from portal.blocks.text_search import Related, SearchFields, matching
 
 
 class HomepageField(models.URLField):
@@ -108,7 +109,21 @@ def on_map_condition():
     )
 
 
+# What a search reads of an institution (``portal.blocks.text_search``).
+INSTITUTION_SEARCH = SearchFields(
+    names=("name_ko", "name_en"),
+    texts=("summary_ko", "summary_en", "address_ko", "address_en"),
+    long=("description_ko", "description_en"),
+    related=(Related("disciplines", ("name_ko", "name_en")),),
+    choices=(("kind", lambda: InstitutionKind.choices),),
+)
+
+
 class InstitutionQuerySet(PublishableQuerySet):
+    def search(self, text):
+        """The institutions ``text`` matches (``INSTITUTION_SEARCH``)."""
+        return matching(self, text, INSTITUTION_SEARCH)
+
     def by_name(self):
         """Alphabetical by the name the page's language shows (``shown_name``)."""
         return self.order_by(shown_name("en" if get_language() == "en" else "ko"), "pk")

@@ -15,10 +15,22 @@ from portal.blocks.pending_imports import PendingImport  # noqa: F401  (register
 from portal.blocks.publishing import Publishable, PublishableQuerySet
 from portal.blocks.reversing import reverse_slug
 from portal.blocks.revisions import Revision  # noqa: F401  (registers the model)
+from portal.blocks.text_search import SearchFields, matching
 from portal.blocks.translation_status import LocalizedText, localized
+
+# What a search reads of a news item and of a page (``portal.blocks.text_search``).
+NEWS_SEARCH = SearchFields(
+    names=("title_ko", "title_en"),
+    texts=("summary_ko", "summary_en"),
+    long=("body_ko", "body_en"),
+)
+PAGE_SEARCH = SearchFields(names=("title_ko", "title_en"), long=("body_ko", "body_en"))
 
 
 class NewsQuerySet(PublishableQuerySet):
+    def search(self, text):
+        return matching(self, text, NEWS_SEARCH)
+
     def for_listing(self):
         return self.defer("body", "body_ko", "body_en")
 
@@ -73,6 +85,9 @@ class News(Illustrated, Publishable):
 
 
 class PageQuerySet(PublishableQuerySet):
+    def search(self, text):
+        return matching(self, text, PAGE_SEARCH)
+
     def in_footer(self):
         """The published pages linked in the footer, in footer order."""
         return (

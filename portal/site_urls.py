@@ -25,4 +25,5 @@ urlpatterns = [
         name="open-data-institutions-csv",
     ),
     path("open-data/cities.csv", opendata.cities_csv, name="open-data-cities-csv"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

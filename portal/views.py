@@ -3,16 +3,17 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from cities.models import City, Milestone, Partnership
 from cities.views import HomeCity
-from events.models import Event
-from institutions.models import Institution
-from portal.blocks import caching
+from events.models import Event, EventSeries
+from institutions.models import Discipline, Institution
+from portal import search
+from portal.blocks import caching, text_search
 from portal.blocks.caching import cached_page, links
 from portal.blocks.caching.schedule import NEW_DAY
 from portal.blocks.pagination import KeysFirstPaginator, rows_in_range
@@ -125,3 +126,49 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse(f"ok\ncache: {caching.health()}\n", content_type="text/plain")
+
+
+# Every type's list and counts; the records shown are recorded on their own.
+@cached_page(
+    params=["q", "type", "page"],
+    free_text=["q"],
+    depends_on=[City, Institution, Discipline, Event, EventSeries, News, Page],
+)
+class SearchView(TemplateView):
+    """The site search (``portal.search``): every type at once, or one (``type=``),
+    a page at a time. Bad input is a message on the form, sent ``no-store``."""
+
+    template_name = "portal/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = search.SearchForm(self.request.GET)
+        context["form"] = form
+        context["types"] = search.TYPES
+        if not form.is_valid():
+            return context
+        text = form.cleaned_data["q"]
+        context["q"] = text
+        if not text:
+            return context
+        kind = search.BY_KEY.get(form.cleaned_data["type"])
+        try:
+            if kind is None:
+                context["sections"] = search.every_type(text)
+            else:
+                page, sections = search.one_type(kind, text, self.request.GET.get("page"))
+                context.update(kind=kind, page_obj=page, sections=sections)
+        except text_search.TooSlow:
+            context["too_slow"] = True
+            return context
+        context["capped"] = any(section.capped for section in context["sections"])
+        context["total"] = sum(
+            min(section.total, text_search.COUNT_CAP) for section in context["sections"]
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["form"].errors or context.get("too_slow"):
+            add_never_cache_headers(response)
+        return response

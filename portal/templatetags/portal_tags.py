@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from portal.blocks import text_search
 from portal.blocks.dates import format_date_range, format_partial_date
 from portal.blocks.images import image_preload, responsive_image
 from portal.blocks.markdown import render_markdown
@@ -38,6 +39,18 @@ def localized_text(obj, field, markdown=False):
         lang=value.lang,
         body=body,
     )
+
+
+@register.simple_tag
+def highlighted(obj, field, text):
+    """``localized_text`` with the searched words of ``text`` in ``<mark>`` (escaped)."""
+    value = displayed(obj, field)
+    if not value:
+        return ""
+    body = text_search.highlight(value.text, text)
+    if not value.is_fallback:
+        return body
+    return format_html('<span lang="{}" class="untranslated">{}</span>', value.lang, body)
 
 
 class TranslationNoticeNode(template.Node):

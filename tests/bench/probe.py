@@ -39,6 +39,7 @@ PAGES = [
     ("events filtered", "list"),
     ("event", "detail"),
     ("calendar feed", "list"),
+    ("search", "list"),
 ]
 
 
@@ -93,6 +94,7 @@ def page_urls():
             "events filtered": url("events:list", "?kind=exhibition"),
             "event": url("events:detail", slug=event.slug) if event else (None, "no event"),
             "calendar feed": url("events:feed"),
+            "search": url("portal:search", "?q=biennale"),
         }
         # Page 50, or the last page when the data set is too small to have 50.
         listing, _note = urls["institutions"]
