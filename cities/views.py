@@ -6,7 +6,7 @@ from cities.filters import CityFilter
 from cities.models import CITY_NAME_FIELDS, City, CreativeField, Partnership
 from events.models import Event
 from portal.blocks.caching import cached_page, links
-from portal.blocks.listing import FilteredListView
+from portal.blocks.listing import FilteredListView, FirstRows
 from portal.blocks.publishing import PublishedDetailMixin
 
 
@@ -36,6 +36,8 @@ class CityListView(FilteredListView):
 
 # The profile lists this many joint events, the latest first (the events list has all).
 JOINT_EVENTS_SHOWN = 10
+# And this many of its monitoring reports and agreements (the documents page has all).
+DOCUMENTS_SHOWN = 10
 
 
 # The profile lists what points at the city (partnerships, milestones) and the events
@@ -99,6 +101,11 @@ class CityDetailView(PublishedDetailMixin, DetailView):
         joint = [event for event in events if event.is_joint]
         context["joint_events"] = joint
         context["city_events"] = [] if joint else events
+        # By the relation's name: the document library is the site shell's, which the
+        # apps do not import.
+        context["documents"] = FirstRows(
+            city.documents.published().for_city_profile(), DOCUMENTS_SHOWN
+        )
         return context
 
 

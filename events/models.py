@@ -33,6 +33,9 @@ class EventSeries(Publishable):
     def __str__(self):
         return self.name or self.slug
 
+    def get_absolute_url(self):
+        return reverse_slug("events:series", self.slug)
+
 
 class EventKind(models.TextChoices):
     BIENNALE = "biennale", _("Biennale")
@@ -67,7 +70,7 @@ class EventLanguage(models.TextChoices):
 
 
 # Paths under /events/ that are not events (see events/urls.py).
-RESERVED_SLUGS = {"ics"}
+RESERVED_SLUGS = {"ics", "series"}
 
 # Long texts that lists never show (modeltranslation keeps a column per language).
 LONG_TEXT = ("description", "description_ko", "description_en")
@@ -585,3 +588,7 @@ class EventImage(GalleryImage):
     class Meta(GalleryImage.Meta):
         verbose_name = _("event gallery image")
         verbose_name_plural = _("event gallery images")
+
+
+# Edition figures live in their own module; imported here so Django registers them.
+from events.figures import EditionFigure, FigureKind  # noqa: E402, F401

@@ -16,6 +16,7 @@ from portal.blocks.publishing import Publishable, PublishableQuerySet
 from portal.blocks.reversing import reverse_slug
 from portal.blocks.revisions import Revision  # noqa: F401  (registers the model)
 from portal.blocks.translation_status import LocalizedText, localized
+from portal.documents import Document  # noqa: F401  (registers the model)
 
 
 class NewsQuerySet(PublishableQuerySet):

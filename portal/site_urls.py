@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal import views
+from portal import document_views, views
 from portal.blocks.caching import cached_page
 from portal.feeds import NewsFeed
 from portal.models import News
@@ -16,4 +16,10 @@ urlpatterns = [
     path("news/<slug:slug>/", views.NewsDetailView.as_view(), name="news-detail"),
     path("pages/<slug:slug>/", views.PageView.as_view(), name="page"),
     path("contact/", views.ContactView.as_view(), name="contact"),
+    path("documents/", document_views.DocumentListView.as_view(), name="document-list"),
+    path(
+        "documents/<slug:slug>/file/",
+        document_views.DocumentFileView.as_view(),
+        name="document-file",
+    ),
 ]

@@ -1,5 +1,5 @@
 from portal.blocks.content import register_content
-from portal.models import News, NewsImage, Page, SiteIdentity, SocialLink
+from portal.models import Document, News, NewsImage, Page, SiteIdentity, SocialLink
 
 register_content(News, ["title", "summary", "body", "image_alt"])
 register_content(Page, ["title", "body"])
@@ -17,3 +17,4 @@ register_content(
 )
 register_content(SocialLink, ["network"])
 register_content(NewsImage, ["caption", "credit", "image_alt"])
+register_content(Document, ["title", "summary"])

@@ -28,13 +28,14 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
+from portal.blocks.csv_cells import (  # noqa: F401  (named here for the importers)
+    FORMULA_STARTS,
+    neutralise_formula,
+    restore_formula_text,
+)
 from portal.blocks.roles import can_publish
 
 logger = logging.getLogger(__name__)
-
-# A cell starting with one of these is a formula to a spreadsheet program (OWASP "CSV
-# injection"); a leading apostrophe makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Publishing stays with the people allowed to publish, whatever a sheet says.
 PUBLICATION_ATTRIBUTES = ("status", "publish_at")
@@ -52,19 +53,6 @@ class SpreadsheetError(Exception):
 
 def normal_text(value):
     return " ".join(str(value).split()).casefold()
-
-
-def neutralise_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def restore_formula_text(value):
-    """Undo ``neutralise_formula`` so that an exported sheet imports unchanged."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 def decode_text(data):
