@@ -10,9 +10,12 @@ from tests.factories import (
     CityFactory,
     CityImageFactory,
     DisciplineFactory,
+    DocumentFactory,
+    EditionFigureFactory,
     EventFactory,
     EventImageFactory,
     EventSeriesFactory,
+    FigureKindFactory,
     InstitutionFactory,
     InstitutionImageFactory,
     MilestoneFactory,
@@ -42,6 +45,9 @@ CONTENT_FACTORIES = {
     "institutions.institutionimage": InstitutionImageFactory,
     "events.eventimage": EventImageFactory,
     "portal.newsimage": NewsImageFactory,
+    "portal.document": DocumentFactory,
+    "events.figurekind": FigureKindFactory,
+    "events.editionfigure": EditionFigureFactory,
 }
 
 

@@ -41,9 +41,12 @@ from tests.factories import (
     CityFactory,
     CityImageFactory,
     DisciplineFactory,
+    DocumentFactory,
+    EditionFigureFactory,
     EventFactory,
     EventImageFactory,
     EventSeriesFactory,
+    FigureKindFactory,
     InstitutionFactory,
     InstitutionImageFactory,
     MilestoneFactory,
@@ -90,6 +93,11 @@ def make_records():
     news = NewsFactory(slug="designated")
     news.cities.add(city)
     news.events.add(event)
+    document = DocumentFactory(slug="agreement")
+    document.cities.add(city)
+    document.events.add(event)
+    document.news.add(news)
+    figure = EditionFigureFactory(event=event, kind=FigureKindFactory(slug="visitors"))
     visitor = {"user_agent": "fuzz", "ip_address": "192.0.2.1", "username": "someone"}
     attempt = AccessAttempt.objects.create(
         **visitor, http_accept="*/*", path_info="/admin/login/", get_data="", post_data="",
@@ -111,6 +119,9 @@ def make_records():
         "institutions.institutionimage": InstitutionImageFactory(institution=institution),
         "events.eventimage": EventImageFactory(event=event),
         "portal.newsimage": NewsImageFactory(news=news),
+        "portal.document": document,
+        "events.figurekind": figure.kind,
+        "events.editionfigure": figure,
         "portal.revision": Revision.objects.create(
             content_type=ContentType.objects.get_for_model(news),
             object_id=news.pk,
