@@ -6,6 +6,15 @@ the number comes from. Shown across editions on the series page as a chart and a
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The figures every edition of a series is likely to record (slug, Korean, English,
+# order); a data migration adds them, and the office adds others in the admin.
+STANDARD_KINDS = [
+    ("visitors", "관람객", "Visitors", 10),
+    ("artists", "참여 작가", "Artists", 20),
+    ("countries", "참여 국가", "Participating countries", 30),
+    ("programmes", "프로그램", "Programmes", 40),
+]
+
 
 class FigureKind(models.Model):
     """A kind of figure an edition records, named in both languages (the office adds
@@ -36,9 +45,10 @@ class EditionFigureQuerySet(models.QuerySet):
     def of_series(self, series):
         """The figures of the published editions of ``series``, with their kind and
         edition in the same query, by kind then by edition."""
-        from events.models import Event
-
-        editions = Event.objects.published().filter(series=series)
+        # The event model by the relation, not by an import: events.models imports this
+        # module.
+        editions = self.model._meta.get_field("event").related_model.objects.published()
+        editions = editions.filter(series=series)
         return (
             self.filter(event__in=editions.values("pk"))
             .select_related("kind", "event")

@@ -3,7 +3,7 @@ demo data already gives in its notes (events/demo/events.csv, "public record"), 
 their source says so. Idempotent: one figure per edition and kind, saved only on a
 change."""
 
-from events.figures import EditionFigure, FigureKind
+from events.figures import STANDARD_KINDS, EditionFigure, FigureKind
 from events.models import Event
 
 SOURCE_EN = "Demo data: summary of public records (events.csv); check before reuse"
@@ -22,6 +22,11 @@ FIGURES = [
 
 
 def load(*, log, **kwargs):
+    # The migration adds these; a database emptied since (tests) has lost them.
+    for slug, name_ko, name_en, order in STANDARD_KINDS:
+        FigureKind.objects.get_or_create(
+            slug=slug, defaults={"name_ko": name_ko, "name_en": name_en, "order": order}
+        )
     kinds = {kind.slug: kind for kind in FigureKind.objects.all()}
     events = {
         event.slug: event

@@ -29,7 +29,9 @@ def city_suggestions():
     links = Document.cities.through.objects.filter(
         city_id=OuterRef("pk"), document__in=Document.objects.published().values("pk")
     )
-    rows = City.objects.published().filter(Exists(links)).by_name().values_list("name_ko", "name_en")
+    rows = (
+        City.objects.published().filter(Exists(links)).by_name().values_list("name_ko", "name_en")
+    )
     suggestions = []
     for name_ko, name_en in rows:
         own, other = (name_en, name_ko) if english else (name_ko, name_en)
@@ -63,6 +65,10 @@ class DocumentFilterForm(forms.Form):
         return value
 
 
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField  # "2023.5" is an error, not a query
+
+
 class DocumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Title or summary contains"),
@@ -89,7 +95,7 @@ class DocumentFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"list": "document-city-suggestions", "autocomplete": "off"}),
         help_text=_("A city's name, in Korean or English: suggestions appear as you type."),
     )
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         label=_("Year"),
         field_name="date",
         lookup_expr="year",

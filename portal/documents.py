@@ -10,6 +10,7 @@ so they never import this module (docs/decisions.md, "Document library").
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.blocks.document_files import DocumentFileField, DocumentFormat
 from portal.blocks.gallery import Licence, licence_mark
@@ -19,7 +20,7 @@ from portal.blocks.reversing import reverse_slug
 
 class DocumentKind(models.TextChoices):
     MONITORING_REPORT = "monitoring-report", _("Monitoring report")
-    PUBLICATION = "publication", _("Publication")
+    PUBLICATION = "publication", pgettext_lazy("document kind", "Publication")
     AGREEMENT = "agreement", _("Agreement")
     PROGRAMME = "programme", _("Programme")
     PRESS_KIT = "press-kit", _("Press kit")

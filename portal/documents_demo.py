@@ -58,12 +58,16 @@ def _upsert(slug, values, lines, links, log):
     document = Document.objects.filter(slug=slug).first()
     if document is None:
         document = Document(slug=slug, **values)
-        document.file.save(f"{slug}.pdf", ContentFile(sample_pdf(lines), name=f"{slug}.pdf"), save=False)
+        document.file.save(
+            f"{slug}.pdf", ContentFile(sample_pdf(lines), name=f"{slug}.pdf"), save=False
+        )
         document._change_reason = "demo data"
         document.save()
         log(f"  created document {slug}")
     else:
-        changed = {name: value for name, value in values.items() if getattr(document, name) != value}
+        changed = {
+            name: value for name, value in values.items() if getattr(document, name) != value
+        }
         if changed:
             for name, value in changed.items():
                 setattr(document, name, value)
@@ -81,7 +85,10 @@ def load(*, home, log, **kwargs):
     home_city = City.objects.filter(slug=home).first()
     partnership = (
         Partnership.objects.filter(city=home_city).select_related("partner").order_by("pk").first()
-        or Partnership.objects.filter(partner=home_city).select_related("city").order_by("pk").first()
+        or Partnership.objects.filter(partner=home_city)
+        .select_related("city")
+        .order_by("pk")
+        .first()
         if home_city
         else None
     )

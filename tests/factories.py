@@ -247,9 +247,7 @@ class DocumentFactory(PublishedFactory):
     kind = DocumentKind.PUBLICATION
     date = datetime.date(2024, 5, 1)
     licence = Licence.KOGL_1
-    file = factory.django.FileField(
-        filename="report.pdf", data=sample_pdf(["Test document"])
-    )
+    file = factory.django.FileField(filename="report.pdf", data=sample_pdf(["Test document"]))
 
     class Meta:
         model = Document

@@ -121,9 +121,7 @@ def test_a_zip_that_is_no_office_document_is_refused():
 def test_zip_bombs_are_refused_before_anything_is_decompressed(monkeypatch):
     zeros = ooxml("word/document.xml", WORD_MAIN, {"word/media/zeros.bin": b"\0" * 5_000_000})
     assert refused(zeros).code == "zip_bomb"
-    many = ooxml(
-        "word/document.xml", WORD_MAIN, {f"word/part{n}.xml": "<x/>" for n in range(30)}
-    )
+    many = ooxml("word/document.xml", WORD_MAIN, {f"word/part{n}.xml": "<x/>" for n in range(30)})
     monkeypatch.setattr(document_files, "ZIP_MAX_MEMBERS", 20)
     assert refused(many).code == "zip_bomb"
     monkeypatch.setattr(document_files, "ZIP_MAX_MEMBERS", 5000)
@@ -300,7 +298,14 @@ def test_filters(client, library, params, expected):
 
 @pytest.mark.parametrize(
     "params",
-    [{"kind": "secret"}, {"year": "abc"}, {"year": "99999"}, {"city": "atlantis"}, {"q": "x" * 300}],
+    [
+        {"kind": "secret"},
+        {"year": "abc"},
+        {"year": "99999"},
+        {"year": "2023.5"},
+        {"city": "atlantis"},
+        {"q": "x" * 300},
+    ],
 )
 def test_bad_filters_answer_200_with_the_error_and_no_store(client, library, params):
     response = list_page(client, **params)
