@@ -7,7 +7,7 @@ from cities.models import CITY_NAME_FIELDS, City, CreativeField, Partnership
 from cities.presentation import map_features, map_legend, map_points
 from events.models import Event
 from portal.blocks.caching import cached_page, links
-from portal.blocks.listing import FilteredListView
+from portal.blocks.listing import FilteredListView, FirstRows
 from portal.blocks.maps import FilteredGeoJSONView, MapCount, map_settings
 from portal.blocks.publishing import PublishedDetailMixin
 
@@ -58,6 +58,8 @@ class CityMapView(FilteredGeoJSONView):
 
 # The profile lists this many joint events, the latest first (the events list has all).
 JOINT_EVENTS_SHOWN = 10
+# And this many of its monitoring reports and agreements (the documents page has all).
+DOCUMENTS_SHOWN = 10
 
 
 # The profile lists what points at the city (partnerships, milestones) and the events
@@ -123,6 +125,12 @@ class CityDetailView(PublishedDetailMixin, DetailView):
         context["city_events"] = [] if joint else events
         context["map_points"] = map_points(city)
         context["map"] = map_settings()
+
+        # By the relation's name: the document library is the site shell's, which the
+        # apps do not import.
+        context["documents"] = FirstRows(
+            city.documents.published().for_city_profile(), DOCUMENTS_SHOWN
+        )
         return context
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
+from events.figures_admin import EditionFigureInline
 from events.models import Event, EventImage, EventSeries
 from events.templatetags.events_tags import format_event_when
 from portal.blocks.admin import (
@@ -151,7 +152,7 @@ class EventAdmin(StaffAids, FirstItemsLookup, ContentAdmin):
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("series", "parent", "venue", "city", "organisers", "partnerships")
-    inlines = [ProgrammeInline, EventImageInline]
+    inlines = [ProgrammeInline, EventImageInline, EditionFigureInline]
     actions = [*ContentAdmin.actions, "copy_as_next_edition"]
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "summary", "description")}),

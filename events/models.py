@@ -35,6 +35,9 @@ class EventSeries(Publishable):
     def __str__(self):
         return self.name or self.slug
 
+    def get_absolute_url(self):
+        return reverse_slug("events:series", self.slug)
+
 
 class EventKind(models.TextChoices):
     BIENNALE = "biennale", _("Biennale")
@@ -69,7 +72,7 @@ class EventLanguage(models.TextChoices):
 
 
 # Paths under /events/ that are not events (see events/urls.py).
-RESERVED_SLUGS = {"ics", "calendar", "widget", "embed"}
+RESERVED_SLUGS = {"ics", "calendar", "widget", "embed", "series"}
 
 # Long texts that lists never show (modeltranslation keeps a column per language).
 LONG_TEXT = ("description", "description_ko", "description_en")
@@ -782,3 +785,7 @@ class EventOccurrence(recurrence.SessionTimes, models.Model):
     @property
     def is_timed(self):
         return self.starts_at is not None
+
+
+# Edition figures live in their own module; imported here so Django registers them.
+from events.figures import EditionFigure, FigureKind  # noqa: E402, F401

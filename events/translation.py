@@ -1,3 +1,4 @@
+from events.figures import EditionFigure, FigureKind
 from events.models import Event, EventImage, EventSeries
 from portal.blocks.content import register_content
 
@@ -10,3 +11,5 @@ register_content(
     changes_on=["start_date", "end_date"],
 )
 register_content(EventImage, ["caption", "credit", "image_alt"])
+register_content(FigureKind, ["name"])
+register_content(EditionFigure, ["source"])

@@ -207,6 +207,8 @@ class EventDetailView(PublishedDetailMixin, DetailView):
                 DETAIL_LIST_LIMIT,
             ),
             other_editions=FirstRows(editions, DETAIL_LIST_LIMIT),
+            # By the relation's name: the document library is the site shell's.
+            documents=FirstRows(event.documents.published().for_event_page(), DETAIL_LIST_LIMIT),
             json_ld=event_json_ld(event, self.request, organisers=organisers),
         )
         return context

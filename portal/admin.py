@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -33,7 +34,7 @@ from portal.blocks.attention import deleted_records, title_field
 from portal.blocks.gallery_admin import GalleryImageAdmin, GalleryInline
 from portal.blocks.review_admin import RevisionAdmin
 from portal.blocks.revisions import Revision
-from portal.models import IDENTITY_PK, News, NewsImage, Page, SiteIdentity, SocialLink
+from portal.models import IDENTITY_PK, Document, News, NewsImage, Page, SiteIdentity, SocialLink
 from portal.two_factor import admin as two_factor_admin  # noqa: F401  (registers User)
 
 admin.site.site_header = _("Creative City Portal administration")
@@ -218,3 +219,24 @@ def deleted_records_view(request, app_label, model_name):
 @admin.register(NewsImage)
 class NewsImageAdmin(GalleryImageAdmin):
     record_field = "news"
+
+
+@admin.register(Document)
+class DocumentAdmin(StaffAids, ContentAdmin):
+    list_display = ("title", "kind", "date", "language", "file_format", "size", "publication_state")
+    list_filter = ("status", "kind", "language", "file_format", "licence", "date")
+    search_fields = ("title_ko", "title_en", "summary_ko", "summary_en", "slug")
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ("title_en",)}
+    autocomplete_fields = ("cities", "events", "news")
+    readonly_fields = (*ContentAdmin.readonly_fields, "file_format", "size")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "kind", "date", "language", "summary")}),
+        (_("File"), {"fields": ("file", "file_format", "size", "licence")}),
+        (_("Related"), {"fields": ("cities", "events", "news")}),
+        PUBLICATION_FIELDSET,
+    )
+
+    @admin.display(description=_("file size"), ordering="file_size")
+    def size(self, obj):
+        return filesizeformat(obj.file_size) if obj and obj.file_size else "—"

@@ -17,6 +17,7 @@ from portal.blocks.reversing import reverse_slug
 from portal.blocks.revisions import Revision  # noqa: F401  (registers the model)
 from portal.blocks.text_search import SearchFields, matching
 from portal.blocks.translation_status import LocalizedText, localized
+from portal.documents import Document  # noqa: F401  (registers the model)
 
 # What a search reads of a news item and of a page (``portal.blocks.text_search``).
 NEWS_SEARCH = SearchFields(

@@ -341,6 +341,8 @@ IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (400, 800, 1600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMAGE_MAX_BYTES + 1024 * 1024
+# Document uploads (portal.blocks.document_files): PDF and office documents up to this.
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 30 * 1024 * 1024)
 
 # Four eyes on live content: a change by someone who may not publish (an Editor) to a
 # published record waits for a Publisher's approval (portal.blocks.revisions). Off,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal import opendata, views
+from portal import document_views, opendata, views
 from portal.blocks.caching import cached_page
 from portal.feeds import NewsFeed
 from portal.models import News
@@ -26,4 +26,10 @@ urlpatterns = [
     ),
     path("open-data/cities.csv", opendata.cities_csv, name="open-data-cities-csv"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("documents/", document_views.DocumentListView.as_view(), name="document-list"),
+    path(
+        "documents/<slug:slug>/file/",
+        document_views.DocumentFileView.as_view(),
+        name="document-file",
+    ),
 ]

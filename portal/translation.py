@@ -1,5 +1,6 @@
 from portal.blocks.content import register_content
 from portal.models import (
+    Document,
     GuidelineSection,
     MonitoringReport,
     News,
@@ -29,3 +30,5 @@ register_content(NewsImage, ["caption", "credit", "image_alt"])
 register_content(GuidelineSection, ["title", "guidance"])
 register_content(MonitoringReport, ["title"])
 register_content(ReportSection, ["title", "guidance", "text"])
+
+register_content(Document, ["title", "summary"])

@@ -18,10 +18,13 @@ from cities.models import (
     PartnershipKind,
     Region,
 )
+from events.figures import EditionFigure, FigureKind
 from events.models import Event, EventImage, EventKind, EventSeries
 from institutions.models import Discipline, Institution, InstitutionImage, InstitutionKind
 from portal.blocks.gallery import Licence
 from portal.blocks.publishing import PublicationStatus
+from portal.documents import Document, DocumentKind
+from portal.documents_demo import sample_pdf
 from portal.models import (
     IDENTITY_PK,
     GuidelineSection,
@@ -274,3 +277,42 @@ class ReportSectionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ReportSection
+
+
+class DocumentFactory(PublishedFactory):
+    """A document with a small valid PDF."""
+
+    title_en = factory.Sequence(lambda n: f"Document {n}")
+    title_ko = factory.Sequence(lambda n: f"문서 {n}")
+    slug = factory.Sequence(lambda n: f"document-{n}")
+    summary_en = "What the document holds."
+    summary_ko = "문서 내용 요약입니다."
+    kind = DocumentKind.PUBLICATION
+    date = datetime.date(2024, 5, 1)
+    licence = Licence.KOGL_1
+    file = factory.django.FileField(filename="report.pdf", data=sample_pdf(["Test document"]))
+
+    class Meta:
+        model = Document
+
+
+class FigureKindFactory(factory.django.DjangoModelFactory):
+    name_en = factory.Sequence(lambda n: f"Figure {n}")
+    name_ko = factory.Sequence(lambda n: f"수치 {n}")
+    slug = factory.Sequence(lambda n: f"figure-{n}")
+    order = factory.Sequence(lambda n: 100 + n)
+
+    class Meta:
+        model = FigureKind
+        django_get_or_create = ("slug",)
+
+
+class EditionFigureFactory(factory.django.DjangoModelFactory):
+    event = factory.SubFactory(EventFactory)
+    kind = factory.SubFactory(FigureKindFactory)
+    value = 1000
+    source_en = "Organiser's report"
+    source_ko = "주최 측 결과 보고서"
+
+    class Meta:
+        model = EditionFigure

@@ -29,7 +29,11 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
-from portal.blocks.csv_cells import neutralise_formula, restore_formula_text
+from portal.blocks.csv_cells import (  # noqa: F401  (named here for the importers)
+    FORMULA_STARTS,
+    neutralise_formula,
+    restore_formula_text,
+)
 from portal.blocks.roles import can_publish
 
 logger = logging.getLogger(__name__)

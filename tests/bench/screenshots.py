@@ -38,7 +38,7 @@ def configure(database_file):
 def public_paths():
     """(name, path after the language prefix) for each public page type."""
     from cities.models import City
-    from events.models import Event
+    from events.models import Event, EventSeries
     from institutions.models import Institution
     from portal.models import News, Page
 
@@ -49,6 +49,7 @@ def public_paths():
         ("events", "events/"),
         ("news", "news/"),
         ("contact", "contact/"),
+        ("documents", "documents/"),
     ]
     for name, model, prefix in (
         ("city", City, "cities"),
@@ -56,6 +57,7 @@ def public_paths():
         ("event", Event, "events"),
         ("news-item", News, "news"),
         ("page", Page, "pages"),
+        ("series", EventSeries, "events/series"),
     ):
         record = model.objects.published().order_by("pk").first()
         if record is not None:

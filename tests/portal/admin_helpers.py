@@ -10,9 +10,12 @@ from tests.factories import (
     CityFactory,
     CityImageFactory,
     DisciplineFactory,
+    DocumentFactory,
+    EditionFigureFactory,
     EventFactory,
     EventImageFactory,
     EventSeriesFactory,
+    FigureKindFactory,
     GuidelineSectionFactory,
     InstitutionFactory,
     InstitutionImageFactory,
@@ -48,6 +51,9 @@ CONTENT_FACTORIES = {
     "portal.guidelinesection": GuidelineSectionFactory,
     "portal.monitoringreport": MonitoringReportFactory,
     "portal.reportsection": ReportSectionFactory,
+    "portal.document": DocumentFactory,
+    "events.figurekind": FigureKindFactory,
+    "events.editionfigure": EditionFigureFactory,
 }
 
 

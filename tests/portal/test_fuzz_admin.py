@@ -43,9 +43,12 @@ from tests.factories import (
     CityFactory,
     CityImageFactory,
     DisciplineFactory,
+    DocumentFactory,
+    EditionFigureFactory,
     EventFactory,
     EventImageFactory,
     EventSeriesFactory,
+    FigureKindFactory,
     InstitutionFactory,
     InstitutionImageFactory,
     MilestoneFactory,
@@ -97,6 +100,12 @@ def make_records():
     invitation = ProfileInvitation.objects.create(
         city=city, recipient_name="Office", recipient_email="office@icheon.example"
     )
+
+    document = DocumentFactory(slug="agreement")
+    document.cities.add(city)
+    document.events.add(event)
+    document.news.add(news)
+    figure = EditionFigureFactory(event=event, kind=FigureKindFactory(slug="visitors"))
     visitor = {"user_agent": "fuzz", "ip_address": "192.0.2.1", "username": "someone"}
     attempt = AccessAttempt.objects.create(
         **visitor, http_accept="*/*", path_info="/admin/login/", get_data="", post_data="",
@@ -124,6 +133,9 @@ def make_records():
         "portal.newsimage": NewsImageFactory(news=news),
         "portal.monitoringreport": (report := MonitoringReportFactory(city=home)),
         "portal.reportsection": ReportSectionFactory(report=report),
+        "portal.document": document,
+        "events.figurekind": figure.kind,
+        "events.editionfigure": figure,
         "portal.revision": Revision.objects.create(
             content_type=ContentType.objects.get_for_model(news),
             object_id=news.pk,

@@ -25,10 +25,11 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # What a page may run when it is made, header and footer included (the site identity
-# with its social links is one query, when their regions are made). The home page's is
-# the most: the home city with its partner cities, its journey, events, news and
-# institutions.
-BUDGET = 7
+# with its social links is one query, when their regions are made). The home page and
+# the city profile run the most: the home city with its partner cities, its journey,
+# events, news and institutions; a city with its partnerships, journey, events and
+# documents.
+BUDGET = 8
 
 
 def grow(count, home, discipline):

@@ -14,9 +14,10 @@ from django.db import transaction
 from cities import correction_demo
 from cities import demo as cities_demo
 from events import demo as events_demo
+from events import figures_demo
 from institutions import demo as institutions_demo
 from portal import demo as portal_demo
-from portal import demo_images, identity_demo
+from portal import demo_images, documents_demo, identity_demo
 
 
 class Command(BaseCommand):
@@ -44,9 +45,11 @@ class Command(BaseCommand):
                 correction_demo.load(log=log)
                 institutions_demo.load(home=home, log=log)
                 events_demo.load(log=log)
+                figures_demo.load(log=log)
                 portal_demo.load(home=home, log=log, users=users or settings.DEBUG)
                 identity_demo.load(log=log)
                 demo_images.load(home=home, log=log)
+                documents_demo.load(home=home, log=log)
         except cities_demo.UnknownHomeCity as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
