@@ -14,6 +14,7 @@ import io
 from collections import Counter
 
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -22,7 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.blocks.dates import format_date_range, format_partial_date
+from portal.blocks.gallery import Licence
+from portal.blocks.publishing import PublicationStatus
+from portal.documents import Document, DocumentKind
 from portal.models import GuidelineSection, MonitoringReport, ReportSection, ReportSource
+from portal.opendata import open_data_licence
 
 CYCLE_YEARS = 4
 # The dashboard warns this many months before the end of the year a report is due.
@@ -518,3 +523,39 @@ def word_document(report, lang, base_url=""):
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
+
+
+# How a document's title says which language its file is in: (Korean, English).
+LANGUAGE_MARKS = {"ko": ("국문", "Korean"), "en": ("영문", "English")}
+
+
+@transaction.atomic
+def make_documents(report, base_url=""):
+    """The report as documents for its city's profile: its Word file in each language, a
+    document each, linked to the city, under the office's open-data licence. New
+    documents are drafts that a Publisher publishes like any content; made again, they
+    take the report's current text (a new file) and keep their state. Returns them."""
+    licence = Licence(open_data_licence()["id"])
+    made = []
+    for lang in LANGUAGES:
+        slug = f"{report.city.slug}-monitoring-report-{report.due_year}-{lang}"
+        document = Document.objects.filter(slug=slug).first() or Document(
+            slug=slug,
+            kind=DocumentKind.MONITORING_REPORT,
+            status=PublicationStatus.DRAFT,
+            licence=licence,
+        )
+        mark_ko, mark_en = LANGUAGE_MARKS[lang]
+        for title_lang, mark in (("ko", mark_ko), ("en", mark_en)):
+            with translation.override(title_lang):
+                city = getattr(report.city, f"name_{title_lang}") or report.city.name
+                setattr(document, f"title_{title_lang}", f"{city} {report} ({mark})")
+        document.language = lang
+        document.date = timezone.localdate()
+        document.file.save(
+            f"{slug}.docx", ContentFile(word_document(report, lang, base_url)), save=False
+        )
+        document.save()
+        document.cities.add(report.city)
+        made.append(document)
+    return made

@@ -25,7 +25,7 @@ from portal.blocks.admin import (
     with_version_field,
 )
 from portal.blocks.admin_aids import StaffAids
-from portal.models import GuidelineSection, MonitoringReport, ReportSection
+from portal.models import GuidelineSection, MonitoringReport, ReportSection, ReportStatus
 
 EXPORT_LANGUAGES = (("ko", "한국어"), ("en", "English"))
 WORD_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -121,7 +121,7 @@ class MonitoringReportAdmin(
     search_fields = ("city__name_ko", "city__name_en", "title_ko", "title_en", "due_year")
     autocomplete_fields = ("city",)
     readonly_fields = ("drafted_at", "exports")
-    actions = ("draft_again",)
+    actions = ("draft_again", "make_documents")
     save_on_top = True
 
     fieldsets = (
@@ -176,6 +176,42 @@ class MonitoringReportAdmin(
             % {"count": count},
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Make documents of finished reports for the city's profile"))
+    def make_documents(self, request, queryset):
+        base_url = request.build_absolute_uri("/")[:-1]
+        made = []
+        for report in queryset.select_related("city"):
+            if report.report_status != ReportStatus.FINISHED:
+                self.message_user(
+                    request,
+                    _("%(report)s is still being written: mark it finished first.")
+                    % {"report": report},
+                    messages.WARNING,
+                )
+                continue
+            made += reports.make_documents(report, base_url)
+        if made:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("admin:portal_document_change", args=[document.pk]), document)
+                    for document in made
+                ),
+            )
+            self.message_user(
+                request,
+                format_html(
+                    "{} {}",
+                    _(
+                        "Documents made (drafts until published, then listed on the city's "
+                        "profile):"
+                    ),
+                    links,
+                ),
+                messages.SUCCESS,
+            )
 
     def get_urls(self):
         own = [

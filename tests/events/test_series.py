@@ -61,7 +61,7 @@ def series_url(series, lang="en", name="events:series"):
 
 
 def test_the_migration_adds_the_standard_kinds():
-    migration = importlib.import_module("events.migrations.0014_figure_kinds")
+    migration = importlib.import_module("events.migrations.0016_figure_kinds")
     FigureKind.objects.all().delete()
     migration.add_kinds(django_apps, None)
     rows = set(FigureKind.objects.values_list("slug", "name_ko", "name_en", "order"))

@@ -278,3 +278,33 @@ def test_the_dashboard_says_when_the_next_report_is_due(client, publisher, icheo
     page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en")
     assert "monitoring report" in page.text
     assert reverse("admin:portal_monitoringreport_add") in page.text
+
+
+def test_a_finished_report_becomes_a_document_per_language_on_its_city(
+    client, publisher, written
+):
+    from portal.documents import Document, DocumentKind
+
+    client.force_login(publisher)
+    changelist = reverse("admin:portal_monitoringreport_changelist")
+    action = {"action": "make_documents", "_selected_action": [written.pk]}
+    client.post(changelist, action)
+    assert not Document.objects.exists()  # still being written
+
+    written.report_status = "finished"
+    written.save()
+    response = client.post(changelist, action, follow=True)
+    assert response.status_code == 200
+    documents = {document.language: document for document in Document.objects.all()}
+    assert set(documents) == {"ko", "en"}
+    korean = documents["ko"]
+    assert korean.kind == DocumentKind.MONITORING_REPORT
+    assert korean.status == PublicationStatus.DRAFT
+    assert korean.title_ko == "이천 2026년 회원 활동 보고서 (국문)"
+    assert korean.title_en == "Icheon Membership Monitoring Report 2026 (Korean)"
+    assert korean.file_format == "docx" and korean.file_size > 0
+    assert list(korean.cities.all()) == [written.city]
+
+    # Made again: the same two documents, with the report's current text.
+    client.post(changelist, action)
+    assert Document.objects.count() == 2
