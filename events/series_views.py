@@ -14,8 +14,8 @@ from django.views.generic import DetailView
 from events.figures import EditionFigure, FigureKind
 from events.models import Event, EventSeries
 from portal.blocks.caching import cached_page, links
-from portal.blocks.csv_cells import csv_response
 from portal.blocks.listing import FirstRows
+from portal.blocks.opendata import csv_response
 from portal.blocks.publishing import PublishedDetailMixin
 from portal.blocks.translation_status import localized
 

@@ -121,14 +121,15 @@ def test_the_csv_is_utf8_with_a_bom_and_safe_from_formulas(client, biennale):
     response = client.get(series_url(series, name="events:series-figures-csv"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = response.getvalue()
+    assert content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0][0] == "Edition"
     assert len(rows) == 1 + 5
     sources = [row[7] for row in rows[1:]]
     assert '\'=HYPERLINK("http://evil.example")' in sources
     korean = client.get(series_url(series, "ko", name="events:series-figures-csv"))
-    assert "관람객" in korean.content.decode("utf-8-sig")
+    assert "관람객" in korean.getvalue().decode("utf-8-sig")
 
 
 def test_an_edition_links_to_its_series_page(client, biennale):
