@@ -19,4 +19,3 @@ def restore_formula_text(value):
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
     return value
-

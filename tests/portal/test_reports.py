@@ -280,9 +280,7 @@ def test_the_dashboard_says_when_the_next_report_is_due(client, publisher, icheo
     assert reverse("admin:portal_monitoringreport_add") in page.text
 
 
-def test_a_finished_report_becomes_a_document_per_language_on_its_city(
-    client, publisher, written
-):
+def test_a_finished_report_becomes_a_document_per_language_on_its_city(client, publisher, written):
     from portal.documents import Document, DocumentKind
 
     client.force_login(publisher)
