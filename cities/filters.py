@@ -1,12 +1,57 @@
 import django_filters
 from django import forms
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cities.models import ON_MAP, City, CreativeField, Region
 from portal.blocks.widgets import QuickSelect
+
+
+def city_suggestions(cities):
+    """(name in the page's language, name in the other language) of ``cities`` (published
+    ones), in the page's alphabetical order, for a city field's suggestions: a visitor
+    picks a city by its name (``CityByNameForm`` also takes the other language's name, and
+    the slug of older links). Rows, not model instances (a network has hundreds of
+    cities)."""
+    english = get_language() == "en"
+    suggestions = []
+    for name_ko, name_en in cities.by_name().values_list("name_ko", "name_en"):
+        own, other = (name_en, name_ko) if english else (name_ko, name_en)
+        shown = own or other
+        suggestions.append((shown, other if other and other != shown else ""))
+    return suggestions
+
+
+class CityByNameForm(forms.Form):
+    """A filter form whose ``city`` is a city's name in either language, or its slug."""
+
+    def clean_city(self):
+        """An unknown city is an error on the form, not an empty list. Only published
+        cities count: a draft city is not public, so neither is filtering by it. One
+        query, and only when a city is given; the list then filters on the city's key
+        (``self.city_ids``), with no join."""
+        value = (self.cleaned_data.get("city") or "").strip()
+        self.city_ids = []
+        if not value:
+            return value
+        self.city_ids = list(
+            City.objects.published()
+            .filter(Q(slug__iexact=value) | Q(name_ko=value) | Q(name_en__iexact=value))
+            .values_list("pk", flat=True)
+        )
+        if not self.city_ids:
+            raise forms.ValidationError(
+                _(
+                    "No city in the network is called “%(value)s”. Pick one from the "
+                    "suggestions, or use its web-address name, e.g. icheon."
+                ),
+                code="unknown_city",
+                params={"value": value},
+            )
+        return value
 
 
 class YearFilter(django_filters.NumberFilter):

@@ -3,11 +3,12 @@
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cities.filters import CityByNameForm
+from cities.filters import city_suggestions as cities_named
 from cities.models import City
 from institutions.models import Discipline, Institution, InstitutionKind, on_map_condition
 from portal.blocks.widgets import QuickSelect
@@ -19,51 +20,12 @@ def discipline_choices():
 
 
 def city_suggestions():
-    """(name in the page's language, name in the other language) of the cities that
-    have a published institution, in the page's alphabetical order, for the city field's
-    suggestions: a visitor picks a city by its name (the filter also takes the other
-    language's name, and the slug of older links). Rows, not model instances (a network
-    has hundreds of cities)."""
-    english = get_language() == "en"
-    rows = (
-        City.objects.published()
-        .filter(Exists(Institution.objects.published().filter(city=OuterRef("pk"))))
-        .by_name()
-        .values_list("name_ko", "name_en")
-    )
-    suggestions = []
-    for name_ko, name_en in rows:
-        own, other = (name_en, name_ko) if english else (name_ko, name_en)
-        shown = own or other
-        suggestions.append((shown, other if other and other != shown else ""))
-    return suggestions
-
-
-class InstitutionFilterForm(forms.Form):
-    def clean_city(self):
-        """An unknown city is an error on the form (DESIGN section 4), not an empty list.
-        Only published cities count: a draft city is not public, so neither is filtering
-        by it. One query, and only when a city is given; the list then filters on the
-        city's key, with no join."""
-        value = (self.cleaned_data.get("city") or "").strip()
-        self.city_ids = []
-        if not value:
-            return value
-        self.city_ids = list(
-            City.objects.published()
-            .filter(Q(slug__iexact=value) | Q(name_ko=value) | Q(name_en__iexact=value))
-            .values_list("pk", flat=True)
+    """The city field's suggestions: the cities that have a published institution."""
+    return cities_named(
+        City.objects.published().filter(
+            Exists(Institution.objects.published().filter(city=OuterRef("pk")))
         )
-        if not self.city_ids:
-            raise forms.ValidationError(
-                _(
-                    "No city in the network is called “%(value)s”. Pick one from the "
-                    "suggestions, or use its web-address name, e.g. icheon."
-                ),
-                code="unknown_city",
-                params={"value": value},
-            )
-        return value
+    )
 
 
 class InstitutionFilter(django_filters.FilterSet):
@@ -103,7 +65,7 @@ class InstitutionFilter(django_filters.FilterSet):
     class Meta:
         model = Institution
         fields = []
-        form = InstitutionFilterForm
+        form = CityByNameForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

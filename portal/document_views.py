@@ -5,14 +5,15 @@ is published (staff may open drafts)."""
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from cities.filters import CityByNameForm
+from cities.filters import city_suggestions as cities_named
 from cities.models import City
 from portal.blocks.caching import cached_page
 from portal.blocks.document_files import document_response
@@ -23,46 +24,12 @@ from portal.documents import Document, DocumentKind
 
 
 def city_suggestions():
-    """(name in the page's language, name in the other) of the published cities that
-    have a published document, for the city field's suggestions. Rows, not records."""
-    english = get_language() == "en"
+    """The city field's suggestions: the published cities that have a published
+    document."""
     links = Document.cities.through.objects.filter(
         city_id=OuterRef("pk"), document__in=Document.objects.published().values("pk")
     )
-    rows = (
-        City.objects.published().filter(Exists(links)).by_name().values_list("name_ko", "name_en")
-    )
-    suggestions = []
-    for name_ko, name_en in rows:
-        own, other = (name_en, name_ko) if english else (name_ko, name_en)
-        shown = own or other
-        suggestions.append((shown, other if other and other != shown else ""))
-    return suggestions
-
-
-class DocumentFilterForm(forms.Form):
-    def clean_city(self):
-        """An unknown city is an error on the form, not an empty list (one query, only
-        when a city is given). Draft cities do not count."""
-        value = (self.cleaned_data.get("city") or "").strip()
-        self.city_ids = []
-        if not value:
-            return value
-        self.city_ids = list(
-            City.objects.published()
-            .filter(Q(slug__iexact=value) | Q(name_ko=value) | Q(name_en__iexact=value))
-            .values_list("pk", flat=True)
-        )
-        if not self.city_ids:
-            raise forms.ValidationError(
-                _(
-                    "No city in the network is called “%(value)s”. Pick one from the "
-                    "suggestions, or use its web-address name, e.g. icheon."
-                ),
-                code="unknown_city",
-                params={"value": value},
-            )
-        return value
+    return cities_named(City.objects.published().filter(Exists(links)))
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -106,20 +73,10 @@ class DocumentFilter(django_filters.FilterSet):
     class Meta:
         model = Document
         fields = []
-        form = DocumentFilterForm
+        form = CityByNameForm
 
     def filter_text(self, queryset, name, value):
-        # Substrings in both languages: PostgreSQL's full-text parser takes a run of
-        # Hangul as one word.
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title_ko__icontains=value)
-            | Q(title_en__icontains=value)
-            | Q(summary_ko__icontains=value)
-            | Q(summary_en__icontains=value)
-        )
+        return queryset.search(value) if value.strip() else queryset
 
     def filter_city(self, queryset, name, value):
         if not value.strip():

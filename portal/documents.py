@@ -16,6 +16,7 @@ from portal.blocks.document_files import DocumentFileField, DocumentFormat
 from portal.blocks.gallery import Licence, licence_mark
 from portal.blocks.publishing import Publishable, PublishableQuerySet
 from portal.blocks.reversing import reverse_slug
+from portal.blocks.text_search import SearchFields, matching
 
 
 class DocumentKind(models.TextChoices):
@@ -57,7 +58,19 @@ LIST_FIELDS = (
 )
 
 
+# What the list's search words are matched against (``portal.blocks.text_search``).
+DOCUMENT_SEARCH = SearchFields(
+    names=("title_ko", "title_en"),
+    texts=("summary_ko", "summary_en"),
+    choices=(("kind", lambda: DocumentKind.choices),),
+)
+
+
 class DocumentQuerySet(PublishableQuerySet):
+    def search(self, text):
+        """The documents ``text`` matches, as every list's search words match."""
+        return matching(self, text, DOCUMENT_SEARCH)
+
     def for_listing(self):
         return self.only(*LIST_FIELDS).order_by("-date", "-pk")
 
