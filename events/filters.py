@@ -180,7 +180,9 @@ class EventFilter(django_filters.FilterSet):
     def filter_dates(self, queryset, name, value):
         return queryset
 
-    def filter_institution(self, queryset, name, value):
+    # The query parameter is a slug, as the API's schema (drf-spectacular) reads from the
+    # hint; the form has made it the institution by then.
+    def filter_institution(self, queryset, name, value: str):
         return queryset.at_or_by(value)
 
     def filter_text(self, queryset, name, value):

@@ -76,7 +76,8 @@ class InstitutionFilter(django_filters.FilterSet):
         # The site search's matching (names, summaries, addresses, disciplines, kinds).
         return queryset.search(value) if value.strip() else queryset
 
-    def filter_discipline(self, queryset, name, value):
+    # The hint types the query parameter in the API's schema (drf-spectacular): a slug.
+    def filter_discipline(self, queryset, name, value: str):
         return queryset.filter(disciplines__slug=value)
 
     def filter_city(self, queryset, name, value):

@@ -171,6 +171,11 @@ def test_nearest_to_me_sorts_in_the_browser_and_sends_the_location_nowhere(
         assert [re.sub(r" · .*", "", text) for text in texts] == nearest_first
         assert re.search(r"· 0\.9\s?km$", texts[0])  # 0.87 km away
         assert page.locator("[data-near-me-status]").inner_text().startswith("찾은 기관 중")
+        # The nearest one's popup fades in: axe reads colours once it is opaque.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.leaflet-popup')]"
+            ".every(p => getComputedStyle(p).opacity === '1')"
+        )
         assert axe(page) == []
         page.wait_for_load_state("networkidle")
         leaked = [
