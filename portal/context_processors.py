@@ -36,6 +36,8 @@ def site(request):
             {
                 "code": code,
                 "name": info["name_local"],
+                # What a phone's header shows (one row): "EN" for English.
+                "short": "EN" if code == "en" else info["name_local"],
                 "url": url,
                 "is_current": code == current,
             }

@@ -14,7 +14,7 @@ def add_kinds(apps, schema_editor):
     for slug, name_ko, name_en, order in KINDS:
         FigureKind.objects.get_or_create(
             slug=slug,
-            defaults={"name": name_en, "name_ko": name_ko, "name_en": name_en, "order": order},
+            defaults={"name": name_ko, "name_ko": name_ko, "name_en": name_en, "order": order},
         )
 
 

@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath
 
 import django
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
@@ -49,6 +50,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import ImageField
 from django.db.models.signals import post_init
 from django.test.utils import override_settings
+from django.utils import translation
 
 from portal.blocks.caching.tags import start_afresh
 
@@ -246,6 +248,16 @@ class ExactJSONEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+def in_source_language():
+    """Dump and load as the source language (Korean). A translated field's own column
+    (``name`` beside ``name_ko`` and ``name_en``) is what modeltranslation reads and
+    writes as the active language's: the serializer writes it, and a loaded record gets
+    it, from the active language. Pinned, a backup made and restored anywhere (a shell in
+    English, a request in Korean) gives the same records; nothing reads that column but
+    through the languages' own."""
+    return translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+
+
 def dump_database(target, using):
     """Every backed-up record to ``target``, and the number in each table, as one
     consistent snapshot while the site goes on serving and editing."""
@@ -270,7 +282,7 @@ def dump_database(target, using):
             yield from queryset.prefetch_related(*links).iterator(chunk_size=2000)
 
     outermost = not connection.in_atomic_block
-    with transaction.atomic(using=using):
+    with in_source_language(), transaction.atomic(using=using):
         # PostgreSQL reads each statement as of its own start unless told otherwise;
         # SQLite's transaction is a snapshot already.
         if connection.vendor == "postgresql" and outermost:
@@ -490,7 +502,11 @@ def load(dump, using):
     and moving PostgreSQL's sequences past the ids it loaded)."""
     try:
         # The records come with their history: none is written for loading them.
-        with override_settings(SIMPLE_HISTORY_ENABLED=False), images_as_stored():
+        with (
+            override_settings(SIMPLE_HISTORY_ENABLED=False),
+            images_as_stored(),
+            in_source_language(),
+        ):
             call_command("loaddata", str(dump), database=using, verbosity=0)
     except (CommandError, DeserializationError, DatabaseError, ValidationError) as error:
         raise BackupError(

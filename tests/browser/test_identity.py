@@ -12,8 +12,8 @@ PHONE = {"width": 390, "height": 844}
 SCREEN = {"width": 1366, "height": 768}
 MENU = {"ko": "메뉴", "en": "Menu"}
 NAV_LINKS = {
-    "ko": ["홈", "도시", "기관", "행사", "소식", "연락처"],
-    "en": ["Home", "Cities", "Institutions", "Events", "News", "Contact"],
+    "ko": ["홈", "도시", "기관", "행사", "소식", "자료실", "연락처"],
+    "en": ["Home", "Cities", "Institutions", "Events", "News", "Documents", "Contact"],
 }
 
 
@@ -113,11 +113,11 @@ def test_a_wide_screen_shows_the_menu_and_utility_links_without_a_button(
     assert page.locator(".utility__contact").is_visible()
     assert page.get_by_role("link", name="English").is_visible()
     assert page.get_by_role("link", name="한국어").is_visible()
-    # Keyboard order: the name, the utility links, then the menu.
+    # Keyboard order: the name, the utility links and the search box, then the menu.
     order = []
-    for _ in range(8):
+    for _ in range(12):
         page.keyboard.press("Tab")
-        order.append(page.evaluate("document.activeElement.textContent.trim()"))
+        order.append(page.evaluate("document.activeElement.innerText.trim()"))
     assert order.index(NAV_LINKS[lang][0]) > order.index("English")
     assert no_sideways_scroll(page)
 

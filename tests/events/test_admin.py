@@ -141,6 +141,8 @@ def test_admin_form_error_says_what_to_fix(admin_client):
         "programme-TOTAL_FORMS": "0",
         "programme-INITIAL_FORMS": "0",
         "gallery-TOTAL_FORMS": "0",
+        "figures-TOTAL_FORMS": "0",
+        "figures-INITIAL_FORMS": "0",
         "gallery-INITIAL_FORMS": "0",
     }
     response = admin_client.post(reverse("admin:events_event_add"), data)
@@ -166,6 +168,8 @@ def add_page_data(**item):
         "programme-TOTAL_FORMS": "1",
         "programme-INITIAL_FORMS": "0",
         "gallery-TOTAL_FORMS": "0",
+        "figures-TOTAL_FORMS": "0",
+        "figures-INITIAL_FORMS": "0",
         "gallery-INITIAL_FORMS": "0",
         "programme-MIN_NUM_FORMS": "0",
         "programme-MAX_NUM_FORMS": "1000",

@@ -237,6 +237,8 @@ def test_admin_saves_a_rule_and_shows_its_errors(admin_client):
         "programme-TOTAL_FORMS": "0",
         "programme-INITIAL_FORMS": "0",
         "gallery-TOTAL_FORMS": "0",
+        "figures-TOTAL_FORMS": "0",
+        "figures-INITIAL_FORMS": "0",
         "gallery-INITIAL_FORMS": "0",
     }
     url = reverse("admin:events_event_add")

@@ -56,6 +56,15 @@ def fresh_content_types():
     ContentType.objects.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def in_korean():
+    """Records are made as in the Korean admin: a translated field's own column holds
+    the language it was saved in, and a restore writes it in Korean
+    (``portal.blocks.backups.in_source_language``)."""
+    with translation.override("ko"):
+        yield
+
+
 @pytest.fixture
 def site(settings):
     """Records of every content model, with images, links and edit history by a

@@ -27,9 +27,11 @@ from events.models import EventKind
 from institutions.models import InstitutionKind
 from portal.blocks.caching.pages import policy_of
 from portal.blocks.publishing import PublicationStatus
+from portal.documents import DocumentKind
 from tests.factories import (
     CityFactory,
     DisciplineFactory,
+    DocumentFactory,
     EventFactory,
     EventSeriesFactory,
     InstitutionFactory,
@@ -136,7 +138,9 @@ def site():
     news.events.add(parent)
     NewsFactory.create_batch(21)
     page = PageFactory(slug="about")
-    return [home, partner, venue, series, parent, news, page, discipline]
+    document = DocumentFactory(slug="agreement", kind=DocumentKind.AGREEMENT)
+    document.cities.add(home)
+    return [home, partner, venue, series, parent, news, page, discipline, document]
 
 
 def plausible_values(records):
