@@ -229,8 +229,10 @@ def test_postgresql_reads_the_search_indexes():
     InstitutionFactory.create_batch(30)
     with text_search.bounded():
         for text, index in (
-            ("ceramic", "ts_institutions_institution_name_en"),  # a substring: trigrams
-            ("도자", "ts_institutions_institution_name_ko"),  # a short word's start: trigrams
+            # a substring of the names and short texts joined: trigrams
+            ("ceramic", "ts_institutions_institution_search_text"),
+            # a short word's start, the same column
+            ("도자", "ts_institutions_institution_search_text"),
             ("kiln", "ts_institutions_institution_words"),  # full text (the stored vector)
         ):
             # Not .published(): on 30 rows, its own index would win.
