@@ -402,7 +402,8 @@ class _Bounded:
     """PostgreSQL: a search's bounded sets of keys, as the common table expressions
     ``search_named`` (up to ``best`` records every word matches in a name),
     ``search_texted`` (up to ``COUNT_CAP + 1`` that match anywhere but a long text) and
-    ``search_anywhere`` (up to ``COUNT_CAP + 1`` that match anywhere), each worked out
+    ``search_anywhere`` (up to ``COUNT_CAP + 1`` that match anywhere; ``best`` if more),
+    each worked out
     once (``MATERIALIZED``) however often the statement reads it.
 
     ``search_anywhere`` is worked out only when ``search_texted`` has not reached the
@@ -411,11 +412,13 @@ class _Bounded:
     the best ``best`` need them. PostgreSQL tests that once, before reading anything
     (a "one-time filter")."""
 
-    # How many match, up to COUNT_CAP + 1 (search_anywhere is empty past the cap).
-    TOTAL = (
-        "SELECT GREATEST((SELECT COUNT(*) FROM search_texted),"
-        " (SELECT COUNT(*) FROM search_anywhere))"
-    )
+    @staticmethod
+    def total():
+        """How many match, up to COUNT_CAP + 1 (search_anywhere is empty past the cap)."""
+        return (
+            "SELECT LEAST(GREATEST((SELECT COUNT(*) FROM search_texted),"  # noqa: S608
+            f" (SELECT COUNT(*) FROM search_anywhere)), {COUNT_CAP + 1:d})"
+        )
 
     def __init__(self, queryset, found, best):
         self.table = _quote(queryset.model._meta.db_table)
@@ -424,13 +427,15 @@ class _Bounded:
         where, where_params = _where(queryset)
         parts = []
         self.params = []
+        # Enough to count and to rank.
+        enough = max(COUNT_CAP + 1, best)
         for name, tier, limit, gate in (
             ("search_named", Tier.NAME, best, ""),
-            ("search_texted", Tier.TYPO, COUNT_CAP + 1, ""),
+            ("search_texted", Tier.TYPO, enough, ""),
             (
                 "search_anywhere",
                 Tier.LONG,
-                COUNT_CAP + 1,
+                enough,
                 f" AND (SELECT COUNT(*) FROM search_texted) <= {COUNT_CAP:d}",  # noqa: S608
             ),
         ):
@@ -461,7 +466,7 @@ def count(queryset, text, spec):
         return matching(queryset, text, spec).order_by().values("pk")[: COUNT_CAP + 1].count()
     keys = _Bounded(queryset, [_Word(queryset, spec, word) for word in found], RANKED)
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(keys.sql + keys.TOTAL, keys.params)
+        cursor.execute(keys.sql + keys.total(), keys.params)
         return cursor.fetchone()[0]
 
 
@@ -543,7 +548,7 @@ def _ranked_postgresql(queryset, found, spec, offset, limit, fields, best):
     # The shortest of its names: "Limoges" before "Limoges Porcelain Museum".
     lengths = ", ".join(f"LENGTH(NULLIF({t}.{column}, ''))" for column in name_columns)
     select.append(f"COALESCE({lengths}, 999) AS search_length")
-    select.append(f"({keys.TOTAL}) AS search_total")
+    select.append(f"({keys.total()}) AS search_total")
     sql = (
         f"SELECT {', '.join(select)} FROM {t} WHERE {keys.key} IN ({keys.candidates()})"  # noqa: S608
         f" ORDER BY search_tier, search_starts, search_length, {keys.key}"

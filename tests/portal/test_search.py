@@ -253,6 +253,32 @@ def test_counts_stop_at_the_cap_and_pages_at_the_ranked_best(client, monkeypatch
     assert page.context["page_obj"].paginator.count == 2
 
 
+def test_long_texts_count_while_fewer_than_the_cap_match_elsewhere(monkeypatch):
+    from portal import search
+
+    monkeypatch.setattr(text_search, "COUNT_CAP", 3)
+    institutions = search.BY_KEY["institutions"]
+    InstitutionFactory.create_batch(2, name_en="Clay works")
+    InstitutionFactory.create_batch(3, name_en="Studio", description_en="Clay and glaze.")
+    # Two match by name, three more by description: counted past the cap.
+    rows, total = institutions.ranked("clay", 0, 10)
+    assert total == 4
+    assert [row.search_tier for row in rows] == [0, 0, 3, 3, 3]
+    assert institutions.count("clay") == 4
+    InstitutionFactory.create_batch(2, name_en="Clay house")
+    # Past the cap by name alone: the descriptions are not needed to say "or more".
+    assert institutions.count("clay") == 4
+    assert institutions.ranked("clay", 0, 10)[1] == 4
+
+
+def test_typed_characters_are_words_not_patterns(client):
+    InstitutionFactory(name_en="Grade 1%0 Clay", address_en="Kiln_road 5")
+    InstitutionFactory(name_en="Grade 1x0 Clay", address_en="Kilnxroad 5")
+    assert titles(client.get(url(), {"q": "1%0"})) == ["Grade 1%0 Clay"]
+    assert titles(client.get(url(), {"q": "kiln_road"})) == ["Grade 1%0 Clay"]
+    assert titles(client.get(url(), {"q": "'); DROP TABLE"})) == []
+
+
 def test_a_search_that_takes_too_long_gets_a_message(client, monkeypatch):
     from portal import search
 
