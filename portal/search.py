@@ -3,8 +3,8 @@ news and pages at once, published ones only, matched and ranked by
 ``portal.blocks.text_search`` with each model's own ``SearchFields``.
 
 Each type is read in one query, whatever the data size: its best rows and, in the
-same query, how many match (a window count). A page of one type (``type=``) is that
-query with an offset, plus one count per other type.
+same query, how many match (``text_search.ranked``). A page of one type (``type=``) is
+that query with an offset, plus one count per other type.
 """
 
 from dataclasses import dataclass

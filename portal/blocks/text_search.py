@@ -11,21 +11,24 @@ text, then a name that is only close to the word (a typo).
 
 How it matches depends on the database (docs/decisions.md, "Search"):
 
-- PostgreSQL: names, short texts and related names by substring (``icontains``, which
-  Django writes ``UPPER(col::text) LIKE UPPER(…)``), served by trigram GIN indexes on
-  that same expression (``pg_trgm``; PostgreSQL's word parser takes a run of Hangul as
-  one word, so "도자" inside "한국도자재단" needs substrings); long texts by full-text
-  search of the words' beginnings (a stored ``tsvector`` column, ``WORDS_COLUMN``,
-  ``@@ 'word':*``, GIN-indexed), which finds Korean words with their endings
-  (도자 → 도자기를); typos by trigram word similarity with the names (``%>``, the
-  names' trigram indexes).
+- PostgreSQL: names, short texts and related names by substring, on two stored
+  generated columns of each table, its names joined (``NAMES_COLUMN``) and its names
+  and short texts joined (``TEXT_COLUMN``), in capitals, each with a trigram GIN index
+  (``pg_trgm``; PostgreSQL's word parser takes a run of Hangul as one word, so "도자"
+  inside "한국도자재단" needs substrings): a word is one condition on a column however
+  many fields it stands for. Long texts by full-text search of the words' beginnings
+  (a stored ``tsvector`` column, ``WORDS_COLUMN``, ``@@ 'word':*``, GIN-indexed), which
+  finds Korean words with their endings (도자 → 도자기를); typos by trigram word
+  similarity with the names (``%>``, the names column's index). The conditions are
+  written as SQL (``_Word``), not built as querysets.
 - SQLite: substrings everywhere (long texts too); typos by the name containing the
   word's beginning (all but its last two letters, at least three): cheap, bounded, and
   it finds a misspelt ending ("Limogse" → "Limo…").
 
-``SearchIndexes`` makes the PostgreSQL indexes in a migration and does nothing on
-other databases. The site search bounds its work (``ranked``, ``count``, ``bounded``):
-a common word matches tens of thousands of records.
+``SearchIndexes`` and ``SearchColumns`` make the PostgreSQL columns and indexes in a
+migration and do nothing on other databases. The site search bounds its work
+(``ranked``, ``count``, ``bounded``): a common word matches tens of thousands of
+records.
 """
 
 import re
@@ -89,7 +92,8 @@ class Tier:
 @dataclass(frozen=True)
 class Related:
     """Records a record points at (``relation``, a field name), matched by their own
-    ``fields``; publishable ones count only while published."""
+    ``fields``; publishable ones count only while published. On PostgreSQL the related
+    table's ``NAMES_COLUMN`` is read: it must join those fields (``SearchColumns``)."""
 
     relation: str
     fields: tuple

@@ -271,6 +271,18 @@ def test_long_texts_count_while_fewer_than_the_cap_match_elsewhere(monkeypatch):
     assert institutions.ranked("clay", 0, 10)[1] == 4
 
 
+def test_a_search_reads_right_inside_a_subquery():
+    from events.models import Event
+
+    venue = InstitutionFactory(name_en="Onggi hall")
+    wanted = EventFactory(title_en="Harvest", venue=venue)
+    EventFactory(title_en="Onggi fair")
+    EventFactory(title_en="Other")
+    # The inner query's table has an alias of its own (U0): the words follow it.
+    inner = Event.objects.search("harvest onggi").values("pk")
+    assert list(Event.objects.filter(pk__in=inner)) == [wanted]
+
+
 def test_typed_characters_are_words_not_patterns(client):
     InstitutionFactory(name_en="Grade 1%0 Clay", address_en="Kiln_road 5")
     InstitutionFactory(name_en="Grade 1x0 Clay", address_en="Kilnxroad 5")
