@@ -101,6 +101,10 @@ class Related:
 
 @dataclass(frozen=True)
 class SearchFields:
+    """What a model's records are searched by. On PostgreSQL its table needs its joined
+    columns (``SearchColumns`` in a migration) and, with long texts, its vector of
+    their words (``SearchIndexes``)."""
+
     names: tuple
     texts: tuple = ()
     long: tuple = ()

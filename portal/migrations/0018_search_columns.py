@@ -20,4 +20,6 @@ class Migration(migrations.Migration):
             ["title_ko", "title_en", "summary_ko", "summary_en"],
         ),
         SearchColumns("portal_page", ["title_ko", "title_en"], [], ["title_ko", "title_en"]),
+        # The documents list's search words (no search index before).
+        SearchColumns("portal_document", ["title_ko", "title_en"], ["summary_ko", "summary_en"]),
     ]

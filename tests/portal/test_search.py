@@ -240,6 +240,19 @@ def test_postgresql_reads_the_search_indexes():
             assert index in plan, (text, plan)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's columns")
+def test_every_searched_table_has_its_search_columns():
+    from cities.models import City
+    from events.models import Event
+    from portal.documents import Document
+    from portal.models import News, Page
+
+    for model in (City, Institution, Event, News, Page, Document):
+        # Every kind of word: a letter, a word's start, a substring with typos.
+        assert list(model.objects.search("a b clay")) == [], model
+        assert list(model.objects.search("clayworks")) == [], model
+
+
 def test_counts_stop_at_the_cap_and_pages_at_the_ranked_best(client, monkeypatch):
     monkeypatch.setattr(text_search, "COUNT_CAP", 3)
     monkeypatch.setattr(text_search, "RANKED", 2)
