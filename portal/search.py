@@ -3,8 +3,8 @@ news and pages at once, published ones only, matched and ranked by
 ``portal.blocks.text_search`` with each model's own ``SearchFields``.
 
 Each type is read in one query, whatever the data size: its best rows and, in the
-same query, how many match (a window count). A page of one type (``type=``) is that
-query with an offset, plus one count per other type.
+same query, how many match (``text_search.ranked``). A page of one type (``type=``) is
+that query with an offset, plus one count per other type.
 """
 
 from dataclasses import dataclass
@@ -44,8 +44,9 @@ class ResultType:
     def queryset(self):
         return self.model.objects.published()
 
-    def ranked(self, text):
-        return text_search.ranked(self.queryset(), text, self.spec).only(*self.columns)
+    def ranked(self, text, offset, limit):
+        """``limit`` rows from ``offset``, best first, and how many match."""
+        return text_search.ranked(self.queryset(), text, self.spec, offset, limit, self.columns)
 
     def count(self, text):
         return text_search.count(self.queryset(), text, self.spec)
@@ -185,8 +186,7 @@ def first_rows(kind, text, offset, limit):
     """``limit`` rows of ``kind`` from ``offset``, best first, and how many match (up to
     ``text_search.COUNT_CAP + 1``), in one query (0 when the offset is past the end:
     then no row tells)."""
-    rows = list(kind.ranked(text)[offset : offset + limit])
-    return rows, (rows[0].search_total if rows else 0)
+    return kind.ranked(text, offset, limit)
 
 
 def every_type(text):

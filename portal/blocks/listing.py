@@ -34,6 +34,10 @@ class FilteredListView(FilterView):
         total = self.total_from_facets()
         if total is not None:
             paginator.count = total
+        elif self.chosen("q") and not paginator.object_list.query.distinct:
+            # Typed words: counting and sorting the matches each read every one of them
+            # (docs/decisions.md, "Search"); one reading does both.
+            paginator.count_with_page = True
         return paginator
 
     def total_from_facets(self):

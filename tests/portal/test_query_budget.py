@@ -67,6 +67,10 @@ def pages(home):
             "institutions:list": reverse("institutions:list") + "?discipline=ceramics",
             "institutions:detail": institution.get_absolute_url(),
             "events:list": reverse("events:list"),
+            # Typed words: the count comes with the page's keys.
+            "events:list?q": reverse("events:list") + "?when=all&q=event",
+            "institutions:list?q": reverse("institutions:list") + "?q=institution",
+            "cities:list?q": reverse("cities:list") + "?q=city",
             "events:detail": event.get_absolute_url(),
             "events:feed": reverse("events:feed"),
             "events:month": reverse(

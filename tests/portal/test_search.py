@@ -229,13 +229,28 @@ def test_postgresql_reads_the_search_indexes():
     InstitutionFactory.create_batch(30)
     with text_search.bounded():
         for text, index in (
-            ("ceramic", "ts_institutions_institution_name_en"),  # a substring: trigrams
-            ("도자", "ts_institutions_institution_name_ko"),  # a short word's start: trigrams
+            # a substring of the names and short texts joined: trigrams
+            ("ceramic", "ts_institutions_institution_search_text"),
+            # a short word's start, the same column
+            ("도자", "ts_institutions_institution_search_text"),
             ("kiln", "ts_institutions_institution_words"),  # full text (the stored vector)
         ):
             # Not .published(): on 30 rows, its own index would win.
             plan = Institution.objects.search(text).explain()
             assert index in plan, (text, plan)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's columns")
+def test_every_searched_table_has_its_search_columns():
+    from cities.models import City
+    from events.models import Event
+    from portal.documents import Document
+    from portal.models import News, Page
+
+    for model in (City, Institution, Event, News, Page, Document):
+        # Every kind of word: a letter, a word's start, a substring with typos.
+        assert list(model.objects.search("a b clay")) == [], model
+        assert list(model.objects.search("clayworks")) == [], model
 
 
 def test_counts_stop_at_the_cap_and_pages_at_the_ranked_best(client, monkeypatch):
@@ -249,6 +264,44 @@ def test_counts_stop_at_the_cap_and_pages_at_the_ranked_best(client, monkeypatch
     assert "The best 2 results in Institutions" in response.text
     page = client.get(url(), {"q": "clay", "type": "institutions"})
     assert page.context["page_obj"].paginator.count == 2
+
+
+def test_long_texts_count_while_fewer_than_the_cap_match_elsewhere(monkeypatch):
+    from portal import search
+
+    monkeypatch.setattr(text_search, "COUNT_CAP", 3)
+    institutions = search.BY_KEY["institutions"]
+    InstitutionFactory.create_batch(2, name_en="Clay works")
+    InstitutionFactory.create_batch(3, name_en="Studio", description_en="Clay and glaze.")
+    # Two match by name, three more by description: counted past the cap.
+    rows, total = institutions.ranked("clay", 0, 10)
+    assert total == 4
+    assert [row.search_tier for row in rows] == [0, 0, 3, 3, 3]
+    assert institutions.count("clay") == 4
+    InstitutionFactory.create_batch(2, name_en="Clay house")
+    # Past the cap by name alone: the descriptions are not needed to say "or more".
+    assert institutions.count("clay") == 4
+    assert institutions.ranked("clay", 0, 10)[1] == 4
+
+
+def test_a_search_reads_right_inside_a_subquery():
+    from events.models import Event
+
+    venue = InstitutionFactory(name_en="Onggi hall")
+    wanted = EventFactory(title_en="Harvest", venue=venue)
+    EventFactory(title_en="Onggi fair")
+    EventFactory(title_en="Other")
+    # The inner query's table has an alias of its own (U0): the words follow it.
+    inner = Event.objects.search("harvest onggi").values("pk")
+    assert list(Event.objects.filter(pk__in=inner)) == [wanted]
+
+
+def test_typed_characters_are_words_not_patterns(client):
+    InstitutionFactory(name_en="Grade 1%0 Clay", address_en="Kiln_road 5")
+    InstitutionFactory(name_en="Grade 1x0 Clay", address_en="Kilnxroad 5")
+    assert titles(client.get(url(), {"q": "1%0"})) == ["Grade 1%0 Clay"]
+    assert titles(client.get(url(), {"q": "kiln_road"})) == ["Grade 1%0 Clay"]
+    assert titles(client.get(url(), {"q": "'); DROP TABLE"})) == []
 
 
 def test_a_search_that_takes_too_long_gets_a_message(client, monkeypatch):
