@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cities.models import ON_MAP, City, CreativeField, Region
+from portal.blocks.listing import set_choices
 from portal.blocks.widgets import QuickSelect
 
 
@@ -94,9 +95,15 @@ class CityFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data=data, queryset=queryset, **kwargs)
         # Set before the form is built, so that validating and rendering share them.
-        self.filters["country"].extra["choices"] = sorted(
-            ((code, countries.name(code)) for code in set(City.objects.published().countries())),
-            key=lambda choice: choice[1],
+        set_choices(
+            self.filters["country"],
+            sorted(
+                (
+                    (code, countries.name(code))
+                    for code in set(City.objects.published().countries())
+                ),
+                key=lambda choice: choice[1],
+            ),
         )
 
     def filter_q(self, queryset, name, value):

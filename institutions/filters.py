@@ -11,6 +11,7 @@ from cities.filters import CityByNameForm
 from cities.filters import city_suggestions as cities_named
 from cities.models import City
 from institutions.models import Discipline, Institution, InstitutionKind, on_map_condition
+from portal.blocks.listing import set_choices
 from portal.blocks.widgets import QuickSelect
 
 
@@ -70,7 +71,7 @@ class InstitutionFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Read once, for validating and rendering alike (a callable is read for each).
-        self.filters["discipline"].extra["choices"] = discipline_choices()
+        set_choices(self.filters["discipline"], discipline_choices())
 
     def filter_name(self, queryset, name, value):
         # The site search's matching (names, summaries, addresses, disciplines, kinds).

@@ -7,6 +7,15 @@ from django_filters.views import FilterView
 from portal.blocks.pagination import KeysFirstPaginator
 
 
+def set_choices(filter_, choices):
+    """Give a FilterSet's filter (``self.filters[name]``, in ``__init__``) the choices of
+    this request. A form field the filter built earlier is dropped: one built from the
+    class's filters (the API schema reads them) would keep the class's empty choices,
+    and every value would be refused."""
+    filter_.extra["choices"] = choices
+    filter_.__dict__.pop("_field", None)
+
+
 class FilteredListView(FilterView):
     """A django-filter list page.
 
