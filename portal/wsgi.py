@@ -1,7 +1,7 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+from portal.blocks.wsgi import frozen_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-application = get_wsgi_application()
+application = frozen_application()

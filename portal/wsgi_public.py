@@ -3,9 +3,9 @@ are never imported (settings.PORTAL_SERVES). Serve /admin/ from portal.wsgi."""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+from portal.blocks.wsgi import frozen_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ["PORTAL_SERVES"] = "public"
 
-application = get_wsgi_application()
+application = frozen_application()

@@ -4,9 +4,9 @@ portal/wsgi_public.py does (the admin's modules are not imported)."""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+from portal.blocks.wsgi import frozen_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.bench.settings")
 os.environ["PORTAL_SERVES"] = "public"
 
-application = get_wsgi_application()
+application = frozen_application()

@@ -327,6 +327,46 @@ def test_between_changes_a_hit_reads_no_version(client, django_assert_num_querie
     assert len(reads) == 1 and not any(k.startswith(cache_tags.VERSION) for k in reads[0])
 
 
+def cache_reads(client, url):
+    """The keys read from the cache while ``url`` is asked for, and its response."""
+    reads = []
+    get, get_many = cache.get, cache.get_many
+    cache.get = lambda key, *args, **kwargs: reads.append(key) or get(key, *args, **kwargs)
+    cache.get_many = lambda keys, *args, **kwargs: reads.extend(keys) or get_many(keys)
+    try:
+        response = client.get(url)
+    finally:
+        del cache.get, cache.get_many
+    return reads, response
+
+
+def test_a_new_page_reads_no_region_kept_by_its_process(client):
+    """The header's and footer's regions, made for one page, are kept by the process as
+    well: another page made while nothing has changed reads neither them nor a version,
+    and after an unrelated change it reads their versions, not the regions."""
+    first, second, third = NewsFactory.create_batch(3)
+    client.get(first.get_absolute_url())
+    reads, response = cache_reads(client, second.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert not [key for key in reads if key.startswith(("cc:region:", cache_tags.VERSION))]
+    cache_tags.bump(["m:cities.city"])
+    reads, response = cache_reads(client, third.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert not [key for key in reads if key.startswith("cc:region:")]
+    assert [key for key in reads if key.startswith(cache_tags.VERSION + "m:portal.siteidentity")]
+
+
+def test_a_new_page_seeds_its_versions_in_one_step_keeping_those_written():
+    """Storing a page gives each of its tags that has no version the page's counter, and
+    never lowers one that a change wrote meanwhile."""
+    written, new = cache_tags.VERSION + "m:portal.news", cache_tags.VERSION + "m:portal.page"
+    cache.raise_versions({written: 20}, 60)
+    assert cache.seed_versions([written, new], 10, 60) == {written: 20, new: 10}
+    assert cache.get(new) == 10
+    assert not cache_tags.mark_unchanged(["m:portal.news", "m:portal.page"], 10)
+    assert cache_tags.mark_unchanged(["m:portal.news", "m:portal.page"], 20)
+
+
 def test_a_lost_schedule_starts_afresh(client):
     """Without its schedule the cache cannot know what changed on its own meanwhile:
     every stored page is made again."""
@@ -553,3 +593,6 @@ def test_versions_only_ever_go_up_in_redis(settings):
     assert cache.get(key) == 10
     cache.raise_versions({key: 12}, 60)
     assert cache.get(key) == 12
+    new = cache_tags.VERSION + "m:portal.page"
+    assert cache.seed_versions([key, new], 10, 60) == {key: 12, new: 10}
+    assert cache.get(new) == 10

@@ -29,6 +29,10 @@ news = News.objects.get(slug="kiln")
 news.title_en = {title!r}
 news.save()
 """
+IDENTITY = """
+from portal.models import IDENTITY_PK, SiteIdentity
+SiteIdentity(pk=IDENTITY_PK, site_name_ko="가마 도시", site_name_en={name!r}).save()
+"""
 SCHEDULE = """
 import datetime
 from django.utils import timezone
@@ -146,3 +150,15 @@ def test_a_publication_time_passing_shows_on_every_worker(site):
     assert not any("Scheduled news" in text for _state, text in fetch_all(base, "/en/news/"))
     time.sleep(max(0, published_at - time.monotonic()) + 0.5)
     assert all("Scheduled news" in text for _state, text in fetch_all(base, "/en/news/"))
+
+
+def test_a_change_to_the_header_shows_on_new_pages_of_every_worker(site):
+    """Each worker keeps the regions every page shares (the site's name in the header)
+    beside the shared cache: a change from another process shows on every page made
+    after it, on every worker."""
+    base, env = site
+    assert all("Kiln City" not in text for _state, text in fetch_all(base, "/en/news/"))
+    manage(env, "shell", code=IDENTITY.format(name="Kiln City"))
+    for path in ("/en/news/", "/en/cities/", "/en/events/"):
+        pages = fetch_all(base, path, times=8)
+        assert all('<span class="brand__name">Kiln City' in text for _s, text in pages), path

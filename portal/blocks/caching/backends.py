@@ -164,6 +164,34 @@ class RedisCache(FailSafe, redis.RedisCache):
             return list(data)
         return []
 
+    # Each key without a value is given the number; every key's value is answered.
+    SEED = """
+    local found = {}
+    for i, key in ipairs(KEYS) do
+      redis.call('SET', key, ARGV[1], 'NX', 'EX', ARGV[2])
+      found[i] = redis.call('GET', key)
+    end
+    return found
+    """
+
+    def seed_versions(self, keys, number, timeout):
+        """``add(key, number)`` for each key, then ``get_many(keys)``, in one round
+        trip: the versions the keys hold ({} when the cache cannot say)."""
+        if not keys or not self.available:
+            return {}
+        try:
+            client = self._cache.get_client(write=True)
+            made = [self.make_and_validate_key(key) for key in keys]
+            values = client.eval(self.SEED, len(made), *made, number, int(timeout))
+        except Exception as error:
+            self._failed("seed_versions", error)
+            return {}
+        return {
+            key: int(value)
+            for key, value in zip(keys, values, strict=True)
+            if value is not None and value.isdigit()
+        }
+
 
 class FileBasedCache(FailSafe, filebased.FileBasedCache):
     """Django's file-based backend, fail-safe, shared by every process of one machine:
@@ -232,6 +260,23 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
                 return filebased.FileBasedCache.add(self, key, value, timeout, version)
 
         return self._unguarded("add", False, add)
+
+    def seed_versions(self, keys, number, timeout):
+        """``add(key, number)`` for each key, then ``get_many(keys)``, under one hold
+        of the lock: the versions the keys hold ({} when the cache cannot say)."""
+
+        def seed():
+            found = {}
+            with self._locked():
+                for key in keys:
+                    value = filebased.FileBasedCache.get(self, key)
+                    if value is None:
+                        filebased.FileBasedCache.set(self, key, number, timeout)
+                        value = number
+                    found[key] = value
+            return found
+
+        return self._unguarded("seed_versions", {}, seed)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         failed = []

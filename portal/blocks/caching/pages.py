@@ -23,10 +23,7 @@ it by tag (``PAGE_CACHE_PURGE``, called with the tags of every change on commit)
 
 import functools
 import hashlib
-import pickle
 import re
-import threading
-from collections import OrderedDict
 from typing import NamedTuple
 
 from django.conf import settings
@@ -38,6 +35,7 @@ from django.utils.cache import patch_cache_control, set_response_etag
 
 from portal.blocks.caching import schedule
 from portal.blocks.caching import tags as cache_tags
+from portal.blocks.caching.local import LocalStore
 
 HIT_HEADER = "X-Page-Cache"
 PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -140,32 +138,6 @@ def policy_of(view):
     return getattr(getattr(view, "view_class", view), "page_cache", None)
 
 
-class LocalPages:
-    """A process's own small store, least recently used out first, for pages whose
-    address holds free text."""
-
-    def __init__(self, size):
-        self.size = size
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()  # for threaded workers
-
-    def get(self, key):
-        with self.lock:
-            data = self.entries.get(key)
-            if data is None:
-                return None
-            self.entries.move_to_end(key)
-        return pickle.loads(data)  # noqa: S301 - pickled by this process
-
-    def set(self, key, entry):
-        data = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
-        with self.lock:
-            self.entries[key] = data
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
 def public_headers(response, tags):
     patch_cache_control(
         response,
@@ -198,7 +170,7 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.local = LocalPages(settings.PAGE_CACHE_FREE_TEXT_PAGES)
+        self.local = LocalStore(settings.PAGE_CACHE_FREE_TEXT_PAGES, copies=True)
 
     def __call__(self, request):
         policy = self.policy_for(request)
@@ -233,13 +205,15 @@ class PageCacheMiddleware:
             response = entry.value
             response[HIT_HEADER] = "hit"
             return response
-        return self.made(request, key, state, self.local if free else None)
+        return self.made(request, key, state, self.local if free else None, counter_now)
 
-    def made(self, request, key, state, local):
+    def made(self, request, key, state, local, counter_now=None):
         """The response of the view, stored under ``key`` when it may be (in ``local``
-        if given, else in the shared cache)."""
-        since = cache_tags.counter() if key else None
-        with cache_tags.recording() as recorded:
+        if given, else in the shared cache). ``counter_now``: the counter as the lookup
+        read it, before anything of the page was read."""
+        since = (counter_now if counter_now is not None else cache_tags.counter()) if key else None
+        # Regions of the page are checked against the page's own counter and epoch.
+        with cache_tags.recording() as recorded, cache_tags.making(state, since):
             response = self.get_response(request)
         if not storable(response):
             return response

@@ -24,10 +24,14 @@ from django.utils.translation import get_language
 
 from portal.blocks.caching import schedule
 from portal.blocks.caching import tags as cache_tags
+from portal.blocks.caching.local import LocalStore
 
 register = template.Library()
 
 REGION = "cc:region:"
+# Regions are few and small; each process keeps those it used last (checked as a stored
+# one is: a copy here saves reading it, not checking it).
+LOCAL = LocalStore(256)
 
 
 class Region(NamedTuple):
@@ -58,30 +62,45 @@ class RegionNode(template.Node):
             REGION
             + hashlib.sha256("\x1f".join([get_language() or "", *parts]).encode()).hexdigest()
         )
-        found = cache.get_many([schedule.SCHEDULE, cache_tags.COUNTER, key])
-        state = schedule.now_state(found.get(schedule.SCHEDULE), timezone.now())
-        # A look at the schedule that changed anything moved the counter since it was read.
-        counter_now = (
-            found.get(cache_tags.COUNTER) if state is found.get(schedule.SCHEDULE) else None
-        )
-        region = found.get(key)
-        if (
-            isinstance(region, Region)
-            and region.epoch == state.epoch
-            and cache_tags.unchanged(region.tags, region.since, counter_now)
-        ):
+        making = cache_tags.made_from()
+        if making is not None:
+            # Within a page being made: checked against the page's own counter (read
+            # before anything of it), kept in this process too.
+            state, counter_now = making
+            region = LOCAL.get(key)
+            if not self.current(region, state, counter_now):
+                region = cache.get(key)
+        else:
+            found = cache.get_many([schedule.SCHEDULE, cache_tags.COUNTER, key])
+            state = schedule.now_state(found.get(schedule.SCHEDULE), timezone.now())
+            # A look at the schedule that changed anything moved the counter since it
+            # was read.
+            counter_now = (
+                found.get(cache_tags.COUNTER) if state is found.get(schedule.SCHEDULE) else None
+            )
+            region = found.get(key)
+        if self.current(region, state, counter_now):
+            LOCAL.set(key, region)
             cache_tags.depends_on(*region.tags)
             return mark_safe(region.html)  # noqa: S308 - the template's own output
-        since = cache_tags.counter()
+        since = counter_now if making is not None else cache_tags.counter()
         with cache_tags.recording() as recorded:
             html = self.nodelist.render(context)
         tags = cache_tags.minimal(recorded | set(declared))
         cache_tags.depends_on(*tags)
         if cache_tags.mark_unchanged(tags, since):
-            cache.set(
-                key, Region(state.epoch, since, tuple(tags), str(html)), settings.PAGE_CACHE_SECONDS
-            )
+            region = Region(state.epoch, since, tuple(tags), str(html))
+            cache.set(key, region, settings.PAGE_CACHE_SECONDS)
+            LOCAL.set(key, region)
         return html
+
+    @staticmethod
+    def current(region, state, counter_now):
+        return (
+            isinstance(region, Region)
+            and region.epoch == state.epoch
+            and cache_tags.unchanged(region.tags, region.since, counter_now)
+        )
 
 
 @register.tag("region")

@@ -46,6 +46,8 @@ VERSION = "cc:v:"
 PENDING = "_page_cache_pending"
 
 _recording = contextvars.ContextVar("page_cache_tags", default=None)
+# The page being made: its schedule state and the counter it was made from.
+_making = contextvars.ContextVar("page_cache_making", default=None)
 
 
 def model_tag(model):
@@ -79,6 +81,22 @@ def recording():
         yield tags
     finally:
         _recording.reset(token)
+
+
+@contextmanager
+def making(state, since):
+    """While a page is made from the counter ``since`` (and the schedule's ``state``):
+    what its regions are checked against, with no read of their own."""
+    token = _making.set((state, since) if state is not None and since is not None else None)
+    try:
+        yield
+    finally:
+        _making.reset(token)
+
+
+def made_from():
+    """``(state, since)`` of the page being made, or None outside one."""
+    return _making.get()
 
 
 def depends_on(*tags):
@@ -156,12 +174,17 @@ def mark_unchanged(tags, since):
     if since is None:
         return False
     keys = [VERSION + tag for tag in tags]
-    versions = cache.get_many(keys)
-    missing = [key for key in keys if key not in versions]
-    for key in missing:
-        cache.add(key, since, version_seconds())
-    if missing:
+    seed = getattr(cache, "seed_versions", None)
+    if seed is not None:
+        # The project's backends do it in one step (one round trip, one lock).
+        versions = seed(keys, since, version_seconds())
+    else:
         versions = cache.get_many(keys)
+        missing = [key for key in keys if key not in versions]
+        for key in missing:
+            cache.add(key, since, version_seconds())
+        if missing:
+            versions = cache.get_many(keys)
     return len(versions) == len(keys) and all(v <= since for v in versions.values())
 
 
