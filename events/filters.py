@@ -8,14 +8,18 @@ or organises), an event page to its whole programme
 unknown slug or a malformed date is a form error, not a 500.
 """
 
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import F
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from events.models import Event, EventKind, EventSeries
 from institutions.models import Institution
+from portal.blocks.listing import set_choices
 from portal.blocks.widgets import QuickSelect
 
 
@@ -77,8 +81,14 @@ def linked(name, model, *fields):
     return queryset
 
 
-def published_series(request):
-    return EventSeries.objects.published().only("pk", "slug", "name", "name_ko", "name_en")
+def series_choices():
+    """(slug, name in the page's language) of every published series, from rows: a
+    select of model instances cost more than the rest of the list page's form."""
+    own, other = ("name_en", "name_ko") if get_language() == "en" else ("name_ko", "name_en")
+    return [
+        (row["slug"], row[own] or row[other] or row["slug"])
+        for row in EventSeries.objects.published().values("slug", own, other)
+    ]
 
 
 # Chosen by following a link from an event, institution or city page, not typed (see
@@ -98,11 +108,11 @@ class EventFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         widget=QuickSelect, label=_("Kind"), choices=EventKind.choices, empty_label=_("All kinds")
     )
-    series = django_filters.ModelChoiceFilter(
+    series = django_filters.ChoiceFilter(
         widget=QuickSelect,
         label=_("Series"),
-        queryset=published_series,
-        to_field_name="slug",
+        field_name="series__slug",
+        choices=[],
         empty_label=_("All series"),
         error_messages={"invalid_choice": _("There is no event series with this name.")},
     )
@@ -197,6 +207,9 @@ class EventFilter(django_filters.FilterSet):
         if not data.get("when"):
             data["when"] = When.ALL if data.get("start") or data.get("end") else default_when
         super().__init__(data, *args, **kwargs)
+        # Read when first needed (a chosen series, or the form shown; not for the feed
+        # without one), and once for validating and rendering alike.
+        set_choices(self.filters["series"], functools.cache(series_choices))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

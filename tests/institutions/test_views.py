@@ -241,6 +241,9 @@ def test_pagination_keeps_the_filters(client, directory):
     assert client.get(url(), {"kind": "school", "page": 2}).status_code == 200
 
 
+# Committed, as on a site: the suggestions are kept for every page of the directory
+# until a city or an institution changes, which is written when its transaction commits.
+@pytest.mark.django_db(transaction=True)
 def test_city_suggestions_are_a_datalist_not_a_select(client, directory):
     response = client.get(url())
     assert 'list="city-suggestions"' in response.text
