@@ -192,6 +192,21 @@ def test_bad_values_answer_200_with_the_forms_error(client, events, params, fiel
         assert 'aria-invalid="true"' in response.text
 
 
+def test_the_series_select_names_published_series_in_the_page_language(client, events):
+    EventSeriesFactory(slug="kiln-days", name_ko="가마의 날", name_en="", status="draft")
+    EventSeriesFactory(slug="clay-week", name_ko="흙 주간", name_en="")
+    korean = client.get(reverse(LIST)).text
+    assert '<option value="cheongju-craft-biennale">' in korean
+    assert '<option value="clay-week">흙 주간</option>' in korean
+    assert "kiln-days" not in korean
+    with translation.override("en"):
+        english = client.get(reverse(LIST)).text
+    # No English name: the Korean one, rather than an empty option.
+    assert '<option value="clay-week">흙 주간</option>' in english
+    errors = get_list(client, series="kiln-days").context["filter"].form.errors
+    assert "no event series" in " ".join(errors["series"])
+
+
 def test_unknown_page_is_404(client, events):
     assert client.get(reverse(LIST), {"page": "99"}).status_code == 404
     assert client.get(reverse(LIST), {"page": "x"}).status_code == 404
