@@ -577,22 +577,33 @@ def bounded(using="default", timeout_ms=STATEMENT_TIMEOUT_MS):
     bitmap scans of the search indexes rather than read a table in some order and test
     each row: with a LIMIT it expects to stop early, which for a rare word means
     reading every row (and with more than one word its estimates are poor). Nothing
-    on other databases."""
+    on other databases.
+
+    The discouraged plans cost billions in the planner's units, past any threshold of
+    its JIT compiler, which would then spend longer compiling a statement than running
+    it: JIT is off too. A search only reads, so its transaction is rolled back at the
+    end: inside a caller's transaction that rolls back to a savepoint, which is what
+    ends these settings there (releasing it would leave them to every later
+    statement)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
         return
     try:
         with transaction.atomic(using=using):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('statement_timeout', %s, true),"
-                    " set_config('enable_seqscan', 'off', true),"
-                    " set_config('enable_indexscan', 'off', true),"
-                    " set_config('cpu_operator_cost', %s, true)",
-                    [str(timeout_ms), str(CPU_OPERATOR_COST)],
-                )
-            yield
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config('statement_timeout', %s, true),"
+                        " set_config('enable_seqscan', 'off', true),"
+                        " set_config('enable_indexscan', 'off', true),"
+                        " set_config('jit', 'off', true),"
+                        " set_config('cpu_operator_cost', %s, true)",
+                        [str(timeout_ms), str(CPU_OPERATOR_COST)],
+                    )
+                yield
+            finally:
+                transaction.set_rollback(True, using=using)
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) == "57014":  # query_canceled
             raise TooSlow from error
