@@ -360,7 +360,7 @@ def test_a_new_page_seeds_its_versions_in_one_step_keeping_those_written():
     """Storing a page gives each of its tags that has no version the page's counter, and
     never lowers one that a change wrote meanwhile."""
     written, new = cache_tags.VERSION + "m:portal.news", cache_tags.VERSION + "m:portal.page"
-    cache.raise_versions({written: 20}, 60)
+    cache.set(written, 20, 60)
     assert cache.seed_versions([written, new], 10, 60) == {written: 20, new: 10}
     assert cache.get(new) == 10
     assert not cache_tags.mark_unchanged(["m:portal.news", "m:portal.page"], 10)
@@ -552,12 +552,25 @@ def test_a_news_item_shows_a_related_event_once_it_is_published(client):
     assert "Opening night" in client.get(url).text
 
 
-def test_versions_only_ever_go_up():
-    """Two changes written in the opposite order of their numbers leave the higher."""
+def advance_and_seed():
+    """What a change and a new page write, through the configured backend."""
     key = cache_tags.VERSION + "m:portal.news"
-    assert cache.raise_versions({key: 10}, 60) == []
-    cache.raise_versions({key: 7}, 60)
-    assert cache.get(key) == 10
+    other = cache_tags.VERSION + "m:portal.page"
+    # With no counter, it starts from the seed.
+    assert cache.advance(cache_tags.COUNTER, 100, [key], 60) == 101
+    assert cache.get(cache_tags.COUNTER) == 101
+    assert cache.get(key) == 101
+    # A version higher than the number is kept (written by a later change first).
+    cache.set(other, 500, 60)
+    assert cache.advance(cache_tags.COUNTER, 100, [key, other], 60) == 102
+    assert (cache.get(key), cache.get(other)) == (102, 500)
+    new = cache_tags.VERSION + "r:portal.page:1"
+    assert cache.seed_versions([key, new], 90, 60) == {key: 102, new: 90}
+    assert cache.get(new) == 90
+
+
+def test_a_change_moves_the_counter_and_raises_its_versions_in_one_step():
+    advance_and_seed()
 
 
 def test_a_change_not_written_while_the_cache_was_unreachable_is_written_later(client):
@@ -577,7 +590,7 @@ def test_a_change_not_written_while_the_cache_was_unreachable_is_written_later(c
     assert "Saved while the cache was unreachable" in client.get(url).text
 
 
-def test_versions_only_ever_go_up_in_redis(settings):
+def test_a_change_moves_the_counter_and_raises_its_versions_in_one_step_in_redis(settings):
     import redis
 
     redis.Redis(db=12).flushdb()
@@ -587,12 +600,8 @@ def test_versions_only_ever_go_up_in_redis(settings):
             "LOCATION": "redis://127.0.0.1:6379/12",
         }
     }
-    key = cache_tags.VERSION + "m:portal.news"
-    assert cache.raise_versions({key: 10}, 60) == []
-    cache.raise_versions({key: 7}, 60)
-    assert cache.get(key) == 10
-    cache.raise_versions({key: 12}, 60)
-    assert cache.get(key) == 12
-    new = cache_tags.VERSION + "m:portal.page"
-    assert cache.seed_versions([key, new], 10, 60) == {key: 12, new: 10}
-    assert cache.get(new) == 10
+    advance_and_seed()
+    # The counter in milliseconds since 1970, as it starts, stays exact.
+    assert cache.advance(cache_tags.COUNTER + "-ms", 1_764_400_000_000, [], 60) == (
+        1_764_400_000_001
+    )

@@ -43,6 +43,32 @@ News.objects.create(slug="later", title_ko="예약", title_en="Scheduled news",
 """
 
 
+# A change's counter and versions, and a reader of them, for a few seconds each.
+CHANGES = """
+import time
+from portal.blocks.caching import tags
+changes, end = 0, time.monotonic() + {seconds}
+while time.monotonic() < end:
+    tags.bump(["m:portal.news"])
+    changes += 1
+print(changes)
+"""
+READS = """
+import time
+from django.core.cache import cache
+from portal.blocks.caching import tags
+key = tags.VERSION + "m:portal.news"
+read, behind, end = 0, 0, time.monotonic() + {seconds}
+while time.monotonic() < end:
+    number = cache.get(tags.COUNTER)
+    version = cache.get(key)
+    if number is not None:
+        read += 1
+        behind += version is None or version < number
+print(read, behind)
+"""
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -50,11 +76,20 @@ def free_port():
 
 
 def manage(env, *args, code=None):
-    command = [sys.executable, "manage.py", *args] + (["-c", code] if code else [])
     result = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+        manage_command(*args, code=code),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def manage_command(*args, code=None):
+    return [sys.executable, "manage.py", *args] + (["-c", code] if code else [])
 
 
 @pytest.fixture(scope="module")
@@ -81,13 +116,21 @@ def base_env(database, cache_dir):
 
 
 @pytest.fixture(params=["file cache", "redis"])
-def site(request, migrated, tmp_path):
+def shared(request, migrated, tmp_path):
+    """The environment of processes that share a database and a cache (the file cache
+    or Redis)."""
     database = tmp_path / "site.sqlite3"
     shutil.copy(migrated, database)
     env = base_env(database, tmp_path / "cache")
     if request.param == "redis":
         redis.Redis(db=REDIS_DB).flushdb()
         env["REDIS_URL"] = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    return env
+
+
+@pytest.fixture
+def site(shared):
+    env = shared
     manage(env, "shell", code=SEED)
     port = free_port()
     server = subprocess.Popen(
@@ -162,3 +205,29 @@ def test_a_change_to_the_header_shows_on_new_pages_of_every_worker(site):
     for path in ("/en/news/", "/en/cities/", "/en/events/"):
         pages = fetch_all(base, path, times=8)
         assert all('<span class="brand__name">Kiln City' in text for _s, text in pages), path
+
+
+def test_no_process_reads_a_changes_number_before_its_versions(shared):
+    """A change moves the counter and writes its versions in one step: a process that
+    reads the counter, then a version of the change's tag, never finds that version
+    below the number (a region kept from before the change would then pass for
+    current inside a page stored as current)."""
+    seconds = 4
+    processes = [
+        subprocess.Popen(
+            manage_command("shell", code=code.format(seconds=seconds)),
+            cwd=ROOT,
+            env=shared,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for code in (CHANGES, READS)
+    ]
+    (changes, _), (reads, errors) = [process.communicate(timeout=120) for process in processes]
+    assert all(process.returncode == 0 for process in processes), errors[-3000:]
+    # The last line: the shell may say first what it imported.
+    changes = int(changes.splitlines()[-1])
+    read, behind = map(int, reads.splitlines()[-1].split())
+    assert changes > 100 and read > 1000, (changes, read)
+    assert behind == 0, f"{behind} of {read} reads found the counter ahead of a version"

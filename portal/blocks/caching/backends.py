@@ -138,31 +138,35 @@ class RedisCache(FailSafe, redis.RedisCache):
             redis_client.TimeoutError,
         )
 
-    # Each key is set to the number unless it holds a higher one, in one atomic step.
-    # Django stores an int as its digits, so the script compares numbers.
-    RAISE = """
-    for _, key in ipairs(KEYS) do
-      local current = tonumber(redis.call('GET', key))
-      if current == nil or current < tonumber(ARGV[1]) then
-        redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
+    # The counter (KEYS[1]; seeded with ARGV[1] when missing) goes up by one and each
+    # other key is raised to its new number: one atomic step, so that nobody reads the
+    # new number while a version it stands for is unwritten. Lua prints numbers with
+    # 14 digits, the counter's 13 (milliseconds since 1970) for three thousand years.
+    ADVANCE = """
+    redis.call('SET', KEYS[1], ARGV[1], 'NX')
+    local number = redis.call('INCR', KEYS[1])
+    for i = 2, #KEYS do
+      local current = tonumber(redis.call('GET', KEYS[i]))
+      if current == nil or current < number then
+        redis.call('SET', KEYS[i], number, 'EX', ARGV[2])
       end
     end
-    return 1
+    return number
     """
 
-    def raise_versions(self, data, timeout):
-        """Set each key of ``data`` to its number unless it holds a higher one (one
-        number for all, as a change writes them): the keys that could not be written."""
-        if not data or not self.available:
-            return list(data)
+    def advance(self, counter, seed, keys, timeout):
+        """The counter's next number (from ``seed`` when it has none), written as the
+        version of each of ``keys`` that holds no higher one, atomically; None when the
+        cache cannot."""
+        if not self.available:
+            return None
         try:
             client = self._cache.get_client(write=True)
-            keys = [self.make_and_validate_key(key) for key in data]
-            client.eval(self.RAISE, len(keys), *keys, max(data.values()), int(timeout))
+            made = [self.make_and_validate_key(key) for key in (counter, *keys)]
+            return int(client.eval(self.ADVANCE, len(made), *made, seed, int(timeout)))
         except Exception as error:
-            self._failed("raise_versions", error)
-            return list(data)
-        return []
+            self._failed("advance", error)
+            return None
 
     # Each key without a value is given the number; every key's value is answered.
     SEED = """
@@ -198,7 +202,7 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
     the default when there is no Redis.
 
     What invalidation counts on is atomic across processes (a lock file): ``incr``,
-    ``add`` and ``raise_versions``; and writes report their failures (a full disk)
+    ``add``, ``advance`` and ``seed_versions``; and writes report their failures (a full disk)
     rather than pass for done. The directory is culled once every ``CULL_EVERY`` writes
     of a process, not on every write (Django's lists the whole directory each time),
     and never of the keys in ``KEEP`` (the counter and the schedule).
@@ -289,14 +293,21 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
                 failed.append(key)
         return failed
 
-    def raise_versions(self, data, timeout):
-        def raise_all():
-            failed = []
-            with self._locked():
-                for key, number in data.items():
-                    current = filebased.FileBasedCache.get(self, key)
-                    if not isinstance(current, int) or current < number:
-                        filebased.FileBasedCache.set(self, key, number, timeout)
-            return failed
+    def advance(self, counter, seed, keys, timeout):
+        """The counter's next number (from ``seed`` when it has none), written as the
+        version of each of ``keys`` that holds no higher one, under one hold of the
+        lock, and the counter last: readers take no lock, and must not read the new
+        number before the versions it stands for. None when the cache cannot."""
 
-        return self._unguarded("raise_versions", list(data), raise_all)
+        def advance():
+            with self._locked():
+                current = filebased.FileBasedCache.get(self, counter)
+                number = (seed if current is None else current) + 1
+                for key in keys:
+                    value = filebased.FileBasedCache.get(self, key)
+                    if not isinstance(value, int) or value < number:
+                        filebased.FileBasedCache.set(self, key, number, timeout)
+                filebased.FileBasedCache.set(self, counter, number, None)
+            return number
+
+        return self._unguarded("advance", None, advance)

@@ -205,11 +205,19 @@ def bump(tags):
 
 
 def _write(tags):
-    number = _next_counter()
-    versions = {VERSION + tag: number for tag in tags}
-    # Django's own backends (not ours) have no atomic "raise": their plain writes.
-    write = getattr(cache, "raise_versions", None) or cache.set_many
-    failed = number is None or write(versions, version_seconds())
+    keys = [VERSION + tag for tag in tags]
+    advance = getattr(cache, "advance", None)
+    if advance is not None:
+        # The project's backends: the counter moves and the versions are written in one
+        # step, so that a page made from the new number cannot take in a region stored
+        # before the change as current.
+        failed = advance(COUNTER, _seed(), keys, version_seconds()) is None
+    else:
+        # Django's own backends: the counter, then the versions, with plain writes (a
+        # region checked in between passes for current, and of two changes written in
+        # the opposite order of their numbers the lower may stay).
+        number = _next_counter()
+        failed = number is None or cache.set_many(dict.fromkeys(keys, number), version_seconds())
     if failed:
         # Not written: forget the schedule, so that no page stored before is trusted
         # again (a delete works in a full Redis), and try again later.
