@@ -343,8 +343,9 @@ def cache_reads(client, url):
 def test_a_new_page_reads_no_region_kept_by_its_process(client):
     """The header's and footer's regions, made for one page, are kept by the process as
     well: another page made while nothing has changed reads neither them nor a version,
-    and after an unrelated change it reads their versions, not the regions."""
-    first, second, third = NewsFactory.create_batch(3)
+    and after an unrelated change it reads their versions, not the regions, once: the
+    next page made reads neither again."""
+    first, second, third, fourth = NewsFactory.create_batch(4)
     client.get(first.get_absolute_url())
     reads, response = cache_reads(client, second.get_absolute_url())
     assert response["X-Page-Cache"] == "miss"
@@ -354,6 +355,9 @@ def test_a_new_page_reads_no_region_kept_by_its_process(client):
     assert response["X-Page-Cache"] == "miss"
     assert not [key for key in reads if key.startswith("cc:region:")]
     assert [key for key in reads if key.startswith(cache_tags.VERSION + "m:portal.siteidentity")]
+    reads, response = cache_reads(client, fourth.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert not [key for key in reads if key.startswith(("cc:region:", cache_tags.VERSION))]
 
 
 def test_a_new_page_seeds_its_versions_in_one_step_keeping_those_written():

@@ -80,6 +80,11 @@ class RegionNode(template.Node):
             )
             region = found.get(key)
         if self.current(region, state, counter_now):
+            if counter_now is not None:
+                # Current as the counter reads now (a change's number is read only once
+                # its versions are written): until it moves, the copy is current
+                # without a version read.
+                region = region._replace(since=counter_now)
             LOCAL.set(key, region)
             cache_tags.depends_on(*region.tags)
             return mark_safe(region.html)  # noqa: S308 - the template's own output
