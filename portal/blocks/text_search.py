@@ -580,11 +580,10 @@ def bounded(using="default", timeout_ms=STATEMENT_TIMEOUT_MS):
     on other databases.
 
     The discouraged plans cost billions in the planner's units, past any threshold of
-    its JIT compiler, which would then spend longer compiling a statement than running
-    it: JIT is off too. A search only reads, so its transaction is rolled back at the
-    end: inside a caller's transaction that rolls back to a savepoint, which is what
-    ends these settings there (releasing it would leave them to every later
-    statement)."""
+    its JIT compiler, which the site's connections leave off (``env.database_from_url``).
+    A search only reads, so its transaction is rolled back at the end: inside a
+    caller's transaction that rolls back to a savepoint, which is what ends these
+    settings there (releasing it would leave them to every later statement)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
@@ -597,7 +596,6 @@ def bounded(using="default", timeout_ms=STATEMENT_TIMEOUT_MS):
                         "SELECT set_config('statement_timeout', %s, true),"
                         " set_config('enable_seqscan', 'off', true),"
                         " set_config('enable_indexscan', 'off', true),"
-                        " set_config('jit', 'off', true),"
                         " set_config('cpu_operator_cost', %s, true)",
                         [str(timeout_ms), str(CPU_OPERATOR_COST)],
                     )
