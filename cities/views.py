@@ -5,7 +5,7 @@ from django.views.generic import DetailView
 from cities.filters import CityFilter
 from cities.models import CITY_NAME_FIELDS, City, CreativeField, Partnership
 from cities.presentation import map_features, map_legend, map_points
-from events.models import Event
+from events.models import LATEST_FIRST, Event
 from portal.blocks.caching import cached_page, links
 from portal.blocks.listing import FilteredListView, FirstRows
 from portal.blocks.maps import FilteredGeoJSONView, MapCount, map_settings
@@ -114,11 +114,9 @@ class CityDetailView(PublishedDetailMixin, DetailView):
         # The joint events, latest first; while there are none, the city's own.
         events = list(
             Event.objects.published()
-            .joint_with_or_in(city)
+            .joint_with_or_in(city, JOINT_EVENTS_SHOWN)
             .for_compact_listing()
-            .order_by(F("is_joint").desc(), F("start_date").desc(nulls_last=True), "-pk")[
-                :JOINT_EVENTS_SHOWN
-            ]
+            .order_by(F("is_joint").desc(), *LATEST_FIRST)[:JOINT_EVENTS_SHOWN]
         )
         joint = [event for event in events if event.is_joint]
         context["joint_events"] = joint

@@ -108,6 +108,9 @@ CARD_FIELDS = (
 # What a card says about the venue and the city: the name, once it is public.
 NAMED_FIELDS = ("slug", "name_ko", "name_en", "status", "publish_at")
 
+# Short lists of what a place or city held: the latest start first, undated last.
+LATEST_FIRST = (F("start_date").desc(nulls_last=True), "-pk")
+
 
 def _joint_links(city):
     """The event–partnership links of the published partnerships ``city`` is part of,
@@ -229,13 +232,17 @@ class EventQuerySet(PublishableQuerySet):
         with both cities public."""
         return self.filter(pk__in=_joint_links(city).values("event_id"))
 
-    def joint_with_or_in(self, city):
-        """The events of ``joint_with(city)`` (``is_joint``) and the events held in the
-        city, in one query: a city profile lists the joint ones, or the city's own while
-        it has none."""
+    def joint_with_or_in(self, city, latest):
+        """The events of ``joint_with(city)`` (``is_joint``) and the ``latest`` of
+        those held in the city (``LATEST_FIRST``), in one query: a city profile lists
+        the joint ones, or the city's own while it has none. A city may hold thousands
+        of events, of which only the latest can be shown."""
         joint = _joint_links(city)
-        # A union of keys, each side from its own index, as in ``at_or_by``.
-        held = Event.objects.filter(city=city).order_by().values("pk")
+        # The latest held keys are sorted alone, in a subquery of their own (SQLite
+        # allows no LIMIT in a side of a UNION); then a union of keys, each side from
+        # its own index, as in ``at_or_by``.
+        latest_held = self.filter(city=city).order_by(*LATEST_FIRST).values("pk")[:latest]
+        held = Event.objects.filter(pk__in=latest_held).order_by().values("pk")
         return self.filter(pk__in=held.union(joint.values("event_id"), all=True)).annotate(
             is_joint=Exists(joint.filter(event_id=OuterRef("pk")))
         )

@@ -1,8 +1,7 @@
-from django.db.models import F
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
-from events.models import Event
+from events.models import LATEST_FIRST, Event
 from institutions.filters import InstitutionFilter, city_suggestions
 from institutions.models import Discipline, Institution, InstitutionKind
 from institutions.presentation import map_features, map_points, organization_data
@@ -93,7 +92,7 @@ class InstitutionDetailView(PublishedDetailMixin, DetailView):
             Event.objects.published()
             .at_or_by(institution)
             .for_compact_listing()
-            .order_by(F("start_date").desc(nulls_last=True), "-pk")[:EVENTS_ON_DETAIL]
+            .order_by(*LATEST_FIRST)[:EVENTS_ON_DETAIL]
         )
         context["map_points"] = map_points([institution])
         context["map"] = map_settings()

@@ -308,6 +308,23 @@ def test_profile_without_joint_events_lists_the_citys_own(client):
     assert "Craft biennale" not in response.text
 
 
+def test_profile_lists_the_citys_latest_published_events_of_many(client):
+    from cities.views import JOINT_EVENTS_SHOWN
+
+    city = CityFactory()
+    PartnershipFactory(city=city)
+    start = datetime.date(2020, 1, 1)
+    for day in range(JOINT_EVENTS_SHOWN + 5):
+        EventFactory(city=city, title_en=f"Day {day}", start_date=start + datetime.timedelta(day))
+    # The newest is a draft, and one has no date yet: neither among the latest shown.
+    EventFactory(city=city, title_en="Draft", start_date=datetime.date(2030, 1, 1), status="draft")
+    EventFactory(city=city, title_en="Undated", start_date=None, end_date=datetime.date(2031, 1, 1))
+    response = client.get(url("cities:detail", slug=city.slug))
+    shown = [event.title_en for event in response.context["city_events"]]
+    last = JOINT_EVENTS_SHOWN + 4
+    assert shown == [f"Day {day}" for day in range(last, last - JOINT_EVENTS_SHOWN, -1)]
+
+
 def test_profile_without_partnerships_names_the_citys_peers(client):
     city = CityFactory(name_en="Cheongju", country="KR", creative_field="crafts")
     CityFactory(slug="icheon", name_en="Icheon", country="KR", creative_field="crafts")
