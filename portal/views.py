@@ -1,9 +1,11 @@
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -113,6 +115,20 @@ def staff_site_elsewhere(request):
         status=404,
         content_type="text/plain; charset=utf-8",
     )
+
+
+@never_cache
+def csrf_failure(request, reason=""):
+    """A form that arrived without its security check (settings.CSRF_FAILURE_VIEW):
+    cookies blocked for the site, or a page kept open across a sign-in elsewhere. Said
+    in the page's language, with the way back to the form when it came from this site;
+    Django's own page is in English and speaks of tokens."""
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    return render(request, "403_csrf.html", {"back": back}, status=403)
 
 
 @never_cache

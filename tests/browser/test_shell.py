@@ -38,3 +38,21 @@ def test_not_found_page_is_translated_and_accessible(page, live_server, axe):
     assert response.status == 404
     assert page.get_by_role("heading", name="Page not found").is_visible()
     assert axe(page) == []
+
+
+def test_a_form_refused_for_want_of_its_check_says_why_and_is_accessible(
+    new_page, live_server, axe
+):
+    page = new_page(locale="en-GB")
+    with translation.override("en"):
+        form = live_server.url + reverse("alerts:subscribe")
+    page.goto(form)
+    # As when cookies are blocked: the form goes without the cookie its check needs.
+    page.context.clear_cookies()
+    with page.expect_navigation() as navigation:
+        page.evaluate("document.querySelector('form[method=post]').submit()")
+    assert navigation.value.status == 403
+    assert page.get_by_role("heading", name="The form could not be sent").is_visible()
+    back = page.get_by_role("link", name="Open the form again")
+    assert back.get_attribute("href") == form
+    assert axe(page) == []

@@ -11,6 +11,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from portal.blocks.compile_catalogs import LOCALE_DIR, compiled_bytes
 
@@ -207,6 +208,31 @@ def test_404_is_translated(client, path, text):
     response = client.get(path)
     assert response.status_code == 404
     assert text in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("ko", "양식을 보내지 못했습니다"), ("en", "The form could not be sent")],
+)
+def test_a_form_sent_without_its_check_is_refused_in_the_pages_language(lang, text):
+    csrf_client = Client(enforce_csrf_checks=True)
+    with translation.override(lang):
+        form = reverse("alerts:subscribe")
+    # Sent from the form's own page: the refusal links back to it.
+    response = csrf_client.post(
+        form, {"email": "a@example.org"}, HTTP_REFERER=f"http://testserver{form}"
+    )
+    assert response.status_code == 403
+    assert text in response.text and "CSRF" not in response.text
+    assert f'href="http://testserver{form}"' in response.text
+    assert "no-store" in response["Cache-Control"]
+    # From elsewhere: the home page, never the other site.
+    response = csrf_client.post(form, {}, HTTP_REFERER="https://other.example/form")
+    assert response.status_code == 403
+    assert "other.example" not in response.text
+    with translation.override(lang):
+        assert f'href="{reverse("portal:home")}"' in response.text
 
 
 @pytest.mark.django_db
