@@ -108,10 +108,6 @@ def database_from_url(url, base_dir: Path):
         "PORT": str(parts.port or ""),
     }
     options = dict(parse_qsl(parts.query))
-    # JIT compilation off (a later "-c jit=on" in the address's own options wins): a
-    # page's queries are short, but the planner reckons a few of them (a sort over
-    # thousands of keys, a discouraged scan) past JIT's threshold, and compiling them
-    # took longer than running them (30 ms of a city profile's 55).
-    options["options"] = " ".join(filter(None, ["-c jit=off", options.get("options")]))
-    config["OPTIONS"] = options
+    if options:
+        config["OPTIONS"] = options
     return config

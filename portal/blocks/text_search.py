@@ -580,10 +580,12 @@ def bounded(using="default", timeout_ms=STATEMENT_TIMEOUT_MS):
     on other databases.
 
     The discouraged plans cost billions in the planner's units, past any threshold of
-    its JIT compiler, which the site's connections leave off (``env.database_from_url``).
-    A search only reads, so its transaction is rolled back at the end: inside a
-    caller's transaction that rolls back to a savepoint, which is what ends these
-    settings there (releasing it would leave them to every later statement)."""
+    its JIT compiler, which would spend longer compiling a statement than running it:
+    JIT is off within, as on the site's connections (``database.without_jit``), which
+    a connection pooler may not keep. A search only reads, so its transaction is
+    rolled back at the end: inside a caller's transaction that rolls back to a
+    savepoint, which is what ends these settings there (releasing it would leave them
+    to every later statement)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
@@ -596,6 +598,7 @@ def bounded(using="default", timeout_ms=STATEMENT_TIMEOUT_MS):
                         "SELECT set_config('statement_timeout', %s, true),"
                         " set_config('enable_seqscan', 'off', true),"
                         " set_config('enable_indexscan', 'off', true),"
+                        " set_config('jit', 'off', true),"
                         " set_config('cpu_operator_cost', %s, true)",
                         [str(timeout_ms), str(CPU_OPERATOR_COST)],
                     )

@@ -31,11 +31,8 @@ def test_postgres_url_with_options():
         "PASSWORD": "p@ss",
         "HOST": "db.internal",
         "PORT": "6432",
-        "OPTIONS": {"sslmode": "require", "options": "-c jit=off"},
+        "OPTIONS": {"sslmode": "require"},
     }
-    # The address's own server options come after (a later -c wins).
-    config = database_from_url("postgres://db/portal?options=-c%20work_mem%3D8MB", BASE)
-    assert config["OPTIONS"] == {"options": "-c jit=off -c work_mem=8MB"}
 
 
 def test_unknown_database_scheme_says_what_to_use():

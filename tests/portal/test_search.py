@@ -347,8 +347,8 @@ def test_a_search_settings_end_with_it_even_inside_a_transaction():
         "statement_timeout": f"{timeout.total_seconds():g}s",
         "enable_seqscan": "off",
         "enable_indexscan": "off",
-        # Off on every connection of the site: discouraged plans cost past JIT's
-        # thresholds, and compiling them took longer than the search.
+        # Discouraged plans cost past JIT's thresholds, and compiling them took
+        # longer than the search.
         "jit": "off",
     }
     assert current() == before
