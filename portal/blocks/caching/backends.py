@@ -202,8 +202,8 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
     the default when there is no Redis.
 
     What invalidation counts on is atomic across processes (a lock file): ``incr``,
-    ``add``, ``advance`` and ``seed_versions``; and writes report their failures (a full disk)
-    rather than pass for done. The directory is culled once every ``CULL_EVERY`` writes
+    ``add``, ``advance`` and ``seed_versions``; and writes report their failures (a
+    full disk) rather than pass for done. The directory is culled once every ``CULL_EVERY`` writes
     of a process, not on every write (Django's lists the whole directory each time),
     and never of the keys in ``KEEP`` (the counter and the schedule).
     """

@@ -132,17 +132,6 @@ def counter():
     return value
 
 
-def _next_counter():
-    try:
-        return cache.incr(COUNTER)
-    except ValueError:
-        cache.add(COUNTER, _seed(), None)
-        try:
-            return cache.incr(COUNTER)
-        except ValueError:
-            return None
-
-
 def current(tags, since):
     """Whether nothing named by ``tags`` has changed since the counter read ``since``."""
     if since is None:
@@ -174,17 +163,8 @@ def mark_unchanged(tags, since):
     if since is None:
         return False
     keys = [VERSION + tag for tag in tags]
-    seed = getattr(cache, "seed_versions", None)
-    if seed is not None:
-        # The project's backends do it in one step (one round trip, one lock).
-        versions = seed(keys, since, version_seconds())
-    else:
-        versions = cache.get_many(keys)
-        missing = [key for key in keys if key not in versions]
-        for key in missing:
-            cache.add(key, since, version_seconds())
-        if missing:
-            versions = cache.get_many(keys)
+    # One step: one round trip to Redis, one hold of the file cache's lock.
+    versions = cache.seed_versions(keys, since, version_seconds())
     return len(versions) == len(keys) and all(v <= since for v in versions.values())
 
 
@@ -205,20 +185,10 @@ def bump(tags):
 
 
 def _write(tags):
+    # The counter moves and the versions are written in one step, so that a page made
+    # from the new number cannot take in a region stored before the change as current.
     keys = [VERSION + tag for tag in tags]
-    advance = getattr(cache, "advance", None)
-    if advance is not None:
-        # The project's backends: the counter moves and the versions are written in one
-        # step, so that a page made from the new number cannot take in a region stored
-        # before the change as current.
-        failed = advance(COUNTER, _seed(), keys, version_seconds()) is None
-    else:
-        # Django's own backends: the counter, then the versions, with plain writes (a
-        # region checked in between passes for current, and of two changes written in
-        # the opposite order of their numbers the lower may stay).
-        number = _next_counter()
-        failed = number is None or cache.set_many(dict.fromkeys(keys, number), version_seconds())
-    if failed:
+    if cache.advance(COUNTER, _seed(), keys, version_seconds()) is None:
         # Not written: forget the schedule, so that no page stored before is trusted
         # again (a delete works in a full Redis), and try again later.
         _unwritten.update(tags)
