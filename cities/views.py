@@ -6,13 +6,13 @@ from cities.filters import CityFilter
 from cities.models import CITY_NAME_FIELDS, City, CreativeField, Partnership
 from cities.presentation import map_features, map_legend, map_points
 from events.models import LATEST_FIRST, Event
-from portal.blocks.caching import cached_page, links
+from portal.blocks.caching import cached_page, links, listing
 from portal.blocks.listing import FilteredListView, FirstRows
 from portal.blocks.maps import FilteredGeoJSONView, MapCount, map_settings
 from portal.blocks.publishing import PublishedDetailMixin
 
 
-@cached_page(params=[CityFilter, "page"], free_text=["q", "year"], depends_on=[City])
+@cached_page(params=[CityFilter, "page"], free_text=["q", "year"], depends_on=[listing(City)])
 class CityListView(FilteredListView):
     filterset_class = CityFilter
     template_name = "cities/city_list.html"

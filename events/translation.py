@@ -9,6 +9,10 @@ register_content(
     # "Now on", "upcoming" and "past" follow the clock.
     changes_at=["starts_at", "ends_at"],
     changes_on=["start_date", "end_date"],
+    display_only=[
+        *("image", "image_width", "image_height", "image_alt"),
+        *("admission", "registration_url", "summary", "description"),
+    ],
 )
 register_content(EventImage, ["caption", "credit", "image_alt"])
 register_content(FigureKind, ["name"])

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from cities.models import City
 from events import ics, months
 from events.filters import EventFilter, MonthFilter, When
-from events.models import Event
+from events.models import Event, EventSeries
 from events.schema import event_json_ld
 from institutions.models import Institution
-from portal.blocks.caching import cached_page, links
+from portal.blocks.caching import cached_page, links, listing
 from portal.blocks.caching.schedule import NEW_DAY
 from portal.blocks.listing import FilteredListView, FirstRows
 from portal.blocks.publishing import PublishedDetailMixin
@@ -43,9 +44,13 @@ def feed_query_string(request):
 
 # Which events are upcoming changes with the date.
 EVENT_LISTS = [Event, Institution, "m:cities.city", "m:events.eventseries", NEW_DAY]
+# The events page shows each event by the records it loads (its card).
+EVENTS_LISTED = [listing(Event), listing(Institution), listing(City), listing(EventSeries), NEW_DAY]
 
 
-@cached_page(params=[EventFilter, "page"], free_text=["q", "start", "end"], depends_on=EVENT_LISTS)
+@cached_page(
+    params=[EventFilter, "page"], free_text=["q", "start", "end"], depends_on=EVENTS_LISTED
+)
 class EventListView(FilteredListView):
     filterset_class = EventFilter
     template_name = "events/event_list.html"

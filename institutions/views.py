@@ -1,11 +1,12 @@
 from django.utils.functional import cached_property
 from django.views.generic import DetailView
 
+from cities.models import City
 from events.models import LATEST_FIRST, Event
 from institutions.filters import InstitutionFilter, city_suggestions
 from institutions.models import Discipline, Institution, InstitutionKind
 from institutions.presentation import map_features, map_points, organization_data
-from portal.blocks.caching import cached_page, links
+from portal.blocks.caching import cached_page, links, listing
 from portal.blocks.listing import FilteredListView
 from portal.blocks.maps import FilteredGeoJSONView, MapCount, map_settings
 from portal.blocks.publishing import PublishedDetailMixin
@@ -18,7 +19,7 @@ EVENTS_ON_DETAIL = 20
 @cached_page(
     params=[InstitutionFilter, "page"],
     free_text=["q", "city"],
-    depends_on=[Institution, Discipline, "m:cities.city"],
+    depends_on=[listing(Institution), listing(Discipline), listing(City)],
 )
 class InstitutionListView(FilteredListView):
     filterset_class = InstitutionFilter

@@ -11,7 +11,11 @@ from portal.models import (
     SocialLink,
 )
 
-register_content(News, ["title", "summary", "body", "image_alt"])
+register_content(
+    News,
+    ["title", "summary", "body", "image_alt"],
+    display_only=["image", "image_width", "image_height", "image_alt", "summary", "body"],
+)
 register_content(Page, ["title", "body"])
 register_content(
     SiteIdentity,

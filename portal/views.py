@@ -16,7 +16,7 @@ from events.models import Event, EventSeries
 from institutions.models import Discipline, Institution
 from portal import search
 from portal.blocks import caching, text_search
-from portal.blocks.caching import cached_page, links
+from portal.blocks.caching import cached_page, links, listing
 from portal.blocks.caching.schedule import NEW_DAY
 from portal.blocks.pagination import KeysFirstPaginator, rows_in_range
 from portal.blocks.publishing import PublishedDetailMixin
@@ -53,7 +53,7 @@ class HomeView(TemplateView):
         return context
 
 
-@cached_page(params=["page"], depends_on=[News])
+@cached_page(params=["page"], depends_on=[listing(News)])
 class NewsListView(ListView):
     template_name = "portal/news_list.html"
     paginate_by = 20

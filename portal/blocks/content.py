@@ -16,13 +16,18 @@ from portal.blocks.publishing import ContentHistory, Publishable
 _registered = []
 
 
-def register_content(model, fields, *, changes_at=(), changes_on=()):
+def register_content(model, fields, *, changes_at=(), changes_on=(), display_only=()):
     """Register ``model`` with its person-facing ``fields`` (translated into Korean and
     English).
 
     ``changes_at``: the model's datetime fields at which a record's pages change with no
     save (a publishable model's ``publish_at`` is always one); ``changes_on``: its date
     fields, for the same at midnight (an event becomes "now on", then "past").
+
+    ``display_only``: the fields that no list selects, sorts or counts by (a summary, a
+    description, an image): a save that changes only these drops the list pages that
+    show the record, not every list of the model (``portal.blocks.caching.listing``).
+    When a language's text last changed is display-only too.
 
     The order matters: modeltranslation adds ``<field>_ko``/``<field>_en`` when it
     registers, and simple-history copies the fields it sees when it registers, so the
@@ -47,7 +52,8 @@ def register_content(model, fields, *, changes_at=(), changes_on=()):
         m2m_fields=[field.name for field in model._meta.local_many_to_many],
     )
     times = (*(("publish_at",) if issubclass(model, Publishable) else ()), *changes_at)
-    caching.watch(model, times=times)
+    stamps = [translation_age.stamp(lang) for lang in translation_age.languages()]
+    caching.watch(model, times=times, display_only=(*display_only, *stamps))
     if times or changes_on:
         caching.follow(model, datetimes=times, dates=changes_on)
     translation_age.track(model)

@@ -6,14 +6,16 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from institutions.models import Institution
 from portal.blocks.caching import tags as cache_tags
 from portal.blocks.caching.pages import PageCacheMiddleware
 from portal.blocks.publishing import PublicationStatus
-from tests.factories import EventFactory, InstitutionFactory, NewsFactory
+from tests.factories import CityFactory, EventFactory, InstitutionFactory, NewsFactory
 
 # Transactions commit in these tests, as on a site: invalidation runs on commit.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.page_cache]
@@ -259,6 +261,67 @@ def test_a_save_drops_only_the_pages_that_show_what_changed(client):
     assert "Kiln and Glaze Studio" in client.get(pages["concert"]).text
 
 
+def test_an_edit_of_what_lists_do_not_sort_by_drops_only_the_list_page_showing_it(client):
+    city = CityFactory()
+    studios = [
+        InstitutionFactory(name_en=f"Studio {number:02}", city=city) for number in range(1, 26)
+    ]
+    past = EventFactory(
+        title_en="Old fair",
+        start_date=datetime.date(2020, 5, 1),
+        end_date=datetime.date(2020, 5, 2),
+    )
+    with translation.override("en"):
+        institutions = reverse("institutions:list")
+        events = reverse("events:list")
+        pages = {
+            "page 1": institutions,
+            "page 2": institutions + "?page=2",
+            "search": institutions + "?q=Studio",
+            "last studio": studios[-1].get_absolute_url(),
+            "upcoming events": events,
+            "past events": events + "?when=past",
+            "cities": reverse("cities:list"),
+        }
+
+    def stored():
+        return {name: client.get(url)["X-Page-Cache"] == "hit" for name, url in pages.items()}
+
+    stored()
+    assert all(stored().values())
+    # The last studio is shown on page 2 only; a search may now match it.
+    studios[-1].summary_en = "A kiln by the river"
+    studios[-1].save()
+    expected = {"page 2": False, "search": False, "last studio": False}
+    assert stored() == {**dict.fromkeys(pages, True), **expected}
+    assert "A kiln by the river" in client.get(pages["last studio"]).text
+    # A name is what the directory sorts by (and the events page's venues by): every
+    # list that lists institutions goes.
+    studios[0].name_en = "Studio 99"
+    studios[0].save(update_fields=["name_en"])
+    expected = {
+        **{"page 1": False, "page 2": False, "search": False},
+        **{"upcoming events": False, "past events": False},
+    }
+    assert stored() == {**dict.fromkeys(pages, True), **expected}
+    assert "Studio 99" in client.get(pages["page 2"]).text
+    past.summary_en = "Revised"
+    past.save()
+    assert stored() == {**dict.fromkeys(pages, True), "past events": False}
+    # A new record changes which records there are.
+    InstitutionFactory(name_en="Studio 00", city=city)
+    assert stored() == {**dict.fromkeys(pages, True), **expected}
+    assert "Studio 00" in client.get(pages["page 1"]).text
+
+
+def test_display_only_fields_are_checked_when_the_model_is_watched():
+    with pytest.raises(FieldDoesNotExist):
+        cache_tags.listed_fields(Institution, display_only=["summery"])
+    listed = {field.name for field in cache_tags.listed_fields(Institution, ["summary"])}
+    assert "name_en" in listed and "status" in listed
+    assert not {"summary", "summary_ko", "summary_en", "updated_at"} & listed
+
+
 def test_a_new_event_shows_on_its_venues_page(client):
     """A page lists what points at its record: a record saved with a link to it, or
     linked to it later, or unlinked, changes it."""
@@ -307,7 +370,7 @@ def test_a_lost_version_counts_as_a_change(client):
     cache has lost is made again; while nothing has, no version is even read."""
     NewsFactory()
     client.get(news_list_url())
-    cache.delete(cache_tags.VERSION + "m:portal.news")
+    cache.delete(cache_tags.VERSION + "s:portal.news")
     assert client.get(news_list_url())["X-Page-Cache"] == "hit"
     cache_tags.bump(["m:cities.city"])
     assert client.get(news_list_url())["X-Page-Cache"] == "miss"
@@ -410,7 +473,9 @@ def test_public_pages_tell_a_shared_cache_how_long_and_what_they_show(client, se
     tags = response["Cache-Tag"].split(",")
     assert f"r:events.event:{event.pk}" in tags and f"l:events.event:{event.pk}" in tags
     assert f"r:institutions.institution:{venue.pk}" in tags
-    assert "m:events.event" in client.get(reverse("events:list"))["Cache-Tag"].split(",")
+    # A list names which records there are and each record it shows.
+    listed = client.get(reverse("events:list"))["Cache-Tag"].split(",")
+    assert "s:events.event" in listed and f"r:events.event:{event.pk}" in listed
     assert client.get(reverse("events:list"))["Cache-Control"] == control
 
 

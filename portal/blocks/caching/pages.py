@@ -4,9 +4,11 @@ changes.
 A view declares itself cacheable with ``@cached_page(...)``: which query-string
 parameters it reads (``params``; a FilterSet class stands for its filters), which of
 them are free text (``free_text``), and what it depends on beyond the records it loads
-(``depends_on``: models, for the lists it shows; tag names; or functions of the view,
-such as ``lambda view: [links(view.object)]`` for the records that point at its
-object). ``PageCacheMiddleware`` does the rest.
+(``depends_on``: models, for anything of theirs it shows; ``listing(model)``, for a
+list of a model's records, which then depends on the records it shows and on which
+there are, so that editing a record's summary drops only the list page that shows it;
+tag names; or functions of the view, such as ``lambda view: [links(view.object)]`` for
+the records that point at its object). ``PageCacheMiddleware`` does the rest.
 
 Only what the page reads is part of its address: unknown parameters are dropped before
 the view runs, the known ones are put in one order, empty ones left out. A page with
@@ -49,6 +51,20 @@ class Entry(NamedTuple):
     value: object
 
 
+class Listing(NamedTuple):
+    """A page's dependency on which records of a model there are (``listing``)."""
+
+    model: type
+
+
+def listing(model):
+    """Declares that a page lists ``model``'s records: it depends on which records there
+    are, in what order and groups (``tags.listing_tag``), and on each record it shows
+    (recorded as it loads them). A page with free text in its address (a search, which
+    may match any field) depends on every change of the model instead."""
+    return Listing(model)
+
+
 class PagePolicy:
     def __init__(self, params=(), free_text=(), depends_on=()):
         self.params = set()
@@ -60,10 +76,13 @@ class PagePolicy:
             for item in depends_on
             if isinstance(item, (type, str))
         ]
-        self.view_tags = [item for item in depends_on if not isinstance(item, (type, str))]
+        self.listings = [item.model for item in depends_on if isinstance(item, Listing)]
+        self.view_tags = [item for item in depends_on if not isinstance(item, (type, str, Listing))]
 
-    def record(self, view):
-        cache_tags.depends_on(*self.static_tags)
+    def record(self, view, request):
+        searched = self.has_free_text(request.GET)
+        tag_of = cache_tags.model_tag if searched else cache_tags.listing_tag
+        cache_tags.depends_on(*self.static_tags, *map(tag_of, self.listings))
         for tags_of in self.view_tags:
             cache_tags.depends_on(*tags_of(view))
 
@@ -99,7 +118,7 @@ def cached_page(*, params=(), free_text=(), depends_on=()):
             @functools.wraps(dispatch)
             def recorded_dispatch(self, request, *args, **kwargs):
                 response = dispatch(self, request, *args, **kwargs)
-                policy.record(self)
+                policy.record(self, request)
                 return response
 
             view.dispatch = recorded_dispatch
@@ -109,7 +128,7 @@ def cached_page(*, params=(), free_text=(), depends_on=()):
         @functools.wraps(view)
         def recorded_view(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
-            policy.record(view)
+            policy.record(view, request)
             return response
 
         recorded_view.page_cache = policy

@@ -2,8 +2,13 @@
 
 Three kinds of tag name what a page may show:
 
-- ``m:<app.model>``: any record of a model, for lists and counts (a new, deleted or
-  re-ordered record changes them);
+- ``m:<app.model>``: any change of any record of a model;
+- ``s:<app.model>``: which records of a model there are, in what order and groups: what
+  a list selects, sorts and counts by. A new or deleted record changes it, and so does a
+  save that changes anything but the model's display-only fields (``watch``). A list
+  page that declares it (``pages.listing``) still depends on each record it shows by
+  that record's ``r:`` tag, so editing a record's summary drops the list page showing
+  it and keeps the others;
 - ``r:<app.model>:<pk>``: one record's own fields, wherever it is shown;
 - ``l:<app.model>:<pk>``: what points at one record (an institution's events, a city's
   partnerships): changed by a save of any record whose foreign key or many-to-many link
@@ -52,6 +57,10 @@ _making = contextvars.ContextVar("page_cache_making", default=None)
 
 def model_tag(model):
     return f"m:{model._meta.label_lower}"
+
+
+def listing_tag(model):
+    return f"s:{model._meta.label_lower}"
 
 
 def record_tag(model, pk):
@@ -107,12 +116,16 @@ def depends_on(*tags):
 
 
 def minimal(tags):
-    """``tags`` without the record tags that a model tag in them already covers (every
-    change of a record changes its model's tag too)."""
+    """``tags`` without those that a model tag in them already covers (every change of
+    a record changes its model's tag too)."""
     models = {tag[2:] for tag in tags if tag.startswith("m:")}
-    return sorted(
-        tag for tag in tags if not (tag.startswith("r:") and tag[2:].rsplit(":", 1)[0] in models)
-    )
+
+    def covered(tag):
+        if tag.startswith("r:"):
+            return tag[2:].rsplit(":", 1)[0] in models
+        return tag.startswith("s:") and tag[2:] in models
+
+    return sorted(tag for tag in tags if not covered(tag))
 
 
 # --- Versions ---------------------------------------------------------------------
@@ -281,11 +294,15 @@ def link_fields(model):
     ]
 
 
-def change_tags(model, pk, *states):
+def change_tags(model, pk, *states, listed=True):
     """What a change of the record ``pk`` of ``model`` changes: its record, its model,
-    and what points at each record that its links name in any of ``states`` (mappings
-    of a foreign key's attname to its value: as saved, as it was before)."""
+    its model's listing unless the change is not ``listed`` (it changed display-only
+    fields alone), and what points at each record that its links name in any of
+    ``states`` (mappings of a foreign key's attname to its value: as saved, as it was
+    before)."""
     tags = {model_tag(model), record_tag(model, pk)}
+    if listed:
+        tags.add(listing_tag(model))
     for field in link_fields(model):
         for state in states:
             value = (state or {}).get(field.attname)
@@ -335,26 +352,65 @@ def _soonest(instance, fields):
     return min(later) if later else None
 
 
-def watch(model, times=()):
+def listed_fields(model, display_only=()):
+    """The concrete fields of ``model`` whose change is a change of its listing: all
+    but ``display_only`` (names of fields, or of translated fields, which stand for
+    their Korean and English columns) and those stamped on every save (``auto_now``: a
+    list sorted by one depends on the model's tag)."""
+    for name in display_only:
+        model._meta.get_field(name)  # a misspelt name fails at start-up
+    suffixes = [f"_{code}" for code, _name in settings.LANGUAGES]
+    shown = {*display_only, *(name + suffix for name in display_only for suffix in suffixes)}
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in shown and not getattr(field, "auto_now", False)
+    ]
+
+
+def _listed(before, instance, fields, update_fields):
+    """Whether a save of ``instance`` changed any of ``fields`` from ``before`` (the
+    row as it was); a field not loaded or not written is unchanged."""
+    if before is None:
+        return True
+    deferred = instance.get_deferred_fields()
+    return any(
+        getattr(instance, field.attname) != before[field.attname]
+        for field in fields
+        if field.attname not in deferred and (update_fields is None or field.name in update_fields)
+    )
+
+
+def watch(model, times=(), display_only=()):
     """Invalidate what depends on ``model``'s records whenever one changes, and record
     the ``r:`` tag of each record loaded while a page is made. ``times``: the model's
     datetime fields at which a record changes on its own (for the schedule's
-    ``soonest``)."""
+    ``soonest``). ``display_only``: fields that no list selects, sorts or counts by (a
+    summary, a description): a save that changes only these leaves the model's listing
+    (``s:``) as it is."""
     label = model._meta.label_lower
     fields = link_fields(model)
+    listed = listed_fields(model, display_only)
+    before_names = sorted({field.attname for field in (*fields, *listed)})
 
     def before_save(sender, instance, raw=False, **kwargs):
-        if raw or instance._state.adding or instance.pk is None or not fields:
+        if raw or instance._state.adding or instance.pk is None:
             return
-        instance.__dict__["_links_before"] = (
-            model._base_manager.filter(pk=instance.pk).values(*[f.attname for f in fields]).first()
+        instance.__dict__["_row_before"] = (
+            model._base_manager.filter(pk=instance.pk).values(*before_names).first()
         )
 
-    def saved(sender, instance, raw=False, using=None, created=False, **kwargs):
+    def saved(sender, instance, raw=False, using=None, created=False, update_fields=None, **kwargs):
         if raw:
             return
-        before = instance.__dict__.pop("_links_before", None)
-        tags = change_tags(model, instance.pk, _state(instance, fields), before)
+        before = instance.__dict__.pop("_row_before", None)
+        tags = change_tags(
+            model,
+            instance.pk,
+            _state(instance, fields),
+            before,
+            listed=created or _listed(before, instance, listed, update_fields),
+        )
         if not created:  # a new record has no many-to-many links yet
             tags |= linked_tags(model, instance.pk)
         invalidate(tags, using, _soonest(instance, times))
@@ -386,11 +442,12 @@ def watch(model, times=()):
             return
         tags = {
             model_tag(type(instance)),
+            listing_tag(type(instance)),
             record_tag(type(instance), instance.pk),
             links_tag(type(instance), instance.pk),
         }
         if pk_set:
-            tags.add(model_tag(model))
+            tags.update((model_tag(model), listing_tag(model)))
             for pk in pk_set:
                 tags.update((record_tag(model, pk), links_tag(model, pk)))
         invalidate(tags, using)
