@@ -322,6 +322,16 @@ def test_display_only_fields_are_checked_when_the_model_is_watched():
     assert not {"summary", "summary_ko", "summary_en", "updated_at"} & listed
 
 
+def test_a_save_of_named_fields_changes_the_listing_by_a_field_or_its_column():
+    fields = cache_tags.listed_fields(Institution, ["summary"])
+    studio = Institution(pk=1, city_id=2, name_en="Kiln")
+    before = {field.attname: getattr(studio, field.attname) for field in fields}
+    studio.city_id = 3
+    for written in ({"city"}, {"city_id"}, None):
+        assert cache_tags._listed(before, studio, fields, written and frozenset(written))
+    assert not cache_tags._listed(before, studio, fields, frozenset({"summary_en"}))
+
+
 def test_a_new_event_shows_on_its_venues_page(client):
     """A page lists what points at its record: a record saved with a link to it, or
     linked to it later, or unlinked, changes it."""

@@ -377,7 +377,8 @@ def _listed(before, instance, fields, update_fields):
     return any(
         getattr(instance, field.attname) != before[field.attname]
         for field in fields
-        if field.attname not in deferred and (update_fields is None or field.name in update_fields)
+        if field.attname not in deferred
+        and (update_fields is None or {field.name, field.attname} & update_fields)
     )
 
 
