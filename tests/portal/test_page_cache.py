@@ -376,15 +376,63 @@ def test_a_change_committed_while_a_page_is_made_leaves_it_out_of_date():
 
 
 def test_a_lost_version_counts_as_a_change(client):
-    """Once anything has changed (the counter moved), a page whose tag's version the
-    cache has lost is made again; while nothing has, no version is even read."""
+    """Once anything has changed (the counter moved) that the process cannot follow
+    (the change's entry is lost too), a page whose tag's version the cache has lost is
+    made again; while nothing has, no version is even read."""
     NewsFactory()
     client.get(news_list_url())
     cache.delete(cache_tags.VERSION + "s:portal.news")
     assert client.get(news_list_url())["X-Page-Cache"] == "hit"
     cache_tags.bump(["m:cities.city"])
+    cache.delete(f"{cache_tags.LOG}{cache.get(cache_tags.COUNTER)}")
     assert client.get(news_list_url())["X-Page-Cache"] == "miss"
     assert client.get(news_list_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_process_that_follows_the_changes_reads_no_version(client):
+    """After a change, a hit reads the change's entry once in a process, then the
+    versions of no tag: the page is current if the change named none of them. (A
+    process follows from its first look: a page made before that is checked by its
+    versions.)"""
+    NewsFactory()
+    cache_tags.follow_changes(cache_tags.counter())
+    client.get(news_list_url())
+    client.get(news_list_url("en"))
+    cache_tags.bump(["m:cities.city"])
+    reads = []
+    original = cache.get_many
+    try:
+        cache.get_many = lambda keys, *args, **kwargs: reads.append(keys) or original(keys)
+        assert client.get(news_list_url())["X-Page-Cache"] == "hit"
+        assert client.get(news_list_url("en"))["X-Page-Cache"] == "hit"
+    finally:
+        del cache.get_many
+    read = [key for keys in reads for key in keys]
+    assert not any(key.startswith(cache_tags.VERSION) for key in read)
+    assert sum(key.startswith(cache_tags.LOG) for key in read) == 1
+    cache_tags.bump(["s:portal.news"])
+    assert client.get(news_list_url())["X-Page-Cache"] == "miss"
+
+
+def test_a_process_follows_afresh_when_it_cannot_read_every_change():
+    counter = cache_tags.counter()
+    followed = cache_tags.follow_changes(counter)
+    cache_tags.bump(["m:cities.city"])
+    cache_tags.bump(["m:portal.news"])
+    now = cache.get(cache_tags.COUNTER)
+    assert (
+        cache_tags.follow_changes(now).versions.items()
+        >= {
+            "m:cities.city": now - 1,
+            "m:portal.news": now,
+        }.items()
+    )
+    assert cache_tags.follow_changes(now).start == followed.start
+    cache_tags.bump(["m:portal.page"])
+    cache.delete(f"{cache_tags.LOG}{now + 1}")
+    # The lost entry's change is unknown: what was made before it is checked by versions.
+    assert cache_tags.follow_changes(now + 1)[:3] == (now + 1, now + 1, {})
+    assert cache_tags.follow_changes(now + 1 + cache_tags.FOLLOW_READ_MOST + 1).versions == {}
 
 
 def test_between_changes_a_hit_reads_no_version(client, django_assert_num_queries):
@@ -635,14 +683,17 @@ def advance_and_seed():
     """What a change and a new page write, through the configured backend."""
     key = cache_tags.VERSION + "m:portal.news"
     other = cache_tags.VERSION + "m:portal.page"
-    # With no counter, it starts from the seed.
-    assert cache.advance(cache_tags.COUNTER, 100, [key], 60) == 101
+    log = cache_tags.LOG
+    # With no counter, it starts from the seed; the change's entry is kept by number.
+    assert cache.advance(cache_tags.COUNTER, 100, [key], 60, log, ("m:portal.news",)) == 101
     assert cache.get(cache_tags.COUNTER) == 101
     assert cache.get(key) == 101
+    assert cache.get(f"{log}101") == ("m:portal.news",)
     # A version higher than the number is kept (written by a later change first).
     cache.set(other, 500, 60)
-    assert cache.advance(cache_tags.COUNTER, 100, [key, other], 60) == 102
+    assert cache.advance(cache_tags.COUNTER, 100, [key, other], 60, log, ("a", "b")) == 102
     assert (cache.get(key), cache.get(other)) == (102, 500)
+    assert cache.get(f"{log}102") == ("a", "b")
     new = cache_tags.VERSION + "r:portal.page:1"
     assert cache.seed_versions([key, new], 90, 60) == {key: 102, new: 90}
     assert cache.get(new) == 90
@@ -681,6 +732,7 @@ def test_a_change_moves_the_counter_and_raises_its_versions_in_one_step_in_redis
     }
     advance_and_seed()
     # The counter in milliseconds since 1970, as it starts, stays exact.
-    assert cache.advance(cache_tags.COUNTER + "-ms", 1_764_400_000_000, [], 60) == (
-        1_764_400_000_001
-    )
+    assert cache.advance(
+        cache_tags.COUNTER + "-ms", 1_764_400_000_000, [], 60, cache_tags.LOG, ("t",)
+    ) == (1_764_400_000_001)
+    assert cache.get(f"{cache_tags.LOG}1764400000001") == ("t",)

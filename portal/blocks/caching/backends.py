@@ -138,10 +138,12 @@ class RedisCache(FailSafe, redis.RedisCache):
             redis_client.TimeoutError,
         )
 
-    # The counter (KEYS[1]; seeded with ARGV[1] when missing) goes up by one and each
-    # other key is raised to its new number: one atomic step, so that nobody reads the
-    # new number while a version it stands for is unwritten. Lua prints numbers with
-    # 14 digits, the counter's 13 (milliseconds since 1970) for three thousand years.
+    # The counter (KEYS[1]; seeded with ARGV[1] when missing) goes up by one, each other
+    # key is raised to its new number, and the entry (ARGV[4]) is kept under the log
+    # prefix (ARGV[3]) and the number: one atomic step, so that nobody reads the new
+    # number while a version or the entry it stands for is unwritten. Lua prints
+    # numbers with 14 digits, the counter's 13 (milliseconds since 1970) for three
+    # thousand years.
     ADVANCE = """
     redis.call('SET', KEYS[1], ARGV[1], 'NX')
     local number = redis.call('INCR', KEYS[1])
@@ -151,19 +153,31 @@ class RedisCache(FailSafe, redis.RedisCache):
         redis.call('SET', KEYS[i], number, 'EX', ARGV[2])
       end
     end
+    redis.call('SET', ARGV[3] .. string.format('%d', number), ARGV[4], 'EX', ARGV[2])
     return number
     """
 
-    def advance(self, counter, seed, keys, timeout):
+    def advance(self, counter, seed, keys, timeout, log, entry):
         """The counter's next number (from ``seed`` when it has none), written as the
-        version of each of ``keys`` that holds no higher one, atomically; None when the
-        cache cannot."""
+        version of each of ``keys`` that holds no higher one, and ``entry`` kept under
+        ``log`` and the number, atomically; None when the cache cannot."""
         if not self.available:
             return None
         try:
             client = self._cache.get_client(write=True)
             made = [self.make_and_validate_key(key) for key in (counter, *keys)]
-            return int(client.eval(self.ADVANCE, len(made), *made, seed, int(timeout)))
+            value = self._cache._serializer.dumps(entry)
+            return int(
+                client.eval(
+                    self.ADVANCE,
+                    len(made),
+                    *made,
+                    seed,
+                    int(timeout),
+                    self.make_and_validate_key(log),
+                    value,
+                )
+            )
         except Exception as error:
             self._failed("advance", error)
             return None
@@ -293,11 +307,12 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
                 failed.append(key)
         return failed
 
-    def advance(self, counter, seed, keys, timeout):
+    def advance(self, counter, seed, keys, timeout, log, entry):
         """The counter's next number (from ``seed`` when it has none), written as the
-        version of each of ``keys`` that holds no higher one, under one hold of the
-        lock, and the counter last: readers take no lock, and must not read the new
-        number before the versions it stands for. None when the cache cannot."""
+        version of each of ``keys`` that holds no higher one, and ``entry`` kept under
+        ``log`` and the number, under one hold of the lock, and the counter last:
+        readers take no lock, and must not read the new number before the versions and
+        the entry it stands for. None when the cache cannot."""
 
         def advance():
             with self._locked():
@@ -307,6 +322,7 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
                     value = filebased.FileBasedCache.get(self, key)
                     if not isinstance(value, int) or value < number:
                         filebased.FileBasedCache.set(self, key, number, timeout)
+                filebased.FileBasedCache.set(self, f"{log}{number}", entry, timeout)
                 filebased.FileBasedCache.set(self, counter, number, None)
             return number
 

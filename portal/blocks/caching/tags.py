@@ -22,11 +22,14 @@ counter and writes it as the version of each of its tags. A page stored with the
 as it was *before* it read anything is current while none of its tags has a higher
 version, and a tag whose version the cache no longer holds counts as changed. So a save
 that commits while a page is being made can never leave that page stored as current.
+Each change also keeps its tags under its number (``LOG``), which each process follows
+(``follow_changes``) to answer without reading the versions of a page's tags.
 """
 
 import contextvars
 import time
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -48,6 +51,8 @@ COUNTER = "cc:counter"
 SCHEDULE = "cc:schedule"
 SCHEDULE_LOCK = "cc:schedule-lock"
 VERSION = "cc:v:"
+# Each change's tags, under its number: what a process reads to follow the changes.
+LOG = "cc:log:"
 PENDING = "_page_cache_pending"
 
 _recording = contextvars.ContextVar("page_cache_tags", default=None)
@@ -154,12 +159,73 @@ def current(tags, since):
     return len(versions) == len(keys) and all(v <= since for v in versions.values())
 
 
+class Followed(NamedTuple):
+    """What this process knows of the changes numbered ``start`` + 1 to ``known`` in
+    the cache ``source``: the highest number of each tag they changed."""
+
+    start: int
+    known: int
+    versions: dict
+    source: int = 0
+
+
+# A process reads at most this many changes at once, and keeps at most this many tags,
+# before it starts following afresh (a large import); until then it reads versions.
+FOLLOW_READ_MOST = 200
+FOLLOW_KEEP_MOST = 50_000
+_followed = None
+
+
+def follow_changes(counter_now):
+    """What this process knows of the changes up to ``counter_now``: it reads once the
+    log entries of the changes since it last looked (one ``get_many``), and starts
+    afresh from ``counter_now`` when entries are missing, too many, or the counter went
+    back (an emptied cache). A change's entry is written in the same step as its number
+    (``advance``), so reading the number means the entry is there. Followed per cache
+    (tests swap the configured one)."""
+    global _followed
+    followed, source = _followed, id(caches[DEFAULT_CACHE_ALIAS])
+    if followed is not None and followed.known == counter_now and followed.source == source:
+        return followed
+    afresh = Followed(counter_now, counter_now, {}, source)
+    if (
+        followed is None
+        or followed.source != source
+        or counter_now < followed.known
+        or counter_now - followed.known > FOLLOW_READ_MOST
+    ):
+        followed = afresh
+    else:
+        numbers = range(followed.known + 1, counter_now + 1)
+        entries = cache.get_many([f"{LOG}{number}" for number in numbers])
+        if len(entries) < len(numbers):
+            followed = afresh
+        else:
+            versions = dict(followed.versions)
+            for number in numbers:
+                versions.update(dict.fromkeys(entries[f"{LOG}{number}"], number))
+            followed = Followed(followed.start, counter_now, versions, source)
+            if len(versions) > FOLLOW_KEEP_MOST:
+                followed = afresh
+    # Replaced whole, never changed in place: a thread reads one consistent copy.
+    _followed = followed
+    return followed
+
+
 def unchanged(tags, since, counter_now):
     """``current``, answered without reading a version when the counter has not moved
-    since the page was made (nothing has changed anywhere): the usual case between
-    edits, and one cache round trip fewer."""
-    if since is not None and counter_now == since:
+    since the page was made (nothing has changed anywhere), or when this process has
+    followed every change since (``follow_changes``): then the page is current if none
+    of those changes named one of its tags. Both are the usual case between edits and
+    during them."""
+    if since is None:
+        return False
+    if counter_now == since:
         return True
+    if counter_now is not None:
+        followed = follow_changes(counter_now)
+        if followed.start <= since:
+            return all(followed.versions.get(tag, 0) <= since for tag in tags)
     return current(tags, since)
 
 
@@ -201,7 +267,7 @@ def _write(tags):
     # The counter moves and the versions are written in one step, so that a page made
     # from the new number cannot take in a region stored before the change as current.
     keys = [VERSION + tag for tag in tags]
-    if cache.advance(COUNTER, _seed(), keys, version_seconds()) is None:
+    if cache.advance(COUNTER, _seed(), keys, version_seconds(), LOG, tuple(tags)) is None:
         # Not written: forget the schedule, so that no page stored before is trusted
         # again (a delete works in a full Redis), and try again later.
         _unwritten.update(tags)
