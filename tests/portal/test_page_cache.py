@@ -2,12 +2,13 @@
 change makes out of date, and the headers a CDN in front would follow."""
 
 import datetime
+import threading
 import time
 
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -330,6 +331,47 @@ def test_a_save_of_named_fields_changes_the_listing_by_a_field_or_its_column():
     for written in ({"city"}, {"city_id"}, None):
         assert cache_tags._listed(before, studio, fields, written and frozenset(written))
     assert not cache_tags._listed(before, studio, fields, frozenset({"summary_en"}))
+
+
+def test_two_saves_of_one_record_at_once_compare_with_the_row_the_first_left():
+    """A second writer's save, begun while the first is still open, is compared with the
+    row as the first committed it: its stale name, written back over the new one, is a
+    change of the listing (the row is read locked, so the second waits)."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("an in-memory SQLite database refuses a second writer at once")
+    studio = InstitutionFactory(name_en="Old name")
+    stale = Institution.objects.get(pk=studio.pk)
+    version = cache_tags.VERSION + cache_tags.listing_tag(Institution)
+    first_saved, versions = threading.Event(), {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                studio.name_en = "New name"
+                studio.save()
+                first_saved.set()
+                time.sleep(0.5)  # the second save is waiting for this row meanwhile
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            first_saved.wait(5)
+            with transaction.atomic():
+                stale.summary_en = "A summary"
+                stale.save()  # writes its name ("Old name") back over "New name"
+                versions["before"] = cache.get(version)
+            versions["after"] = cache.get(version)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert Institution.objects.get(pk=studio.pk).name_en == "Old name"
+    assert versions["after"] > versions["before"]
 
 
 def test_a_new_event_shows_on_its_venues_page(client):

@@ -460,12 +460,16 @@ def watch(model, times=(), display_only=()):
     listed = listed_fields(model, display_only)
     before_names = sorted({field.attname for field in (*fields, *listed)})
 
-    def before_save(sender, instance, raw=False, **kwargs):
+    def before_save(sender, instance, raw=False, using=None, **kwargs):
         if raw or instance._state.adding or instance.pk is None:
             return
-        instance.__dict__["_row_before"] = (
-            model._base_manager.filter(pk=instance.pk).values(*before_names).first()
-        )
+        rows = model._base_manager.db_manager(using).filter(pk=instance.pk)
+        if transaction.get_connection(rows.db).in_atomic_block:
+            # Locked until the save commits: a second save of the record waits here and
+            # compares with the row as the first left it, not as both found it. (SQLite
+            # has no row locks; its transactions, begun IMMEDIATE, wait the same way.)
+            rows = rows.select_for_update()
+        instance.__dict__["_row_before"] = rows.values(*before_names).first()
 
     def saved(sender, instance, raw=False, using=None, created=False, update_fields=None, **kwargs):
         if raw:
