@@ -1,10 +1,11 @@
 """The open-data API, ``/api/v1/``: read-only JSON of what the public pages show
 (cities, partnerships, institutions, events, news), its OpenAPI document and its
 documentation page. The apps describe their records in their own ``api.py``; news,
-which is the shell's, is here. README "Open data API" lists the addresses."""
+which is the shell's, is here; ``portal.api_urls`` gives them their addresses (README
+"Open data API" lists them)."""
 
 from django.db.models import Prefetch
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.generic import TemplateView
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -13,11 +14,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cities.api import CityDetailView, CityListView, PartnershipDetailView, PartnershipListView
 from cities.models import City
-from events.api import EventDetailView, EventListView
 from events.models import Event
-from institutions.api import InstitutionDetailView, InstitutionListView
 from portal.blocks.api import (
     DetailView,
     ImageField,
@@ -29,8 +27,6 @@ from portal.blocks.api import (
 )
 from portal.blocks.caching import cached_page, links
 from portal.models import News
-
-app_name = "api"
 
 
 class NewsSerializer(serializers.ModelSerializer):
@@ -117,20 +113,3 @@ class DocsView(TemplateView):
     ours that starts it: no inline script or style, so it runs under the site's CSP."""
 
     template_name = "portal/api_docs.html"
-
-
-urlpatterns = [
-    path("", RootView.as_view(), name="root"),
-    path("cities/", CityListView.as_view(), name="cities"),
-    path("cities/<slug:id>/", CityDetailView.as_view(), name="city"),
-    path("partnerships/", PartnershipListView.as_view(), name="partnerships"),
-    path("partnerships/<int:id>/", PartnershipDetailView.as_view(), name="partnership"),
-    path("institutions/", InstitutionListView.as_view(), name="institutions"),
-    path("institutions/<slug:id>/", InstitutionDetailView.as_view(), name="institution"),
-    path("events/", EventListView.as_view(), name="events"),
-    path("events/<slug:id>/", EventDetailView.as_view(), name="event"),
-    path("news/", NewsListView.as_view(), name="news"),
-    path("news/<slug:id>/", NewsDetailView.as_view(), name="news-item"),
-    path("schema/", SchemaView.as_view(), name="schema"),
-    path("docs/", DocsView.as_view(), name="docs"),
-]

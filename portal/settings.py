@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     # /sitemap.xml (portal.sitemaps): its templates and Sitemap class.
     "django.contrib.sitemaps",
+    # Form widgets' templates, found by the site's own template engine (FORM_RENDERER).
+    "django.forms",
     "django_filters",
     "django_countries",
     "phonenumber_field",
@@ -71,7 +73,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    # The open-data API (/api/v1/, portal/api.py): REST framework, its OpenAPI schema,
+    # The open-data API (/api/v1/, portal/api_urls.py): REST framework, its OpenAPI schema,
     # and CORS headers for other sites' scripts.
     "rest_framework",
     "drf_spectacular",
@@ -136,7 +138,8 @@ WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's, but for the tag libraries of apps whose templates are never rendered.
+        "BACKEND": "portal.blocks.template_engine.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -149,9 +152,15 @@ TEMPLATES = [
                 "portal.identity.site_identity",
             ],
             "libraries": {"caching": "portal.blocks.caching.regions"},
+            # The API answers JSON only: REST framework's browsable pages are never made.
+            "apps_without_tags": ["rest_framework"],
         },
     },
 ]
+
+# Forms are rendered by the engine above, not by a second one of Django's own (which
+# would load every app's tag libraries again, and keep a second set of templates).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -16,7 +16,7 @@ urlpatterns = [
     # here (a cookie), and the public pages keep theirs in the URL.
     path("i18n/", include("django.conf.urls.i18n")),
     # The open-data API: one address for every language (each record carries both).
-    path("api/v1/", include("portal.api")),
+    path("api/v1/", include("portal.api_urls")),
 ]
 
 if settings.PUBLIC_ONLY:

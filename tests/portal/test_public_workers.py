@@ -1,5 +1,6 @@
 """Workers that serve only the public site (portal/wsgi_public.py) never import the
-admin's modules: settings are read once per process, so this runs in a new one."""
+admin's modules, nor the API's until it is asked for: settings are read once per
+process, so this runs in a new one."""
 
 import os
 import subprocess
@@ -23,10 +24,17 @@ for path in ("/ko/", "/en/institutions/", "/ko/events/", "/ko/cities/"):
     assert response.status_code == 200, (path, response.status_code)
     assert reverse("admin:index") in response.text  # the footer's staff link
 assert client.get(reverse("admin:index")).status_code == 404
+assert reverse("api:events") == "/api/v1/events/"
 loaded = [name for name in ("openpyxl", "tablib", "PIL", "import_export.admin", "cities.admin",
-                            "institutions.admin", "events.admin", "portal.admin")
+                            "institutions.admin", "events.admin", "portal.admin",
+                            # The API's framework, until the API is asked for.
+                            "rest_framework.compat", "rest_framework.views",
+                            "drf_spectacular.openapi")
           if name in sys.modules]
 assert not loaded, loaded
+response = client.get("/api/v1/events/")
+assert response.status_code == 200 and response.json()["results"] == [], response.content
+assert "rest_framework.views" in sys.modules
 print("served")
 """
 
