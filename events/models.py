@@ -95,12 +95,17 @@ COMPACT_FIELDS = (
     "publish_at",
     # A repeating event's dates are worked out from its rule (events/recurrence.py).
     *REPEAT_FIELDS,
+    # What it belongs to: a page that lists a venue's events, a festival's programme or
+    # a series' editions depends on them by that record's tag alone
+    # (portal.blocks.caching.tags.minimal).
+    "venue_id",
+    "parent_id",
+    "series_id",
 )
 CARD_FIELDS = (
     *COMPACT_FIELDS,
     *IMAGE_FIELDS,
     "kind",
-    "venue_id",
     "city_id",
     "place_ko",
     "place_en",

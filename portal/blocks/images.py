@@ -641,7 +641,7 @@ def backfill_dimensions(app_label, model_name):
     """
 
     def backfill(apps, schema_editor):
-        from portal.blocks.caching.tags import bump, record_tag
+        from portal.blocks.caching.tags import bump, change_tags, link_fields
 
         model = apps.get_model(app_label, model_name)
         try:
@@ -667,6 +667,10 @@ def backfill_dimensions(app_label, model_name):
                     image_width=width, image_height=height
                 )
         if changed:
-            bump({record_tag(model, pk) for pk in changed})
+            # As a save would: the record's tags and those of what it points at (a page
+            # may show it by those alone).
+            fields = [field.attname for field in link_fields(model)]
+            rows = model._base_manager.filter(pk__in=changed).values("pk", *fields)
+            bump(set().union(*(change_tags(model, row["pk"], row, listed=False) for row in rows)))
 
     return backfill

@@ -16,7 +16,13 @@ from institutions.models import Institution
 from portal.blocks.caching import tags as cache_tags
 from portal.blocks.caching.pages import PageCacheMiddleware
 from portal.blocks.publishing import PublicationStatus
-from tests.factories import CityFactory, EventFactory, InstitutionFactory, NewsFactory
+from tests.factories import (
+    CityFactory,
+    DisciplineFactory,
+    EventFactory,
+    InstitutionFactory,
+    NewsFactory,
+)
 
 # Transactions commit in these tests, as on a site: invalidation runs on commit.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.page_cache]
@@ -389,6 +395,52 @@ def test_a_new_event_shows_on_its_venues_page(client):
     assert "Firing day" in client.get(url).text
     event.organisers.clear()
     assert "Firing day" not in client.get(url).text
+
+
+def test_a_record_whose_link_names_the_pages_record_is_one_tag_with_it(client):
+    """The events held at an institution are on its page by the institution's ``l:``
+    tag alone, and an edit of one still shows there on the next request."""
+    kiln = InstitutionFactory(name_en="Kiln Studio")
+    held = EventFactory(title_en="Firing day", venue=kiln)
+    organised = EventFactory(title_en="Glaze talk")
+    organised.organisers.add(kiln)
+    url = kiln.get_absolute_url()
+    tags = client.get(url)["Cache-Tag"].split(",")
+    assert cache_tags.links(kiln) in tags
+    assert cache_tags.record_tag(type(held), held.pk) not in tags
+    # Linked many-to-many: the page cannot tell from the event it loaded.
+    assert cache_tags.record_tag(type(organised), organised.pk) in tags
+    assert not [tag for tag in tags if tag.startswith(cache_tags.POINTS)]
+    held.title_en = "Evening firing"
+    held.save()
+    response = client.get(url)
+    assert "Evening firing" in response.text and response["X-Page-Cache"] == "miss"
+
+
+def test_minimal_drops_a_record_tag_only_with_the_tag_of_what_it_points_at():
+    record, named = "r:events.event:7", "l:institutions.institution:3"
+    points = f"{cache_tags.POINTS}{record}{cache_tags.POINTS}{named}"
+    assert cache_tags.minimal({record, named, points}) == [named]
+    assert cache_tags.minimal({record, points}) == [record]
+    assert cache_tags.minimal({record, "m:events.event"}) == ["m:events.event"]
+
+
+def test_a_change_of_links_changes_what_the_records_point_at():
+    """A record's many-to-many links may show wherever it is shown, such as on the page
+    of what its foreign key names (by that record's ``l:`` tag)."""
+    city = CityFactory()
+    studio = InstitutionFactory(city=city)
+    discipline = DisciplineFactory()
+
+    def version():
+        return cache.get(cache_tags.VERSION + cache_tags.links(city))
+
+    before = version()
+    studio.disciplines.add(discipline)
+    added = version()
+    assert added > (before or 0)
+    discipline.institutions.remove(studio)  # from the other side
+    assert version() > added
 
 
 def test_changes_are_written_when_their_transaction_commits():

@@ -12,10 +12,14 @@ Three kinds of tag name what a page may show:
 - ``r:<app.model>:<pk>``: one record's own fields, wherever it is shown;
 - ``l:<app.model>:<pk>``: what points at one record (an institution's events, a city's
   partnerships): changed by a save of any record whose foreign key or many-to-many link
-  names it, before or after the save.
+  names it, before or after the save, and by a change of that record's many-to-many
+  links. So a page that depends on ``l:`` of a record needs no ``r:`` tag of the
+  records it loaded whose foreign key names that record (``minimal``): the events held
+  at an institution, on its page, are one tag, not one each.
 
 A page records its tags while it is made: every record of a watched model loaded from
-the database records its ``r:`` tag by itself; a view and a region declare the rest.
+the database records its ``r:`` tag by itself (and what its foreign keys name, as
+loaded); a view and a region declare the rest.
 
 Versions: a change, once its transaction commits, takes the next number of a shared
 counter and writes it as the version of each of its tags. A page stored with the counter
@@ -120,15 +124,28 @@ def depends_on(*tags):
         current.update(tag for tag in tags if tag)
 
 
+# Recorded with a loaded record's ``r:`` tag, for each record its foreign keys name:
+# ``POINTS + r-tag + POINTS + l-tag``. Not a tag: ``minimal`` reads and drops it.
+POINTS = ">"
+
+
 def minimal(tags):
-    """``tags`` without those that a model tag in them already covers (every change of
-    a record changes its model's tag too)."""
+    """``tags`` without those that another tag in them already covers: a record's and a
+    list's by its model's (every change of a record changes its model's tag too), and a
+    record's by the ``l:`` tag of a record its foreign key names (every save of it, and
+    every change of its many-to-many links, changes that tag too)."""
     models = {tag[2:] for tag in tags if tag.startswith("m:")}
+    pointing = set()
+    for tag in tags:
+        if tag.startswith(POINTS):
+            record, named = tag[len(POINTS) :].split(POINTS)
+            if named in tags:
+                pointing.add(record)
 
     def covered(tag):
         if tag.startswith("r:"):
-            return tag[2:].rsplit(":", 1)[0] in models
-        return tag.startswith("s:") and tag[2:] in models
+            return tag in pointing or tag[2:].rsplit(":", 1)[0] in models
+        return tag.startswith(POINTS) or (tag.startswith("s:") and tag[2:] in models)
 
     return sorted(tag for tag in tags if not covered(tag))
 
@@ -497,7 +514,13 @@ def watch(model, times=(), display_only=()):
     def loaded(sender, instance, **kwargs):
         current = _recording.get()
         if current is not None and instance.pk is not None:
-            current.add(f"r:{label}:{instance.pk}")
+            tag = f"r:{label}:{instance.pk}"
+            current.add(tag)
+            for field in fields:
+                # As loaded: a foreign key the query left out is not read for this.
+                value = instance.__dict__.get(field.attname)
+                if value is not None:
+                    current.add(f"{POINTS}{tag}{POINTS}{links_tag(field.related_model, value)}")
 
     def links_changed(sender, instance, action, model, pk_set, using=None, **kwargs):
         if action == "pre_clear":
@@ -511,16 +534,22 @@ def watch(model, times=(), display_only=()):
             pk_set = instance.__dict__.pop(f"_cleared_{sender._meta.label_lower}", set())
         elif action not in ("post_add", "post_remove"):
             return
-        tags = {
-            model_tag(type(instance)),
-            listing_tag(type(instance)),
-            record_tag(type(instance), instance.pk),
-            links_tag(type(instance), instance.pk),
-        }
+        tags = change_tags(
+            type(instance), instance.pk, _state(instance, link_fields(type(instance)))
+        )
+        tags.add(links_tag(type(instance), instance.pk))
         if pk_set:
-            tags.update((model_tag(model), listing_tag(model)))
-            for pk in pk_set:
-                tags.update((record_tag(model, pk), links_tag(model, pk)))
+            # What the linked records' foreign keys name: a page that shows them by
+            # its own ``l:`` tag (``minimal``).
+            other_fields = [field.attname for field in link_fields(model)]
+            rows = (
+                model._base_manager.filter(pk__in=pk_set).values("pk", *other_fields)
+                if other_fields
+                else [{"pk": pk} for pk in pk_set]
+            )
+            for row in rows:
+                tags |= change_tags(model, row["pk"], row)
+                tags.add(links_tag(model, row["pk"]))
         invalidate(tags, using)
 
     uid = f"page-cache:{label}"
