@@ -140,6 +140,7 @@ TEMPLATES = [
     {
         # Django's, but for the tag libraries of apps whose templates are never rendered.
         "BACKEND": "portal.blocks.template_engine.DjangoTemplates",
+        "NAME": "django",  # the name Django's own engine has, which libraries look up
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

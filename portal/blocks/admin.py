@@ -41,9 +41,11 @@ def stored_updated_at(instance, lock=False):
     same record waits here until the first has committed, then sees its version.
     (SQLite has no row locks; there the admin's transaction, begun IMMEDIATE, holds the
     database's write lock, which serialises the same way.)"""
-    rows = type(instance)._base_manager.filter(pk=instance.pk)
+    # Unordered, so that the lock holds no row of a table the default order joins; as
+    # strong as a save's own lock, so that rows pointing at this one may still be added.
+    rows = type(instance)._base_manager.filter(pk=instance.pk).order_by()
     if lock and transaction.get_connection(rows.db).in_atomic_block:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(no_key=True)
     return rows.values_list("updated_at", flat=True).first()
 
 

@@ -670,7 +670,12 @@ def backfill_dimensions(app_label, model_name):
             # As a save would: the record's tags and those of what it points at (a page
             # may show it by those alone).
             fields = [field.attname for field in link_fields(model)]
-            rows = model._base_manager.filter(pk__in=changed).values("pk", *fields)
-            bump(set().union(*(change_tags(model, row["pk"], row, listed=False) for row in rows)))
+            # in_bulk: in batches that SQLite's parameter limit allows.
+            records = model._base_manager.only("pk", *fields).in_bulk(sorted(changed)).values()
+            tags = set()
+            for record in records:
+                row = {name: getattr(record, name) for name in fields}
+                tags |= change_tags(model, record.pk, row, listed=False)
+            bump(tags)
 
     return backfill

@@ -397,6 +397,41 @@ def test_a_new_event_shows_on_its_venues_page(client):
     assert "Firing day" not in client.get(url).text
 
 
+def test_a_save_in_a_transaction_lets_rows_that_point_at_its_record_be_added():
+    """The row read before a save is locked only as the save itself locks it: a record
+    pointing at it (a link to a city being imported, say) is added without waiting for
+    the save's transaction, so two such transactions cannot wait on each other."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    city = CityFactory()
+    saved, added, done = threading.Event(), threading.Event(), {}
+
+    def save_city():
+        try:
+            with transaction.atomic():
+                city.summary_en = "Saved in a long transaction"
+                city.save()
+                saved.set()
+                done["added while open"] = added.wait(5)
+        finally:
+            connections.close_all()
+
+    def add_studio():
+        try:
+            saved.wait(5)
+            InstitutionFactory(city=city)
+            added.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save_city), threading.Thread(target=add_studio)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert done == {"added while open": True}
+
+
 def test_a_record_whose_link_names_the_pages_record_is_one_tag_with_it(client):
     """The events held at an institution are on its page by the institution's ``l:``
     tag alone, and an edit of one still shows there on the next request."""

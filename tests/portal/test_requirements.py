@@ -168,7 +168,18 @@ from django.template import engines
 from django.urls import get_resolver
 
 get_wsgi_application()  # the middleware
-get_resolver().url_patterns  # every app's URLs and views
+from portal.blocks.deferred import DeferredView
+
+
+def load_views(patterns):  # every app's URLs and views, those imported on first use too
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            load_views(pattern.url_patterns)
+        elif isinstance(pattern.callback, DeferredView):
+            pattern.callback.view
+
+
+load_views(get_resolver().url_patterns)
 for engine in engines.all():  # template tag libraries
     engine.engine.template_libraries
 caches["default"]

@@ -480,12 +480,16 @@ def watch(model, times=(), display_only=()):
     def before_save(sender, instance, raw=False, using=None, **kwargs):
         if raw or instance._state.adding or instance.pk is None:
             return
-        rows = model._base_manager.db_manager(using).filter(pk=instance.pk)
+        # Unordered: a model's default order may join another table, whose rows the
+        # lock would then hold too.
+        rows = model._base_manager.db_manager(using).filter(pk=instance.pk).order_by()
         if transaction.get_connection(rows.db).in_atomic_block:
             # Locked until the save commits: a second save of the record waits here and
-            # compares with the row as the first left it, not as both found it. (SQLite
-            # has no row locks; its transactions, begun IMMEDIATE, wait the same way.)
-            rows = rows.select_for_update()
+            # compares with the row as the first left it, not as both found it. As
+            # strong as the save's own lock and no stronger: rows that point at this one
+            # may still be added meanwhile. (SQLite has no row locks; its transactions,
+            # begun IMMEDIATE, wait the same way.)
+            rows = rows.select_for_update(no_key=True)
         instance.__dict__["_row_before"] = rows.values(*before_names).first()
 
     def saved(sender, instance, raw=False, using=None, created=False, update_fields=None, **kwargs):
@@ -543,7 +547,9 @@ def watch(model, times=(), display_only=()):
             # its own ``l:`` tag (``minimal``).
             other_fields = [field.attname for field in link_fields(model)]
             rows = (
-                model._base_manager.filter(pk__in=pk_set).values("pk", *other_fields)
+                model._base_manager.db_manager(using)
+                .filter(pk__in=pk_set)
+                .values("pk", *other_fields)
                 if other_fields
                 else [{"pk": pk} for pk in pk_set]
             )
