@@ -339,6 +339,22 @@ def test_a_save_of_named_fields_changes_the_listing_by_a_field_or_its_column():
     assert not cache_tags._listed(before, studio, fields, frozenset({"summary_en"}))
 
 
+def run_at_once(*steps):
+    """Each step in a thread of its own (a connection of its own), until all end."""
+
+    def run(step):
+        try:
+            step()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(step,)) for step in steps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+
 def test_two_saves_of_one_record_at_once_compare_with_the_row_the_first_left():
     """A second writer's save, begun while the first is still open, is compared with the
     row as the first committed it: its stale name, written back over the new one, is a
@@ -351,31 +367,21 @@ def test_two_saves_of_one_record_at_once_compare_with_the_row_the_first_left():
     first_saved, versions = threading.Event(), {}
 
     def first():
-        try:
-            with transaction.atomic():
-                studio.name_en = "New name"
-                studio.save()
-                first_saved.set()
-                time.sleep(0.5)  # the second save is waiting for this row meanwhile
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            studio.name_en = "New name"
+            studio.save()
+            first_saved.set()
+            time.sleep(0.5)  # the second save is waiting for this row meanwhile
 
     def second():
-        try:
-            first_saved.wait(5)
-            with transaction.atomic():
-                stale.summary_en = "A summary"
-                stale.save()  # writes its name ("Old name") back over "New name"
-                versions["before"] = cache.get(version)
-            versions["after"] = cache.get(version)
-        finally:
-            connections.close_all()
+        first_saved.wait(5)
+        with transaction.atomic():
+            stale.summary_en = "A summary"
+            stale.save()  # writes its name ("Old name") back over "New name"
+            versions["before"] = cache.get(version)
+        versions["after"] = cache.get(version)
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    run_at_once(first, second)
     assert Institution.objects.get(pk=studio.pk).name_en == "Old name"
     assert versions["after"] > versions["before"]
 
@@ -407,28 +413,18 @@ def test_a_save_in_a_transaction_lets_rows_that_point_at_its_record_be_added():
     saved, added, done = threading.Event(), threading.Event(), {}
 
     def save_city():
-        try:
-            with transaction.atomic():
-                city.summary_en = "Saved in a long transaction"
-                city.save()
-                saved.set()
-                done["added while open"] = added.wait(5)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            city.summary_en = "Saved in a long transaction"
+            city.save()
+            saved.set()
+            done["added while open"] = added.wait(5)
 
     def add_studio():
-        try:
-            saved.wait(5)
-            InstitutionFactory(city=city)
-            added.set()
-        finally:
-            connections.close_all()
+        saved.wait(5)
+        InstitutionFactory(city=city)
+        added.set()
 
-    threads = [threading.Thread(target=save_city), threading.Thread(target=add_studio)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    run_at_once(save_city, add_studio)
     assert done == {"added while open": True}
 
 
