@@ -641,7 +641,7 @@ def backfill_dimensions(app_label, model_name):
     """
 
     def backfill(apps, schema_editor):
-        from portal.blocks.caching.tags import bump, change_tags, link_fields
+        from portal.blocks.caching.tags import bump, records_change_tags
 
         model = apps.get_model(app_label, model_name)
         try:
@@ -669,13 +669,6 @@ def backfill_dimensions(app_label, model_name):
         if changed:
             # As a save would: the record's tags and those of what it points at (a page
             # may show it by those alone).
-            fields = [field.attname for field in link_fields(model)]
-            # in_bulk: in batches that SQLite's parameter limit allows.
-            records = model._base_manager.only("pk", *fields).in_bulk(sorted(changed)).values()
-            tags = set()
-            for record in records:
-                row = {name: getattr(record, name) for name in fields}
-                tags |= change_tags(model, record.pk, row, listed=False)
-            bump(tags)
+            bump(records_change_tags(model, changed, listed=False))
 
     return backfill

@@ -474,6 +474,18 @@ def test_a_change_of_links_changes_what_the_records_point_at():
     assert version() > added
 
 
+def test_a_change_of_many_records_names_what_each_points_at(monkeypatch):
+    monkeypatch.setattr(cache_tags, "KEYS_PER_QUERY", 2)  # several queries' worth
+    studios = [InstitutionFactory() for _ in range(5)]
+    tags = cache_tags.records_change_tags(Institution, [studio.pk for studio in studios])
+    for studio in studios:
+        assert cache_tags.record_tag(Institution, studio.pk) in tags
+        assert cache_tags.links(studio.city) in tags
+    assert cache_tags.listing_tag(Institution) in tags
+    quiet = cache_tags.records_change_tags(Institution, [studios[0].pk], listed=False)
+    assert cache_tags.listing_tag(Institution) not in quiet
+
+
 def test_changes_are_written_when_their_transaction_commits():
     news = NewsFactory()
     tag = cache_tags.VERSION + cache_tags.model_tag(type(news))

@@ -129,13 +129,6 @@ def bump_changed(since, now):
             found.setdefault(index, []).append(pk)
     for index, pks in found.items():
         model = due[index].model
-        fields = [field.attname for field in cache_tags.link_fields(model)]
-        rows = (
-            model._base_manager.filter(pk__in=pks).values("pk", *fields)
-            if fields
-            else [{"pk": pk} for pk in pks]
-        )
-        for row in rows:
-            tags |= cache_tags.change_tags(model, row["pk"], row)
+        tags |= cache_tags.records_change_tags(model, pks)
         tags |= cache_tags.linked_tags(model, *pks)
     cache_tags.bump(tags)

@@ -394,6 +394,28 @@ def change_tags(model, pk, *states, listed=True):
     return tags
 
 
+# Keys read per query where a change names many records (within SQLite's limit on a
+# statement's parameters).
+KEYS_PER_QUERY = 500
+
+
+def records_change_tags(model, pks, using=None, listed=True):
+    """``change_tags`` of each of the records ``pks`` of ``model``, as they are stored
+    now (a query per ``KEYS_PER_QUERY`` records when the model has foreign keys), for
+    changes made without a save of each: a link added, a time passed, a backfill."""
+    fields = [field.attname for field in link_fields(model)]
+    pks = sorted(pks)
+    if not fields:
+        return set().union(*(change_tags(model, pk, listed=listed) for pk in pks))
+    tags = set()
+    manager = model._base_manager.db_manager(using)
+    for start in range(0, len(pks), KEYS_PER_QUERY):
+        rows = manager.filter(pk__in=pks[start : start + KEYS_PER_QUERY]).values("pk", *fields)
+        for row in rows:
+            tags |= change_tags(model, row["pk"], row, listed=listed)
+    return tags
+
+
 def _state(instance, fields):
     return {field.attname: getattr(instance, field.attname) for field in fields}
 
@@ -543,19 +565,10 @@ def watch(model, times=(), display_only=()):
         )
         tags.add(links_tag(type(instance), instance.pk))
         if pk_set:
-            # What the linked records' foreign keys name: a page that shows them by
-            # its own ``l:`` tag (``minimal``).
-            other_fields = [field.attname for field in link_fields(model)]
-            rows = (
-                model._base_manager.db_manager(using)
-                .filter(pk__in=pk_set)
-                .values("pk", *other_fields)
-                if other_fields
-                else [{"pk": pk} for pk in pk_set]
-            )
-            for row in rows:
-                tags |= change_tags(model, row["pk"], row)
-                tags.add(links_tag(model, row["pk"]))
+            # With what the linked records' foreign keys name: a page may show them by
+            # that record's ``l:`` tag alone (``minimal``).
+            tags |= records_change_tags(model, pk_set, using)
+            tags.update(links_tag(model, pk) for pk in pk_set)
         invalidate(tags, using)
 
     uid = f"page-cache:{label}"
