@@ -764,8 +764,9 @@ def run_wrk(url, concurrency, duration, script, *script_args):
         "non_2xx": data["non_2xx"],
         "errors": data["errors"] + data["timeouts"],
     }
-    if "statuses" in data:
-        measured["statuses"] = dict(sorted(data["statuses"].items()))
+    for name in ("statuses", "page_cache"):
+        if name in data:
+            measured[name] = dict(sorted(data[name].items()))
     return measured
 
 
@@ -794,9 +795,11 @@ def python_load(url, concurrency, duration, max_requests=2_000_000, paths=None, 
     deadline = time.monotonic() + duration
     budget = max_requests // concurrency
     latencies, counts, lock = [], collections.Counter(), threading.Lock()
+    answers = collections.Counter()
 
     def run(number):
         mine, tally, connection = [], collections.Counter(), None
+        cached = collections.Counter()
         pick = random.Random(seed * 1000 + number)  # noqa: S311 (an address, not a secret)
         while time.monotonic() < deadline and len(mine) < budget:
             if connection is None:
@@ -815,6 +818,7 @@ def python_load(url, concurrency, duration, max_requests=2_000_000, paths=None, 
                 continue
             mine.append(time.perf_counter() - started)
             tally[response.status] += 1
+            cached[response.getheader("X-Page-Cache", "none")] += 1
             if response.will_close:
                 connection.close()
                 connection = None
@@ -823,6 +827,7 @@ def python_load(url, concurrency, duration, max_requests=2_000_000, paths=None, 
         with lock:
             latencies.extend(mine)
             counts.update(tally)
+            answers.update(cached)
 
     started = time.monotonic()
     threads = [
@@ -856,6 +861,7 @@ def python_load(url, concurrency, duration, max_requests=2_000_000, paths=None, 
                 (status, n) for status, n in counts.items() if status != "error"
             )
         },
+        "page_cache": dict(sorted(answers.items())),
     }
 
 
@@ -1120,8 +1126,9 @@ def load_facts(result):
         "non_2xx": result["non_2xx"],
         "load_errors": result["errors"],
     }
-    if result.get("statuses"):
-        facts["statuses"] = result["statuses"]
+    for name in ("statuses", "page_cache"):
+        if result.get(name):
+            facts[name] = result[name]
     if result["non_2xx"] or result["errors"]:
         facts["error"] = (
             f"{result['non_2xx']} responses of 400 or more, "
@@ -1215,6 +1222,12 @@ def print_tables(db, mode, measured, rows):
         log(f"note: {name}: {note}")
 
 
+def answers_share(counts):
+    """The page cache's answers as shares of the responses: ``hit 91.2 %, miss 8.8 %``."""
+    total = sum(counts.values())
+    return ", ".join(f"{answer} {n / total * 100:.1f} %" for answer, n in counts.items())
+
+
 def print_mix(db, mode, measured, row):
     ceilings = measured["ceiling_runs"]
     log(
@@ -1234,11 +1247,18 @@ def print_mix(db, mode, measured, row):
         f"{row['p50_ms']:>7.1f} {row['p99_ms']:>7.1f} {row['p99_vs_ceiling'] or 0:>7.1f}x "
         f"{row['non_2xx'] + row['load_errors']:>7}  {statuses}"
     )
+    if row.get("page_cache"):
+        log(f"page cache: {answers_share(row['page_cache'])}")
     warmup = measured["warmup"]
     if warmup:
         log(
             f"warm-up: {warmup['rps']:.1f} req/s, p99 {warmup['p99_ms']:.1f} ms, "
             f"{warmup['non_2xx'] + warmup['errors']} errors"
+            + (
+                f"; page cache: {answers_share(warmup['page_cache'])}"
+                if warmup.get("page_cache")
+                else ""
+            )
         )
     edits = measured["editor"]
     if edits is not None:
