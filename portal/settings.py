@@ -203,7 +203,7 @@ else:
         "default": {
             "BACKEND": "portal.blocks.caching.backends.FileBasedCache",
             "LOCATION": env_str("CACHE_DIR", default_cache_dir(BASE_DIR)),
-            # Culled (a third at random) past this many pages, regions and versions.
+            # Culled (a third at random) past this many pages and regions.
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
         }
     }

@@ -33,6 +33,12 @@ def news_list_url(lang="ko"):
         return reverse("portal:news-list")
 
 
+def last_change(tag):
+    """The number of the latest change that named ``tag`` (0 for none), as a process
+    that follows the changes knows it."""
+    return cache_tags.follow_changes(cache_tags.counter()).changed.get(tag, 0)
+
+
 def test_second_anonymous_request_is_served_from_cache(client, django_assert_num_queries):
     NewsFactory(title_ko="첫 소식")
     first = client.get(news_list_url())
@@ -363,8 +369,8 @@ def test_two_saves_of_one_record_at_once_compare_with_the_row_the_first_left():
         pytest.skip("an in-memory SQLite database refuses a second writer at once")
     studio = InstitutionFactory(name_en="Old name")
     stale = Institution.objects.get(pk=studio.pk)
-    version = cache_tags.VERSION + cache_tags.listing_tag(Institution)
-    first_saved, versions = threading.Event(), {}
+    tag = cache_tags.listing_tag(Institution)
+    first_saved, numbers = threading.Event(), {}
 
     def first():
         with transaction.atomic():
@@ -378,12 +384,12 @@ def test_two_saves_of_one_record_at_once_compare_with_the_row_the_first_left():
         with transaction.atomic():
             stale.summary_en = "A summary"
             stale.save()  # writes its name ("Old name") back over "New name"
-            versions["before"] = cache.get(version)
-        versions["after"] = cache.get(version)
+            numbers["before"] = last_change(tag)
+        numbers["after"] = last_change(tag)
 
     run_at_once(first, second)
     assert Institution.objects.get(pk=studio.pk).name_en == "Old name"
-    assert versions["after"] > versions["before"]
+    assert numbers["after"] > numbers["before"]
 
 
 def test_a_new_event_shows_on_its_venues_page(client):
@@ -464,12 +470,12 @@ def test_a_change_of_links_changes_what_the_records_point_at():
     discipline = DisciplineFactory()
 
     def version():
-        return cache.get(cache_tags.VERSION + cache_tags.links(city))
+        return last_change(cache_tags.links(city))
 
     before = version()
     studio.disciplines.add(discipline)
     added = version()
-    assert added > (before or 0)
+    assert added > before
     discipline.institutions.remove(studio)  # from the other side
     assert version() > added
 
@@ -488,18 +494,18 @@ def test_a_change_of_many_records_names_what_each_points_at(monkeypatch):
 
 def test_changes_are_written_when_their_transaction_commits():
     news = NewsFactory()
-    tag = cache_tags.VERSION + cache_tags.model_tag(type(news))
-    before = cache.get(tag)
+    tag = cache_tags.model_tag(type(news))
+    before = last_change(tag)
     with transaction.atomic():
         news.title_en = "Inside a transaction"
         news.save()
-        assert cache.get(tag) == before  # a page made now would read the old row
-    after = cache.get(tag)
+        assert last_change(tag) == before  # a page made now would read the old row
+    after = last_change(tag)
     assert after > before
     with pytest.raises(RuntimeError), transaction.atomic():
         news.save()
         raise RuntimeError("rolled back")
-    assert cache.get(tag) == after
+    assert last_change(tag) == after
 
 
 def test_a_change_committed_while_a_page_is_made_leaves_it_out_of_date():
@@ -508,17 +514,17 @@ def test_a_change_committed_while_a_page_is_made_leaves_it_out_of_date():
     tags = ["m:portal.news"]
     since = cache_tags.counter()
     cache_tags.bump(tags)
-    assert not cache_tags.mark_unchanged(tags, since)
-    assert cache_tags.mark_unchanged(tags, cache_tags.counter())
+    assert not cache_tags.still_unchanged(tags, since)
+    assert cache_tags.still_unchanged(tags, cache_tags.counter())
+    assert cache_tags.still_unchanged(["m:cities.city"], since)
 
 
-def test_a_lost_version_counts_as_a_change(client):
-    """Once anything has changed (the counter moved) that the process cannot follow
-    (the change's entry is lost too), a page whose tag's version the cache has lost is
-    made again; while nothing has, no version is even read."""
+def test_a_lost_entry_counts_as_a_change(client):
+    """Once anything has changed (the counter moved), a process that cannot read what
+    the change named (the cache lost its entry) makes a page made before it again;
+    while nothing has changed, nothing is even read."""
     NewsFactory()
     client.get(news_list_url())
-    cache.delete(cache_tags.VERSION + "s:portal.news")
     assert client.get(news_list_url())["X-Page-Cache"] == "hit"
     cache_tags.bump(["m:cities.city"])
     cache.delete(f"{cache_tags.LOG}{cache.get(cache_tags.COUNTER)}")
@@ -526,13 +532,11 @@ def test_a_lost_version_counts_as_a_change(client):
     assert client.get(news_list_url())["X-Page-Cache"] == "hit"
 
 
-def test_a_process_that_follows_the_changes_reads_no_version(client):
-    """After a change, a hit reads the change's entry once in a process, then the
-    versions of no tag: the page is current if the change named none of them. (A
-    process follows from its first look: a page made before that is checked by its
-    versions.)"""
+def test_a_process_reads_each_change_once(client):
+    """After a change, a hit reads the change's entry once in a process, then nothing
+    more: the page is current if the change named none of its tags."""
     NewsFactory()
-    cache_tags.follow_changes(cache_tags.counter())
+    cache_tags.follow_changes(cache_tags.counter())  # as a process does from its start
     client.get(news_list_url())
     client.get(news_list_url("en"))
     cache_tags.bump(["m:cities.city"])
@@ -545,31 +549,54 @@ def test_a_process_that_follows_the_changes_reads_no_version(client):
     finally:
         del cache.get_many
     read = [key for keys in reads for key in keys]
-    assert not any(key.startswith(cache_tags.VERSION) for key in read)
     assert sum(key.startswith(cache_tags.LOG) for key in read) == 1
     cache_tags.bump(["s:portal.news"])
     assert client.get(news_list_url())["X-Page-Cache"] == "miss"
 
 
-def test_a_process_follows_afresh_when_it_cannot_read_every_change():
-    counter = cache_tags.counter()
-    followed = cache_tags.follow_changes(counter)
+def test_a_new_process_serves_the_pages_made_before_it_started(client, monkeypatch):
+    """A worker that has just started reads back the latest changes, so that the pages
+    made before it are served if none of those changes named them; a page older than
+    the changes it reads back is made again."""
+    NewsFactory()
+    client.get(news_list_url())
+    cache_tags.bump(["m:cities.city"])
+    monkeypatch.setattr(cache_tags, "_followed", None)  # as in a new worker
+    assert client.get(news_list_url())["X-Page-Cache"] == "hit"
+    cache_tags.bump(["s:portal.news"])
+    monkeypatch.setattr(cache_tags, "_followed", None)
+    assert client.get(news_list_url())["X-Page-Cache"] == "miss"
+    monkeypatch.setattr(cache_tags, "FOLLOW_READ_MOST", 2)
+    for _ in range(3):
+        cache_tags.bump(["m:cities.city"])
+    monkeypatch.setattr(cache_tags, "_followed", None)
+    assert client.get(news_list_url())["X-Page-Cache"] == "miss"
+    assert client.get(news_list_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_process_follows_afresh_from_the_changes_it_can_read(monkeypatch):
+    monkeypatch.setattr(cache_tags, "FOLLOW_READ_MOST", 5)
+    monkeypatch.setattr(cache_tags, "_followed", None)
+    seed = cache_tags.counter()
     cache_tags.bump(["m:cities.city"])
     cache_tags.bump(["m:portal.news"])
     now = cache.get(cache_tags.COUNTER)
-    assert (
-        cache_tags.follow_changes(now).versions.items()
-        >= {
-            "m:cities.city": now - 1,
-            "m:portal.news": now,
-        }.items()
+    # Read back to the counter's seed, which no change has an entry for.
+    assert cache_tags.follow_changes(now)[:3] == (
+        seed,
+        now,
+        {"m:cities.city": now - 1, "m:portal.news": now},
     )
-    assert cache_tags.follow_changes(now).start == followed.start
     cache_tags.bump(["m:portal.page"])
     cache.delete(f"{cache_tags.LOG}{now + 1}")
-    # The lost entry's change is unknown: what was made before it is checked by versions.
+    # The lost entry's change is unknown: what was made before it counts as changed.
     assert cache_tags.follow_changes(now + 1)[:3] == (now + 1, now + 1, {})
-    assert cache_tags.follow_changes(now + 1 + cache_tags.FOLLOW_READ_MOST + 1).versions == {}
+    cache_tags.bump(["m:portal.page"])
+    assert cache_tags.follow_changes(now + 2)[:3] == (now + 1, now + 2, {"m:portal.page": now + 2})
+    # More changes at once than it reads: it follows from those it reads.
+    for _ in range(7):
+        cache_tags.bump(["m:cities.city"])
+    assert cache_tags.follow_changes(now + 9)[:3] == (now + 4, now + 9, {"m:cities.city": now + 9})
 
 
 def test_between_changes_a_hit_reads_no_version(client, django_assert_num_queries):
@@ -582,7 +609,7 @@ def test_between_changes_a_hit_reads_no_version(client, django_assert_num_querie
         assert client.get(news_list_url())["X-Page-Cache"] == "hit"
     finally:
         del cache.get_many
-    assert len(reads) == 1 and not any(k.startswith(cache_tags.VERSION) for k in reads[0])
+    assert len(reads) == 1 and not any(k.startswith(cache_tags.LOG) for k in reads[0])
 
 
 def cache_reads(client, url):
@@ -600,33 +627,22 @@ def cache_reads(client, url):
 
 def test_a_new_page_reads_no_region_kept_by_its_process(client):
     """The header's and footer's regions, made for one page, are kept by the process as
-    well: another page made while nothing has changed reads neither them nor a version,
-    and after an unrelated change it reads their versions, not the regions, once: the
-    next page made reads neither again."""
+    well: another page made while nothing has changed reads neither them nor a change,
+    and after an unrelated change it reads the change's entry, not the regions, once:
+    the next page made reads neither again."""
     first, second, third, fourth = NewsFactory.create_batch(4)
     client.get(first.get_absolute_url())
     reads, response = cache_reads(client, second.get_absolute_url())
     assert response["X-Page-Cache"] == "miss"
-    assert not [key for key in reads if key.startswith(("cc:region:", cache_tags.VERSION))]
+    assert not [key for key in reads if key.startswith(("cc:region:", cache_tags.LOG))]
     cache_tags.bump(["m:cities.city"])
     reads, response = cache_reads(client, third.get_absolute_url())
     assert response["X-Page-Cache"] == "miss"
     assert not [key for key in reads if key.startswith("cc:region:")]
-    assert [key for key in reads if key.startswith(cache_tags.VERSION + "m:portal.siteidentity")]
+    assert f"{cache_tags.LOG}{cache.get(cache_tags.COUNTER)}" in reads
     reads, response = cache_reads(client, fourth.get_absolute_url())
     assert response["X-Page-Cache"] == "miss"
-    assert not [key for key in reads if key.startswith(("cc:region:", cache_tags.VERSION))]
-
-
-def test_a_new_page_seeds_its_versions_in_one_step_keeping_those_written():
-    """Storing a page gives each of its tags that has no version the page's counter, and
-    never lowers one that a change wrote meanwhile."""
-    written, new = cache_tags.VERSION + "m:portal.news", cache_tags.VERSION + "m:portal.page"
-    cache.set(written, 20, 60)
-    assert cache.seed_versions([written, new], 10, 60) == {written: 20, new: 10}
-    assert cache.get(new) == 10
-    assert not cache_tags.mark_unchanged(["m:portal.news", "m:portal.page"], 10)
-    assert cache_tags.mark_unchanged(["m:portal.news", "m:portal.page"], 20)
+    assert not [key for key in reads if key.startswith(("cc:region:", cache_tags.LOG))]
 
 
 def test_a_lost_schedule_starts_afresh(client):
@@ -816,28 +832,19 @@ def test_a_news_item_shows_a_related_event_once_it_is_published(client):
     assert "Opening night" in client.get(url).text
 
 
-def advance_and_seed():
-    """What a change and a new page write, through the configured backend."""
-    key = cache_tags.VERSION + "m:portal.news"
-    other = cache_tags.VERSION + "m:portal.page"
+def advance_and_log():
+    """What a change writes, through the configured backend."""
     log = cache_tags.LOG
     # With no counter, it starts from the seed; the change's entry is kept by number.
-    assert cache.advance(cache_tags.COUNTER, 100, [key], 60, log, ("m:portal.news",)) == 101
+    assert cache.advance(cache_tags.COUNTER, 100, 60, log, ("m:portal.news",)) == 101
     assert cache.get(cache_tags.COUNTER) == 101
-    assert cache.get(key) == 101
     assert cache.get(f"{log}101") == ("m:portal.news",)
-    # A version higher than the number is kept (written by a later change first).
-    cache.set(other, 500, 60)
-    assert cache.advance(cache_tags.COUNTER, 100, [key, other], 60, log, ("a", "b")) == 102
-    assert (cache.get(key), cache.get(other)) == (102, 500)
+    assert cache.advance(cache_tags.COUNTER, 100, 60, log, ("a", "b")) == 102
     assert cache.get(f"{log}102") == ("a", "b")
-    new = cache_tags.VERSION + "r:portal.page:1"
-    assert cache.seed_versions([key, new], 90, 60) == {key: 102, new: 90}
-    assert cache.get(new) == 90
 
 
-def test_a_change_moves_the_counter_and_raises_its_versions_in_one_step():
-    advance_and_seed()
+def test_a_change_moves_the_counter_and_keeps_its_entry_in_one_step():
+    advance_and_log()
 
 
 def test_a_change_not_written_while_the_cache_was_unreachable_is_written_later(client):
@@ -857,7 +864,7 @@ def test_a_change_not_written_while_the_cache_was_unreachable_is_written_later(c
     assert "Saved while the cache was unreachable" in client.get(url).text
 
 
-def test_a_change_moves_the_counter_and_raises_its_versions_in_one_step_in_redis(settings):
+def test_a_change_moves_the_counter_and_keeps_its_entry_in_one_step_in_redis(settings):
     import redis
 
     redis.Redis(db=12).flushdb()
@@ -867,9 +874,32 @@ def test_a_change_moves_the_counter_and_raises_its_versions_in_one_step_in_redis
             "LOCATION": "redis://127.0.0.1:6379/12",
         }
     }
-    advance_and_seed()
+    advance_and_log()
     # The counter in milliseconds since 1970, as it starts, stays exact.
     assert cache.advance(
-        cache_tags.COUNTER + "-ms", 1_764_400_000_000, [], 60, cache_tags.LOG, ("t",)
+        cache_tags.COUNTER + "-ms", 1_764_400_000_000, 60, cache_tags.LOG, ("t",)
     ) == (1_764_400_000_001)
     assert cache.get(f"{cache_tags.LOG}1764400000001") == ("t",)
+
+
+def test_a_full_file_cache_keeps_what_processes_follow_the_changes_by(settings, tmp_path):
+    """Culled past its size, the file cache forgets pages at random, never the counter,
+    the schedule or the entries of the changes a starting process reads back."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.blocks.caching.backends.FileBasedCache",
+            "LOCATION": str(tmp_path),
+            "OPTIONS": {"MAX_ENTRIES": 30, "CULL_FREQUENCY": 2},
+        }
+    }
+    cache.CULL_EVERY = 1
+    for number in range(cache_tags.FOLLOW_READ_MOST + 5):
+        cache_tags.bump([f"r:portal.news:{number}"])
+    cache.set(cache_tags.SCHEDULE, "the schedule")
+    for number in range(60):
+        cache.set(f"cc:page:{number}", "a page")
+    counter = cache.get(cache_tags.COUNTER)
+    recent = [f"{cache_tags.LOG}{counter - n}" for n in range(cache_tags.FOLLOW_READ_MOST)]
+    assert len(cache.get_many(recent)) == len(recent)
+    assert cache.get(cache_tags.SCHEDULE) == "the schedule"
+    assert len(cache.get_many([f"cc:page:{number}" for number in range(60)])) < 60

@@ -22,7 +22,7 @@ import time
 from django.core.cache.backends import filebased, redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
-from portal.blocks.caching.tags import COUNTER, SCHEDULE
+from portal.blocks.caching.tags import COUNTER, FOLLOW_READ_MOST, LOG, SCHEDULE
 
 logger = logging.getLogger("portal.cache")
 
@@ -138,77 +138,39 @@ class RedisCache(FailSafe, redis.RedisCache):
             redis_client.TimeoutError,
         )
 
-    # The counter (KEYS[1]; seeded with ARGV[1] when missing) goes up by one, each other
-    # key is raised to its new number, and the entry (ARGV[4]) is kept under the log
-    # prefix (ARGV[3]) and the number: one atomic step, so that nobody reads the new
-    # number while a version or the entry it stands for is unwritten. Lua prints
-    # numbers with 14 digits, the counter's 13 (milliseconds since 1970) for three
-    # thousand years.
+    # The counter (KEYS[1]; seeded with ARGV[1] when missing) goes up by one and the
+    # entry (ARGV[4]) is kept under the log prefix (ARGV[3]) and the number: one atomic
+    # step, so that nobody reads the new number while the entry it stands for is
+    # unwritten. Lua prints numbers with 14 digits, the counter's 13 (milliseconds
+    # since 1970) for three thousand years.
     ADVANCE = """
     redis.call('SET', KEYS[1], ARGV[1], 'NX')
     local number = redis.call('INCR', KEYS[1])
-    for i = 2, #KEYS do
-      local current = tonumber(redis.call('GET', KEYS[i]))
-      if current == nil or current < number then
-        redis.call('SET', KEYS[i], number, 'EX', ARGV[2])
-      end
-    end
     redis.call('SET', ARGV[3] .. string.format('%d', number), ARGV[4], 'EX', ARGV[2])
     return number
     """
 
-    def advance(self, counter, seed, keys, timeout, log, entry):
-        """The counter's next number (from ``seed`` when it has none), written as the
-        version of each of ``keys`` that holds no higher one, and ``entry`` kept under
-        ``log`` and the number, atomically; None when the cache cannot."""
+    def advance(self, counter, seed, timeout, log, entry):
+        """The counter's next number (from ``seed`` when it has none), with ``entry``
+        kept under ``log`` and the number, atomically; None when the cache cannot."""
         if not self.available:
             return None
         try:
             client = self._cache.get_client(write=True)
-            made = [self.make_and_validate_key(key) for key in (counter, *keys)]
-            value = self._cache._serializer.dumps(entry)
             return int(
                 client.eval(
                     self.ADVANCE,
-                    len(made),
-                    *made,
+                    1,
+                    self.make_and_validate_key(counter),
                     seed,
                     int(timeout),
                     self.make_and_validate_key(log),
-                    value,
+                    self._cache._serializer.dumps(entry),
                 )
             )
         except Exception as error:
             self._failed("advance", error)
             return None
-
-    # Each key without a value is given the number; every key's value is answered.
-    SEED = """
-    local found = {}
-    for i, key in ipairs(KEYS) do
-      redis.call('SET', key, ARGV[1], 'NX', 'EX', ARGV[2])
-      found[i] = redis.call('GET', key)
-    end
-    return found
-    """
-
-    def seed_versions(self, keys, number, timeout):
-        """``add(key, number)`` for each key, then ``get_many(keys)``, in one round
-        trip: the versions the keys hold ({} when the cache cannot say)."""
-        if not keys or not self.available:
-            return {}
-        try:
-            client = self._cache.get_client(write=True)
-            made = [self.make_and_validate_key(key) for key in keys]
-            values = client.eval(self.SEED, len(made), *made, number, int(timeout))
-        except Exception as error:
-            self._failed("seed_versions", error)
-            return {}
-        return {
-            key: int(value)
-            for key, value in zip(keys, values, strict=True)
-            if value is not None and value.isdigit()
-        }
 
 
 class FileBasedCache(FailSafe, filebased.FileBasedCache):
@@ -216,10 +178,11 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
     the default when there is no Redis.
 
     What invalidation counts on is atomic across processes (a lock file): ``incr``,
-    ``add``, ``advance`` and ``seed_versions``; and writes report their failures (a
-    full disk) rather than pass for done. The directory is culled once every ``CULL_EVERY`` writes
-    of a process, not on every write (Django's lists the whole directory each time),
-    and never of the keys in ``KEEP`` (the counter and the schedule).
+    ``add`` and ``advance``; and writes report their failures (a full disk) rather than
+    pass for done. The directory is culled once every ``CULL_EVERY`` writes of a
+    process, not on every write (Django's lists the whole directory each time), and
+    never of the keys in ``KEEP`` (the counter and the schedule) nor of the entries of
+    the changes a process reads back when it starts following (``FOLLOW_READ_MOST``).
     """
 
     CULL_EVERY = 200
@@ -241,12 +204,20 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
 
     def _cull(self):
         self._writes += 1
-        if self._writes % self.CULL_EVERY != 1:
+        if (self._writes - 1) % self.CULL_EVERY:
             return
-        kept = {self._key_to_file(key) for key in self.KEEP}
-        files = [name for name in self._list_cache_files() if name not in kept]
+        files = self._list_cache_files()
         if len(files) < self._max_entries:
             return
+        number = filebased.FileBasedCache.get(self, COUNTER)
+        # With the next number's: a change writes its entry before the counter.
+        recent = (
+            [f"{LOG}{n}" for n in range(number - FOLLOW_READ_MOST + 1, number + 2)]
+            if isinstance(number, int)
+            else []
+        )
+        kept = {self._key_to_file(key) for key in (*self.KEEP, *recent)}
+        files = [name for name in files if name not in kept]
         for name in random.sample(files, int(len(files) / self._cull_frequency)):
             self._delete(name)
 
@@ -279,23 +250,6 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
 
         return self._unguarded("add", False, add)
 
-    def seed_versions(self, keys, number, timeout):
-        """``add(key, number)`` for each key, then ``get_many(keys)``, under one hold
-        of the lock: the versions the keys hold ({} when the cache cannot say)."""
-
-        def seed():
-            found = {}
-            with self._locked():
-                for key in keys:
-                    value = filebased.FileBasedCache.get(self, key)
-                    if value is None:
-                        filebased.FileBasedCache.set(self, key, number, timeout)
-                        value = number
-                    found[key] = value
-            return found
-
-        return self._unguarded("seed_versions", {}, seed)
-
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         failed = []
         for key, value in data.items():
@@ -307,21 +261,16 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
                 failed.append(key)
         return failed
 
-    def advance(self, counter, seed, keys, timeout, log, entry):
-        """The counter's next number (from ``seed`` when it has none), written as the
-        version of each of ``keys`` that holds no higher one, and ``entry`` kept under
-        ``log`` and the number, under one hold of the lock, and the counter last:
-        readers take no lock, and must not read the new number before the versions and
-        the entry it stands for. None when the cache cannot."""
+    def advance(self, counter, seed, timeout, log, entry):
+        """The counter's next number (from ``seed`` when it has none), with ``entry``
+        kept under ``log`` and the number, under one hold of the lock, the counter
+        last: readers take no lock, and must not read the new number before the entry
+        it stands for. None when the cache cannot."""
 
         def advance():
             with self._locked():
                 current = filebased.FileBasedCache.get(self, counter)
                 number = (seed if current is None else current) + 1
-                for key in keys:
-                    value = filebased.FileBasedCache.get(self, key)
-                    if not isinstance(value, int) or value < number:
-                        filebased.FileBasedCache.set(self, key, number, timeout)
                 filebased.FileBasedCache.set(self, f"{log}{number}", entry, timeout)
                 filebased.FileBasedCache.set(self, counter, number, None)
             return number

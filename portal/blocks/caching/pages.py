@@ -238,7 +238,7 @@ class PageCacheMiddleware:
             return response
         tags = cache_tags.minimal(recorded)
         public_headers(response, tags)
-        if key and cache_tags.mark_unchanged(tags, since):
+        if key and cache_tags.still_unchanged(tags, since):
             if not response.has_header("ETag"):
                 # Stored with it, so that a hit is not hashed again.
                 set_response_etag(response)

@@ -82,8 +82,8 @@ class RegionNode(template.Node):
         if self.current(region, state, counter_now):
             if counter_now is not None:
                 # Current as the counter reads now (a change's number is read only once
-                # its versions are written): until it moves, the copy is current
-                # without a version read.
+                # its entry is written): until it moves, the copy is current without
+                # following a change.
                 region = region._replace(since=counter_now)
             LOCAL.set(key, region)
             cache_tags.depends_on(*region.tags)
@@ -93,7 +93,7 @@ class RegionNode(template.Node):
             html = self.nodelist.render(context)
         tags = cache_tags.minimal(recorded | set(declared))
         cache_tags.depends_on(*tags)
-        if cache_tags.mark_unchanged(tags, since):
+        if cache_tags.still_unchanged(tags, since):
             region = Region(state.epoch, since, tuple(tags), str(html))
             cache.set(key, region, settings.PAGE_CACHE_SECONDS)
             LOCAL.set(key, region)

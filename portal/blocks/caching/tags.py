@@ -21,13 +21,14 @@ A page records its tags while it is made: every record of a watched model loaded
 the database records its ``r:`` tag by itself (and what its foreign keys name, as
 loaded); a view and a region declare the rest.
 
-Versions: a change, once its transaction commits, takes the next number of a shared
-counter and writes it as the version of each of its tags. A page stored with the counter
-as it was *before* it read anything is current while none of its tags has a higher
-version, and a tag whose version the cache no longer holds counts as changed. So a save
-that commits while a page is being made can never leave that page stored as current.
-Each change also keeps its tags under its number (``LOG``), which each process follows
-(``follow_changes``) to answer without reading the versions of a page's tags.
+Changes: a change, once its transaction commits, takes the next number of a shared
+counter and keeps its tags under that number (``LOG``). A page is stored with the
+counter as it was *before* it read anything, and is current while no change numbered
+above it named one of its tags. So a save that commits while a page is being made can
+never leave that page stored as current. Each process follows the changes
+(``follow_changes``): it reads each change's tags once, and knows for every tag the
+highest number that changed it; a page made before the changes a process can account
+for counts as changed.
 """
 
 import contextvars
@@ -54,7 +55,6 @@ COUNTER = "cc:counter"
 # The schedule's record (``schedule``); kept here, where a failed change forgets it.
 SCHEDULE = "cc:schedule"
 SCHEDULE_LOCK = "cc:schedule-lock"
-VERSION = "cc:v:"
 # Each change's tags, under its number: what a process reads to follow the changes.
 LOG = "cc:log:"
 PENDING = "_page_cache_pending"
@@ -150,7 +150,7 @@ def minimal(tags):
     return sorted(tag for tag in tags if not covered(tag))
 
 
-# --- Versions ---------------------------------------------------------------------
+# --- Changes ----------------------------------------------------------------------
 
 
 def _seed():
@@ -167,27 +167,19 @@ def counter():
     return value
 
 
-def current(tags, since):
-    """Whether nothing named by ``tags`` has changed since the counter read ``since``."""
-    if since is None:
-        return False
-    keys = [VERSION + tag for tag in tags]
-    versions = cache.get_many(keys)
-    return len(versions) == len(keys) and all(v <= since for v in versions.values())
-
-
 class Followed(NamedTuple):
     """What this process knows of the changes numbered ``start`` + 1 to ``known`` in
     the cache ``source``: the highest number of each tag they changed."""
 
     start: int
     known: int
-    versions: dict
+    changed: dict
     source: int = 0
 
 
-# A process reads at most this many changes at once, and keeps at most this many tags,
-# before it starts following afresh (a large import); until then it reads versions.
+# A process reads at most this many changes at once, and keeps at most this many tags;
+# past either it starts following afresh from the changes it can read (a large
+# import), and a page made before those counts as changed.
 FOLLOW_READ_MOST = 200
 FOLLOW_KEEP_MOST = 50_000
 _followed = None
@@ -195,73 +187,63 @@ _followed = None
 
 def follow_changes(counter_now):
     """What this process knows of the changes up to ``counter_now``: it reads once the
-    log entries of the changes since it last looked (one ``get_many``), and starts
-    afresh from ``counter_now`` when entries are missing, too many, or the counter went
-    back (an emptied cache). A change's entry is written in the same step as its number
-    (``advance``), so reading the number means the entry is there. Followed per cache
-    (tests swap the configured one)."""
+    entries of the changes since it last looked (one ``get_many``). Starting (or when
+    entries are missing, too many changes came at once, or the counter went back: an
+    emptied cache), it reads back the last ``FOLLOW_READ_MOST`` entries and follows from
+    the oldest change after which none is missing, so that a new worker can vouch for
+    the pages made before it started. A change's entry is written in the same step as
+    its number (``advance``), so reading the number means the entry is there unless the
+    cache lost it. Followed per cache (tests swap the configured one)."""
     global _followed
     followed, source = _followed, id(caches[DEFAULT_CACHE_ALIAS])
     if followed is not None and followed.known == counter_now and followed.source == source:
         return followed
-    afresh = Followed(counter_now, counter_now, {}, source)
-    if (
-        followed is None
-        or followed.source != source
-        or counter_now < followed.known
-        or counter_now - followed.known > FOLLOW_READ_MOST
-    ):
-        followed = afresh
+    go_on = (
+        followed is not None
+        and followed.source == source
+        and followed.known < counter_now <= followed.known + FOLLOW_READ_MOST
+    )
+    first = followed.known + 1 if go_on else counter_now - FOLLOW_READ_MOST + 1
+    entries = cache.get_many([f"{LOG}{number}" for number in range(first, counter_now + 1)])
+    start = counter_now
+    while start >= first and f"{LOG}{start}" in entries:
+        start -= 1
+    if go_on and start < first:
+        changed, start = dict(followed.changed), followed.start
     else:
-        numbers = range(followed.known + 1, counter_now + 1)
-        entries = cache.get_many([f"{LOG}{number}" for number in numbers])
-        if len(entries) < len(numbers):
-            followed = afresh
-        else:
-            versions = dict(followed.versions)
-            for number in numbers:
-                versions.update(dict.fromkeys(entries[f"{LOG}{number}"], number))
-            followed = Followed(followed.start, counter_now, versions, source)
-            if len(versions) > FOLLOW_KEEP_MOST:
-                followed = afresh
+        changed = {}
+    for number in range(max(start + 1, first), counter_now + 1):
+        changed.update(dict.fromkeys(entries[f"{LOG}{number}"], number))
+    if len(changed) > FOLLOW_KEEP_MOST:
+        start, changed = counter_now, {}
     # Replaced whole, never changed in place: a thread reads one consistent copy.
-    _followed = followed
+    _followed = followed = Followed(start, counter_now, changed, source)
     return followed
 
 
 def unchanged(tags, since, counter_now):
-    """``current``, answered without reading a version when the counter has not moved
-    since the page was made (nothing has changed anywhere), or when this process has
-    followed every change since (``follow_changes``): then the page is current if none
-    of those changes named one of its tags. Both are the usual case between edits and
-    during them."""
-    if since is None:
+    """Whether nothing named by ``tags`` has changed since the counter read ``since``,
+    now that it reads ``counter_now``: at once when the counter has not moved (nothing
+    has changed anywhere), else by the changes this process follows
+    (``follow_changes``). A page made before the changes the process can account for,
+    or checked while the counter cannot be read, counts as changed."""
+    if since is None or counter_now is None:
         return False
     if counter_now == since:
         return True
-    if counter_now is not None:
-        followed = follow_changes(counter_now)
-        if followed.start <= since:
-            return all(followed.versions.get(tag, 0) <= since for tag in tags)
-    return current(tags, since)
+    followed = follow_changes(counter_now)
+    return followed.start <= since and all(followed.changed.get(tag, 0) <= since for tag in tags)
 
 
-def version_seconds():
-    # A version may be forgotten once every page that could hold it has expired (a
-    # forgotten version counts as a change anyway).
+def still_unchanged(tags, since):
+    """Before a page made from the counter ``since`` is stored: whether it is still
+    current (a change may have committed while it was made)."""
+    return since is not None and unchanged(tags, since, cache.get(COUNTER))
+
+
+def log_seconds():
+    # An entry may be forgotten once every page that could need it has expired.
     return settings.PAGE_CACHE_SECONDS
-
-
-def mark_unchanged(tags, since):
-    """Before a page made from the counter ``since`` is stored: give the tags the cache
-    holds no version of the version ``since`` (with ``add``, so that a change written
-    meanwhile wins), and say whether the page is still current."""
-    if since is None:
-        return False
-    keys = [VERSION + tag for tag in tags]
-    # One step: one round trip to Redis, one hold of the file cache's lock.
-    versions = cache.seed_versions(keys, since, version_seconds())
-    return len(versions) == len(keys) and all(v <= since for v in versions.values())
 
 
 # Changes this process could not write (the cache was down or full), written with its
@@ -281,10 +263,9 @@ def bump(tags):
 
 
 def _write(tags):
-    # The counter moves and the versions are written in one step, so that a page made
-    # from the new number cannot take in a region stored before the change as current.
-    keys = [VERSION + tag for tag in tags]
-    if cache.advance(COUNTER, _seed(), keys, version_seconds(), LOG, tuple(tags)) is None:
+    # The counter moves and the entry is written in one step, so that a page made from
+    # the new number cannot take in a region stored before the change as current.
+    if cache.advance(COUNTER, _seed(), log_seconds(), LOG, tuple(tags)) is None:
         # Not written: forget the schedule, so that no page stored before is trusted
         # again (a delete works in a full Redis), and try again later.
         _unwritten.update(tags)
