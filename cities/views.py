@@ -114,7 +114,11 @@ class CityDetailView(PublishedDetailMixin, DetailView):
         # The joint events, latest first; while there are none, the city's own.
         events = list(
             Event.objects.published()
-            .joint_with_or_in(city, JOINT_EVENTS_SHOWN)
+            .joint_with_or_in(
+                city,
+                JOINT_EVENTS_SHOWN,
+                partnerships=[partnership.pk for partnership, _other in self.partnerships],
+            )
             .for_compact_listing()
             .order_by(F("is_joint").desc(), *LATEST_FIRST)[:JOINT_EVENTS_SHOWN]
         )

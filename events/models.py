@@ -117,11 +117,14 @@ NAMED_FIELDS = ("slug", "name_ko", "name_en", "status", "publish_at")
 LATEST_FIRST = (F("start_date").desc(nulls_last=True), "-pk")
 
 
-def _joint_links(city):
+def _joint_links(city, partnerships=None):
     """The event–partnership links of the published partnerships ``city`` is part of,
-    with both cities public."""
-    partnerships = Event.partnerships.field.related_model.objects.published().involving(city)
-    return Event.partnerships.through.objects.filter(partnership__in=partnerships.values("pk"))
+    with both cities public; ``partnerships``: their keys, when the caller has read them
+    (a subquery repeated in a statement costs more to build than a list of keys)."""
+    if partnerships is None:
+        partnership = Event.partnerships.field.related_model
+        partnerships = partnership.objects.published().involving(city).values("pk")
+    return Event.partnerships.through.objects.filter(partnership__in=partnerships)
 
 
 class RepeatFrequency(models.TextChoices):
@@ -237,12 +240,13 @@ class EventQuerySet(PublishableQuerySet):
         with both cities public."""
         return self.filter(pk__in=_joint_links(city).values("event_id"))
 
-    def joint_with_or_in(self, city, latest):
+    def joint_with_or_in(self, city, latest, partnerships=None):
         """The events of ``joint_with(city)`` (``is_joint``) and the ``latest`` of
         those held in the city (``LATEST_FIRST``), in one query: a city profile lists
         the joint ones, or the city's own while it has none. A city may hold thousands
-        of events, of which only the latest can be shown."""
-        joint = _joint_links(city)
+        of events, of which only the latest can be shown. ``partnerships``: the keys of
+        the city's published partnerships, when the caller has them."""
+        joint = _joint_links(city, partnerships)
         # The latest held keys are sorted alone, in a subquery of their own (SQLite
         # allows no LIMIT in a side of a UNION); then a union of keys, each side from
         # its own index, as in ``at_or_by``.
