@@ -574,6 +574,37 @@ def test_a_new_process_serves_the_pages_made_before_it_started(client, monkeypat
     assert client.get(news_list_url())["X-Page-Cache"] == "hit"
 
 
+def test_a_counter_seeded_anew_trusts_no_page_stored_before(client, monkeypatch):
+    """A counter the cache lost may start again below the numbers of the pages it still
+    holds (another server's clock is behind, or changes came faster than one a
+    millisecond): whether a change or a page seeds it, it starts a new epoch."""
+    NewsFactory()
+    client.get(news_list_url())
+    stored = cache.get(cache_tags.COUNTER)
+    monkeypatch.setattr(cache_tags, "_seed", lambda: stored - 1000)
+    cache.delete(cache_tags.COUNTER)
+    cache_tags.bump(["m:cities.city"])
+    assert client.get(news_list_url())["X-Page-Cache"] == "miss"
+    assert client.get(news_list_url())["X-Page-Cache"] == "hit"
+    cache.delete(cache_tags.COUNTER)
+    assert cache_tags.counter() == stored - 1000
+    assert client.get(news_list_url())["X-Page-Cache"] == "miss"
+    # Made from a number above the counter's: not current, whatever was followed.
+    assert not cache_tags.unchanged(["m:portal.news"], stored, stored - 1000)
+
+
+def test_the_threads_of_a_process_share_what_it_followed():
+    """Each thread has a cache backend of its own; what the process followed is one."""
+    cache_tags.bump(["m:cities.city"])
+    now = cache_tags.counter()
+    followed = cache_tags.follow_changes(now)
+    found = []
+    thread = threading.Thread(target=lambda: found.append(cache_tags.follow_changes(now)))
+    thread.start()
+    thread.join(10)
+    assert found and found[0] is followed
+
+
 def test_a_process_follows_afresh_from_the_changes_it_can_read(monkeypatch):
     monkeypatch.setattr(cache_tags, "FOLLOW_READ_MOST", 5)
     monkeypatch.setattr(cache_tags, "_followed", None)
@@ -835,12 +866,17 @@ def test_a_news_item_shows_a_related_event_once_it_is_published(client):
 def advance_and_log():
     """What a change writes, through the configured backend."""
     log = cache_tags.LOG
-    # With no counter, it starts from the seed; the change's entry is kept by number.
+    cache.set(cache_tags.SCHEDULE, "a schedule")
+    # With no counter, it starts from the seed (a new epoch: the schedule is forgotten);
+    # the change's entry is kept by number.
     assert cache.advance(cache_tags.COUNTER, 100, 60, log, ("m:portal.news",)) == 101
     assert cache.get(cache_tags.COUNTER) == 101
     assert cache.get(f"{log}101") == ("m:portal.news",)
+    assert cache.get(cache_tags.SCHEDULE) is None
+    cache.set(cache_tags.SCHEDULE, "a schedule")
     assert cache.advance(cache_tags.COUNTER, 100, 60, log, ("a", "b")) == 102
     assert cache.get(f"{log}102") == ("a", "b")
+    assert cache.get(cache_tags.SCHEDULE) == "a schedule"
 
 
 def test_a_change_moves_the_counter_and_keeps_its_entry_in_one_step():
@@ -854,6 +890,7 @@ def test_a_change_not_written_while_the_cache_was_unreachable_is_written_later(c
     with translation.override("en"):
         url = reverse("portal:news-list")
     client.get(url)
+    assert cache.get(cache_tags.SCHEDULE) is not None
     backend = caches["default"]
     backend._down_until = time.monotonic() + 60  # as after a lost connection
     try:
@@ -861,6 +898,8 @@ def test_a_change_not_written_while_the_cache_was_unreachable_is_written_later(c
         news.save()
     finally:
         backend._down_until = 0
+    # Forgotten even so: what other processes stored before is not trusted.
+    assert cache.get(cache_tags.SCHEDULE) is None
     assert "Saved while the cache was unreachable" in client.get(url).text
 
 

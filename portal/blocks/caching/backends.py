@@ -62,6 +62,15 @@ class FailSafe:
         """False while the backend is left alone after a lost connection."""
         return time.monotonic() >= self._down_until
 
+    def forget(self, key):
+        """``delete(key)``, tried even while the backend is left alone: for what must
+        not outlive a change that could not be written (the schedule)."""
+        try:
+            return super().delete(key)
+        except Exception as error:
+            self._failed("delete", error)
+            return False
+
     def _failed(self, name, error):
         now = time.monotonic()
         if isinstance(error, self.connection_errors):
@@ -138,13 +147,16 @@ class RedisCache(FailSafe, redis.RedisCache):
             redis_client.TimeoutError,
         )
 
-    # The counter (KEYS[1]; seeded with ARGV[1] when missing) goes up by one and the
-    # entry (ARGV[4]) is kept under the log prefix (ARGV[3]) and the number: one atomic
-    # step, so that nobody reads the new number while the entry it stands for is
-    # unwritten. Lua prints numbers with 14 digits, the counter's 13 (milliseconds
-    # since 1970) for three thousand years.
+    # The counter (KEYS[1]; seeded with ARGV[1] when missing, which forgets the
+    # schedule, KEYS[2]: a new epoch) goes up by one and the entry (ARGV[4]) is kept
+    # under the log prefix (ARGV[3]) and the number: one atomic step, so that nobody
+    # reads the new number while the entry it stands for is unwritten. Lua prints
+    # numbers with 14 digits, the counter's 13 (milliseconds since 1970) for three
+    # thousand years.
     ADVANCE = """
-    redis.call('SET', KEYS[1], ARGV[1], 'NX')
+    if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+      redis.call('DEL', KEYS[2])
+    end
     local number = redis.call('INCR', KEYS[1])
     redis.call('SET', ARGV[3] .. string.format('%d', number), ARGV[4], 'EX', ARGV[2])
     return number
@@ -152,7 +164,8 @@ class RedisCache(FailSafe, redis.RedisCache):
 
     def advance(self, counter, seed, timeout, log, entry):
         """The counter's next number (from ``seed`` when it has none), with ``entry``
-        kept under ``log`` and the number, atomically; None when the cache cannot."""
+        kept under ``log`` and the number, atomically; a counter seeded anew forgets the
+        schedule (a new epoch). None when the cache cannot."""
         if not self.available:
             return None
         try:
@@ -160,8 +173,9 @@ class RedisCache(FailSafe, redis.RedisCache):
             return int(
                 client.eval(
                     self.ADVANCE,
-                    1,
+                    2,
                     self.make_and_validate_key(counter),
+                    self.make_and_validate_key(SCHEDULE),
                     seed,
                     int(timeout),
                     self.make_and_validate_key(log),
@@ -265,11 +279,14 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
         """The counter's next number (from ``seed`` when it has none), with ``entry``
         kept under ``log`` and the number, under one hold of the lock, the counter
         last: readers take no lock, and must not read the new number before the entry
-        it stands for. None when the cache cannot."""
+        it stands for. A counter seeded anew forgets the schedule (a new epoch). None
+        when the cache cannot."""
 
         def advance():
             with self._locked():
                 current = filebased.FileBasedCache.get(self, counter)
+                if current is None:  # seeded anew: a new epoch
+                    filebased.FileBasedCache.delete(self, SCHEDULE)
                 number = (seed if current is None else current) + 1
                 filebased.FileBasedCache.set(self, f"{log}{number}", entry, timeout)
                 filebased.FileBasedCache.set(self, counter, number, None)

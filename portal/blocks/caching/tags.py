@@ -159,10 +159,14 @@ def _seed():
 
 
 def counter():
-    """The shared counter now, or None when the cache cannot say."""
+    """The shared counter now, or None when the cache cannot say. A counter seeded anew
+    (the cache lost it) starts a new epoch: its numbers may not be above those of the
+    pages the cache still holds (another server's clock, more than a change a
+    millisecond), so nothing stored before is trusted."""
     value = cache.get(COUNTER)
     if value is None:
-        cache.add(COUNTER, _seed(), None)
+        if cache.add(COUNTER, _seed(), None):
+            cache.forget(SCHEDULE)
         value = cache.get(COUNTER)
     return value
 
@@ -174,7 +178,7 @@ class Followed(NamedTuple):
     start: int
     known: int
     changed: dict
-    source: int = 0
+    source: tuple = ()
 
 
 # A process reads at most this many changes at once, and keeps at most this many tags;
@@ -183,6 +187,13 @@ class Followed(NamedTuple):
 FOLLOW_READ_MOST = 200
 FOLLOW_KEEP_MOST = 50_000
 _followed = None
+
+
+def _source():
+    # Which cache the changes were followed in: by its settings, the same for every
+    # thread (each thread has a backend object of its own).
+    config = settings.CACHES[DEFAULT_CACHE_ALIAS]
+    return (config["BACKEND"], str(config.get("LOCATION")), config.get("KEY_PREFIX", ""))
 
 
 def follow_changes(counter_now):
@@ -195,7 +206,7 @@ def follow_changes(counter_now):
     its number (``advance``), so reading the number means the entry is there unless the
     cache lost it. Followed per cache (tests swap the configured one)."""
     global _followed
-    followed, source = _followed, id(caches[DEFAULT_CACHE_ALIAS])
+    followed, source = _followed, _source()
     if followed is not None and followed.known == counter_now and followed.source == source:
         return followed
     go_on = (
@@ -226,8 +237,9 @@ def unchanged(tags, since, counter_now):
     now that it reads ``counter_now``: at once when the counter has not moved (nothing
     has changed anywhere), else by the changes this process follows
     (``follow_changes``). A page made before the changes the process can account for,
-    or checked while the counter cannot be read, counts as changed."""
-    if since is None or counter_now is None:
+    checked while the counter cannot be read, or made from a number above the counter's
+    (the counter was seeded anew), counts as changed."""
+    if since is None or counter_now is None or since > counter_now:
         return False
     if counter_now == since:
         return True
@@ -267,9 +279,10 @@ def _write(tags):
     # the new number cannot take in a region stored before the change as current.
     if cache.advance(COUNTER, _seed(), log_seconds(), LOG, tuple(tags)) is None:
         # Not written: forget the schedule, so that no page stored before is trusted
-        # again (a delete works in a full Redis), and try again later.
+        # again (a delete works in a full Redis; it is tried even while the server is
+        # left alone after the failure), and try again later.
         _unwritten.update(tags)
-        cache.delete(SCHEDULE)
+        cache.forget(SCHEDULE)
     else:
         _unwritten.clear()
 
