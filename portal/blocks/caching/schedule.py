@@ -70,6 +70,9 @@ def now_state(value, now):
 
 
 def start(now):
+    # The counter first: seeding it starts a new epoch as well (``tags.counter``), which
+    # would forget this one as soon as it is written.
+    cache_tags.counter()
     value = Schedule(secrets.token_hex(8), now, next_change(now))
     cache.set(SCHEDULE, value, None)
     return value
