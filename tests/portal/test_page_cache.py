@@ -921,14 +921,18 @@ def test_a_change_moves_the_counter_and_keeps_its_entry_in_one_step_in_redis(set
     assert cache.get(f"{cache_tags.LOG}1764400000001") == ("t",)
 
 
-def test_a_full_file_cache_keeps_what_processes_follow_the_changes_by(settings, tmp_path):
-    """Culled past its size, the file cache forgets pages at random, never the counter,
-    the schedule or the entries of the changes a starting process reads back."""
+@pytest.mark.parametrize("frequency", [2, 0])
+def test_a_full_file_cache_keeps_what_processes_follow_the_changes_by(
+    settings, tmp_path, frequency
+):
+    """Culled past its size, the file cache forgets pages at random (a share of them,
+    or all for a CULL_FREQUENCY of 0), never the counter, the schedule or the entries
+    of the changes a starting process reads back."""
     settings.CACHES = {
         "default": {
             "BACKEND": "portal.blocks.caching.backends.FileBasedCache",
             "LOCATION": str(tmp_path),
-            "OPTIONS": {"MAX_ENTRIES": 30, "CULL_FREQUENCY": 2},
+            "OPTIONS": {"MAX_ENTRIES": 30, "CULL_FREQUENCY": frequency},
         }
     }
     cache.CULL_EVERY = 1

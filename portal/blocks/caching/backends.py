@@ -232,7 +232,9 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
         )
         kept = {self._key_to_file(key) for key in (*self.KEEP, *recent)}
         files = [name for name in files if name not in kept]
-        for name in random.sample(files, int(len(files) / self._cull_frequency)):
+        # CULL_FREQUENCY 0 empties the cache, as Django's does (but for what is kept).
+        culled = int(len(files) / self._cull_frequency) if self._cull_frequency else len(files)
+        for name in random.sample(files, culled):
             self._delete(name)
 
     def _unguarded(self, name, error_value, call):
