@@ -450,6 +450,20 @@ class Event(recurrence.SessionTimes, Illustrated, Publishable):
                 condition=Q(status="published", parent__isnull=True),
                 name="event_published_top_dates",
             ),
+            # A list of one kind (exhibitions, festivals), upcoming or past, counted and
+            # paged in the index rather than by reading every upcoming event's row.
+            models.Index(
+                fields=["kind", "end_date", "start_date", "publish_at", "status"],
+                condition=Q(status="published"),
+                name="event_published_kind",
+            ),
+            # A city's latest events (its profile), read in date order from the index
+            # instead of sorting all of the city's events.
+            models.Index(
+                fields=["city", "start_date", "publish_at", "status"],
+                condition=Q(status="published"),
+                name="event_published_city",
+            ),
             # The admin's list, in the model's order: read fifty rows from the index
             # instead of sorting every event (its date hierarchy reads it too).
             models.Index(fields=["start_date", "end_date", "id"], name="event_admin_order"),
