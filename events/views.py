@@ -20,7 +20,7 @@ from events.schema import event_json_ld
 from institutions.models import Institution
 from portal.blocks.caching import cached_page, links, listing
 from portal.blocks.caching.schedule import NEW_DAY
-from portal.blocks.listing import FilteredListView, FirstRows
+from portal.blocks.listing import FilteredListView, FirstRows, has_related
 from portal.blocks.publishing import PublishedDetailMixin
 
 # The feed holds at most this many events (those nearest to today, or the first in the
@@ -161,6 +161,15 @@ class EventMonthView(TemplateView):
         return context
 
 
+def public_programme(events):
+    return events.published()
+
+
+def public_documents(documents):
+    # By the relation's name: the document library is the site shell's.
+    return documents.published().for_event_page()
+
+
 # The page lists its programme (events pointing at it) and the other editions of its
 # series (events pointing at the series); a repeating event, its dates still to come.
 @cached_page(
@@ -174,7 +183,16 @@ class EventDetailView(PublishedDetailMixin, DetailView):
     template_name = "events/event_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("venue", "city", "series", "parent")
+        return (
+            super()
+            .get_queryset()
+            .select_related("venue", "city", "series", "parent")
+            .annotate(
+                has_programme=has_related(Event, "programme", public_programme),
+                has_documents=has_related(Event, "documents", public_documents),
+                has_gallery=has_related(Event, "gallery"),
+            )
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -205,15 +223,18 @@ class EventDetailView(PublishedDetailMixin, DetailView):
         context.update(
             organisers=organisers,
             programme=FirstRows(
-                Event.objects.published()
-                .filter(parent=event)
+                public_programme(event.programme.all())
                 .for_listing()
                 .order_by("start_date", "starts_at", "pk"),
                 DETAIL_LIST_LIMIT,
+                exists=event.has_programme,
             ),
             other_editions=FirstRows(editions, DETAIL_LIST_LIMIT),
-            # By the relation's name: the document library is the site shell's.
-            documents=FirstRows(event.documents.published().for_event_page(), DETAIL_LIST_LIMIT),
+            documents=FirstRows(
+                public_documents(event.documents.all()),
+                DETAIL_LIST_LIMIT,
+                exists=event.has_documents,
+            ),
             json_ld=event_json_ld(event, self.request, organisers=organisers),
         )
         return context

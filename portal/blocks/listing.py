@@ -1,5 +1,6 @@
 """The one list-page base every public directory uses (cities, institutions, events)."""
 
+from django.db.models import Exists, OuterRef
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django_filters.views import FilterView
@@ -73,15 +74,17 @@ class FilteredListView(FilterView):
 
 class FirstRows:
     """The first ``limit`` rows of a queryset, and whether it has more (``.more``), for the
-    capped lists of a detail page: read with one row more than shown."""
+    capped lists of a detail page: read with one row more than shown. ``exists=False``
+    (the record's own query found none: ``has_related``) reads nothing."""
 
-    def __init__(self, queryset, limit):
+    def __init__(self, queryset, limit, exists=True):
         self.queryset = queryset
         self.limit = limit
+        self.exists = exists
 
     @cached_property
     def rows(self):
-        return list(self.queryset[: self.limit + 1])
+        return list(self.queryset[: self.limit + 1]) if self.exists else []
 
     @property
     def shown(self):
@@ -102,3 +105,15 @@ class FirstRows:
 
     def __getitem__(self, index):
         return self.shown[index]
+
+
+def has_related(model, relation, narrow=lambda rows: rows):
+    """Whether a record of ``model`` has any of the records of ``relation`` (a foreign
+    key or many-to-many of another model pointing at it) that ``narrow`` keeps, as an
+    ``Exists`` to annotate on a detail page's own query: most records have no programme,
+    documents or gallery, and a list known to be empty costs no query of its own (a
+    subquery on an index, instead of a query that Django builds and the database plans).
+    ``narrow`` is the list's own filter, so that the two agree."""
+    reverse = model._meta.get_field(relation)
+    rows = narrow(reverse.related_model._default_manager.all())
+    return Exists(rows.filter(**{reverse.field.name: OuterRef("pk")}))

@@ -13,9 +13,12 @@ from events.models import Event, EventKind, EventStatus
 from events.templatetags.events_tags import format_event_when
 from events.views import DETAIL_LIST_LIMIT
 from institutions.models import Institution
+from portal.documents import DocumentKind
 from tests.factories import (
     CityFactory,
+    DocumentFactory,
     EventFactory,
+    EventImageFactory,
     EventSeriesFactory,
     InstitutionFactory,
 )
@@ -277,6 +280,34 @@ def test_detail_page(client, events):
     assert reverse("events:ics", kwargs={"slug": event.slug}) in html
     assert "Now on" in html
     assert response.cookies == {}
+
+
+def test_detail_reads_its_programme_documents_and_gallery_only_when_it_has_them(client):
+    """Most events have none of the three: the event's own query says so, and the page
+    runs no query for them; drafts do not count."""
+    event = EventFactory(slug="plain", series=None)
+    EventFactory(parent=event, slug="draft-item", status="draft")
+    DocumentFactory(kind=DocumentKind.PROGRAMME, status="draft").events.add(event)
+    cache.clear()
+    client.get(event.get_absolute_url())  # the header's and footer's regions are made
+    with CaptureQueriesContext(connection) as plain:
+        response = client.get(event.get_absolute_url())
+    assert not response.context["programme"] and not response.context["documents"]
+    assert 'class="gallery"' not in response.text
+
+    EventFactory(parent=event, slug="opening-talk", title_en="Opening talk")
+    DocumentFactory(kind=DocumentKind.PROGRAMME, title_en="Festival programme").events.add(event)
+    EventImageFactory(event=event, caption_en="The kiln at night")
+    with translation.override("en"):
+        url = event.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as full:
+        response = client.get(url)
+    assert [item.slug for item in response.context["programme"]] == ["opening-talk"]
+    html = response.text
+    assert "Opening talk" in html and "Festival programme" in html
+    assert "The kiln at night" in html
+    assert len(full.captured_queries) == len(plain.captured_queries) + 3
 
 
 def test_detail_caps_the_programme_and_other_editions_with_links_to_the_rest(client, events):
