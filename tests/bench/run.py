@@ -184,10 +184,10 @@ def parse_args(argv=None):
     parser.add_argument(
         "--repeat",
         type=int,
-        default=1,
+        default=3,
         help="Runs of the long tail and of the edit storm, each with a gunicorn and a "
         "cache of its own; the median run by share of the ceiling is reported, with every "
-        "run's share beside it (default 1). They vary from run to run: the warm-up's "
+        "run's share beside it (default 3). They vary from run to run: the warm-up's "
         "speed decides how much of the measured run the cache holds.",
     )
     parser.add_argument(
