@@ -1294,7 +1294,7 @@ def print_mix(db, mode, measured, row):
         log(
             f"{len(repeats)} runs: "
             + ", ".join(
-                f"{run['ratio'] * 100:.1f} %"
+                f"{round(run['ratio'], 4) * 100:.1f} %"
                 + (" (reported: the median)" if run["reported"] else "")
                 for run in repeats
             )
