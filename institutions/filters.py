@@ -12,7 +12,7 @@ from cities.filters import city_suggestions as cities_named
 from cities.models import City
 from institutions.models import Discipline, Institution, InstitutionKind, on_map_condition
 from portal.blocks.listing import set_choices
-from portal.blocks.widgets import QuickSelect
+from portal.blocks.widgets import QuickSelect, SuggestedText
 
 
 def discipline_choices():
@@ -59,7 +59,7 @@ class InstitutionFilter(django_filters.FilterSet):
                 r"^[^<>{}]*$", _("Enter a city name or its web-address name, e.g. icheon.")
             )
         ],
-        widget=forms.TextInput(attrs={"list": "city-suggestions", "autocomplete": "off"}),
+        widget=SuggestedText("institutions:city-suggestions"),
         help_text=_("A city's name, in Korean or English: suggestions appear as you type."),
     )
 

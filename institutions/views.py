@@ -10,12 +10,13 @@ from portal.blocks.caching import cached_page, links, listing
 from portal.blocks.listing import FilteredListView
 from portal.blocks.maps import FilteredGeoJSONView, MapCount, map_settings
 from portal.blocks.publishing import PublishedDetailMixin
+from portal.blocks.suggestions import SuggestionsView
 
 # The institution page lists this many of the events it hosts or organises.
 EVENTS_ON_DETAIL = 20
 
 
-# The city suggestions list the cities that have a published institution.
+# The city filter matches only published cities (a city's publication changes it).
 @cached_page(
     params=[InstitutionFilter, "page"],
     free_text=["q", "city"],
@@ -49,8 +50,6 @@ class InstitutionListView(FilteredListView):
             for value, label in InstitutionKind.choices
         ]
         context["kind_total"] = sum(counts.values())
-        # Called by the template only where it shows them.
-        context["city_suggestions"] = city_suggestions
         # The map (drawn on request, from map.geojson) shows every match it can place;
         # the page says how many it leaves out.
         context["map_count"] = MapCount(
@@ -58,6 +57,12 @@ class InstitutionListView(FilteredListView):
         )
         context["map"] = map_settings()
         return context
+
+
+# The directory's city suggestions: the cities that have a published institution.
+@cached_page(depends_on=[listing(City), listing(Institution)])
+class CitySuggestionsView(SuggestionsView):
+    suggestions = staticmethod(city_suggestions)
 
 
 # The institutions the directory's filters match, for its map.

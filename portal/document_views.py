@@ -18,8 +18,9 @@ from cities.models import City
 from portal.blocks.caching import cached_page
 from portal.blocks.document_files import document_response
 from portal.blocks.listing import FilteredListView
+from portal.blocks.suggestions import SuggestionsView
 from portal.blocks.translation_status import localized
-from portal.blocks.widgets import QuickSelect
+from portal.blocks.widgets import QuickSelect, SuggestedText
 from portal.documents import Document, DocumentKind
 
 
@@ -59,7 +60,7 @@ class DocumentFilter(django_filters.FilterSet):
                 r"^[^<>{}]*$", _("Enter a city name or its web-address name, e.g. icheon.")
             )
         ],
-        widget=forms.TextInput(attrs={"list": "document-city-suggestions", "autocomplete": "off"}),
+        widget=SuggestedText("portal:document-city-suggestions"),
         help_text=_("A city's name, in Korean or English: suggestions appear as you type."),
     )
     year = YearFilter(
@@ -85,7 +86,6 @@ class DocumentFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=links.values("document_id"))
 
 
-# The city suggestions list the cities that have a published document.
 @cached_page(
     params=[DocumentFilter, "page"],
     free_text=["q", "city", "year"],
@@ -98,11 +98,11 @@ class DocumentListView(FilteredListView):
     def get_queryset(self):
         return Document.objects.published().for_listing()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # Called by the template only where it shows them.
-        context["city_suggestions"] = city_suggestions
-        return context
+
+# The library's city suggestions: the cities that have a published document.
+@cached_page(depends_on=[Document, "m:cities.city"])
+class DocumentCitySuggestionsView(SuggestionsView):
+    suggestions = staticmethod(city_suggestions)
 
 
 class DocumentFileView(View):

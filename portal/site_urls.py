@@ -28,6 +28,11 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("documents/", document_views.DocumentListView.as_view(), name="document-list"),
     path(
+        "documents/cities.json",
+        document_views.DocumentCitySuggestionsView.as_view(),
+        name="document-city-suggestions",
+    ),
+    path(
         "documents/<slug:slug>/file/",
         document_views.DocumentFileView.as_view(),
         name="document-file",

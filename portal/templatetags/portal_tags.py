@@ -2,7 +2,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
@@ -167,17 +167,6 @@ def partial_date(value, precision="day"):
 def date_range(start, end):
     """{% date_range event.start_date event.end_date %}"""
     return format_date_range(start, end)
-
-
-@register.simple_tag
-def options(choices):
-    """``<option>`` elements for (value, label) pairs, written in Python (a datalist may
-    have hundreds; ``format_html`` for each cost more than the rest of the form)."""
-    return mark_safe(  # noqa: S308 - every value and label is escaped here
-        "".join(
-            f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in choices
-        )
-    )
 
 
 # Inside <script>, "<", ">" and "&" must not appear literally, or a value containing

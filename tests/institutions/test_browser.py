@@ -67,6 +67,14 @@ def test_filter_by_kind_open_an_institution_and_its_links(page, live_server, axe
     assert page.locator(".leaflet-marker-icon").count() == 1
     assert axe(page) == []
 
+    # The city field's suggestions are read when it is first used.
+    suggestions = page.locator("#id_city-suggestions option")
+    assert suggestions.count() == 0
+    page.locator("#id_city").focus()
+    page.locator("#id_city-suggestions option[value='이천']").wait_for(state="attached")
+    assert suggestions.count() == 2  # the cities with an institution
+    assert axe(page) == []
+
     page.locator("#id_kind").select_option("foundation")
     page.locator(".filters button[type=submit]").click()
     page.wait_for_url("**kind=foundation**")

@@ -328,6 +328,17 @@ def test_the_navigation_links_to_the_documents(client, library):
     assert f'href="{url}" aria-current="page"' in response.text
 
 
+def test_the_city_field_suggests_the_cities_with_a_published_document(client, library):
+    CityFactory(slug="jinju", name_en="Jinju", name_ko="진주")  # no document
+    DocumentFactory(status="draft", publish_at=None).cities.add(
+        CityFactory(slug="seoul", name_en="Seoul", name_ko="서울")
+    )
+    with translation.override("ko"):
+        url = reverse("portal:document-city-suggestions")
+    assert f'data-suggestions="{url}"' in list_page(client, "ko").text
+    assert client.get(url).json() == [["이천", "Icheon"]]
+
+
 # --- On city profiles and event pages ---------------------------------------------------
 
 
@@ -386,6 +397,7 @@ def test_pages_run_the_same_queries_at_any_size(client, settings):
             reverse("portal:document-list"),
             reverse("portal:document-list") + "?city=icheon&kind=monitoring-report",
             reverse("portal:document-list") + "?year=2011&q=Document",
+            reverse("portal:document-city-suggestions"),
             city.get_absolute_url(),
             event.get_absolute_url(),
         ]

@@ -65,6 +65,7 @@ def pages(home):
             "cities:list": reverse("cities:list") + "?field=crafts",
             "cities:detail": home.get_absolute_url(),
             "institutions:list": reverse("institutions:list") + "?discipline=ceramics",
+            "institutions:city-suggestions": reverse("institutions:city-suggestions"),
             "institutions:detail": institution.get_absolute_url(),
             "events:list": reverse("events:list"),
             # Typed words: the count comes with the page's keys.

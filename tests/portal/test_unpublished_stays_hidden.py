@@ -356,6 +356,7 @@ def test_counts_count_only_what_is_public(client, world):
         home = client.get(reverse("portal:home"))
         cities = client.get(reverse("cities:list"))
         institutions = client.get(reverse("institutions:list"))
+        suggested = client.get(reverse("institutions:city-suggestions")).json()
         events = client.get(reverse("events:list") + "?when=all")
     assert [city.slug for city in home.context["home"].partner_cities] == ["lyon"]
     assert home.context["home"].partner_country_count == 1
@@ -368,7 +369,7 @@ def test_counts_count_only_what_is_public(client, world):
     assert "JP" not in countries and "BR" not in countries
     assert institutions.context["page_obj"].paginator.count == 1
     assert institutions.context["kind_total"] == 1
-    assert institutions.context["city_suggestions"]() == []  # the studio's city is a draft
+    assert suggested == []  # the studio's city is a draft
     assert events.context["page_obj"].paginator.count == 2
 
 
