@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.blocks.fields import ChoiceLabels
+
 
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -48,7 +50,8 @@ def sees_previews(user):
     return user.is_active and user.is_staff
 
 
-class Publishable(models.Model):
+# Every content model shows some of its choices (a kind, a status) on public pages.
+class Publishable(ChoiceLabels, models.Model):
     status = models.CharField(
         _("status"),
         max_length=10,
