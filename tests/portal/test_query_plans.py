@@ -55,7 +55,7 @@ def test_the_directory_counts_its_kinds_and_map_from_the_index_alone(client, hom
 def test_the_directorys_city_choices_are_found_in_the_index(client, home):
     (plan,) = plans(
         client,
-        reverse("institutions:list"),
+        reverse("institutions:city-suggestions"),
         'FROM "cities_city" WHERE',
         'FROM "institutions_institution" U0',
     )
