@@ -202,8 +202,10 @@ class Institution(Illustrated, Publishable):
             # The directory's counts per kind and of those on its map, read from the
             # index alone: SQLite reads the table for any column the index lacks, and
             # reading 5,000 rows for their city and coordinates cost six times the scan.
+            # The key last, for PostgreSQL, which does not keep it in an index and read
+            # every row to count them by it (8 ms; 2.6 ms from the index alone).
             models.Index(
-                fields=["kind", "publish_at", "status", "city", "latitude", "longitude"],
+                fields=["kind", "publish_at", "status", "city", "latitude", "longitude", "id"],
                 condition=models.Q(status="published"),
                 name="institution_published_kind",
             ),
