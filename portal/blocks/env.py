@@ -24,6 +24,10 @@ def env_bool(name, default=False):
     raw = os.environ.get(name)
     if raw is None:
         return default
+    return switch(raw, name)
+
+
+def switch(raw, name):
     value = raw.strip().lower()
     if value in TRUE_WORDS:
         return True
@@ -73,6 +77,9 @@ ENGINES = {
 }
 
 
+DJANGO_SWITCHES = {"server_side_binding", "pool"}
+
+
 def database_from_url(url, base_dir: Path):
     """Turn ``postgres://user:pass@host:port/name?opt=val`` or ``sqlite:///path`` into
     a Django DATABASES entry."""
@@ -107,7 +114,12 @@ def database_from_url(url, base_dir: Path):
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
     }
-    options = dict(parse_qsl(parts.query))
+    # Django's own switches of the PostgreSQL backend are read as true or false (as
+    # text, "false" would switch them on); every other option is libpq's, as text.
+    options = {
+        key: switch(value, f"DATABASE_URL's {key}") if key in DJANGO_SWITCHES else value
+        for key, value in parse_qsl(parts.query)
+    }
     if options:
         config["OPTIONS"] = options
     return config

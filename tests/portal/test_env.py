@@ -35,6 +35,15 @@ def test_postgres_url_with_options():
     }
 
 
+@pytest.mark.parametrize(("value", "expected"), [("true", True), ("false", False), ("0", False)])
+def test_postgres_switches_are_true_or_false_not_text(value, expected):
+    url = f"postgres://app@db/portal?server_side_binding={value}&sslmode=disable"
+    options = database_from_url(url, BASE)["OPTIONS"]
+    assert options == {"server_side_binding": expected, "sslmode": "disable"}
+    with pytest.raises(ImproperlyConfigured, match="server_side_binding must be true or false"):
+        database_from_url("postgres://app@db/portal?server_side_binding=maybe", BASE)
+
+
 def test_unknown_database_scheme_says_what_to_use():
     with pytest.raises(ImproperlyConfigured, match="sqlite:/// or postgres://"):
         database_from_url("mysql://root@localhost/portal", BASE)
