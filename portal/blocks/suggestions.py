@@ -2,8 +2,8 @@
 cities a visitor may type, from an address of their own rather than inside every page.
 
 Written into each page, the ``<datalist>`` was a third of a directory page's bytes
-(400 cities: 14 KB of 49 KB, 3 of its 10 KB gzipped) and the costliest part to make
-when nothing was cached, though few visitors open the field. The field
+(400 cities: 14 KB of 49 KB, 3 of its 10 KB gzipped) and a sixth of making the page
+when nothing was cached, for a field a visitor may never use. The field
 (``widgets.SuggestedText``) carries the address; ``static/js/suggestions.js`` fills the
 field's datalist from it the first time the field gets focus. Without the script the
 field works the same: it takes a name in either language or a web-address name.
