@@ -8,14 +8,14 @@ letter property names, no indentation, UTF-8 rather than escaped Hangul. The lis
 the complete text; the map is drawn only when a visitor asks for it.
 """
 
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
 from django.views import View
+
+from portal.blocks.compact_json import compact_json_response
 
 GEOJSON = "application/geo+json"
 
@@ -63,11 +63,7 @@ def point(latitude, longitude, **properties):
 
 
 def geojson_response(data, status=200):
-    return HttpResponse(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-        content_type=GEOJSON,
-        status=status,
-    )
+    return compact_json_response(data, content_type=GEOJSON, status=status)
 
 
 class FilteredGeoJSONView(View):

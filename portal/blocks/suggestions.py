@@ -9,10 +9,9 @@ field's datalist from it the first time the field gets focus. Without the script
 field works the same: it takes a name in either language or a web-address name.
 """
 
-import json
-
-from django.http import HttpResponse
 from django.views import View
+
+from portal.blocks.compact_json import compact_json_response
 
 
 class SuggestionsView(View):
@@ -24,8 +23,4 @@ class SuggestionsView(View):
     suggestions = None
 
     def get(self, request, *args, **kwargs):
-        pairs = [[value, label] for value, label in self.suggestions()]
-        return HttpResponse(
-            json.dumps(pairs, ensure_ascii=False, separators=(",", ":")),
-            content_type="application/json",
-        )
+        return compact_json_response([[value, label] for value, label in self.suggestions()])
