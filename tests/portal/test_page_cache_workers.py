@@ -3,6 +3,7 @@ while other processes (a management command, as an import would) edit it. Every 
 and a scheduled publication time passing, shows on the next request on every worker:
 with the default file cache and with Redis."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -85,6 +86,18 @@ def manage(env, *args, code=None):
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def shell(env, code):
+    """``manage.py shell -c code`` started, its output to read (``communicate()``)."""
+    return subprocess.Popen(
+        manage_command("shell", code=code),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def manage_command(*args, code=None):
@@ -212,17 +225,7 @@ def test_no_process_reads_a_changes_number_before_its_entry(shared):
     region kept from before the change would then pass for current inside a page
     stored as current)."""
     seconds = 4
-    processes = [
-        subprocess.Popen(
-            manage_command("shell", code=code.format(seconds=seconds)),
-            cwd=ROOT,
-            env=shared,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for code in (CHANGES, READS)
-    ]
+    processes = [shell(shared, code.format(seconds=seconds)) for code in (CHANGES, READS)]
     (changes, _), (reads, errors) = [process.communicate(timeout=120) for process in processes]
     assert all(process.returncode == 0 for process in processes), errors[-3000:]
     # The last line: the shell may say first what it imported.
@@ -230,3 +233,30 @@ def test_no_process_reads_a_changes_number_before_its_entry(shared):
     read, behind = map(int, reads.splitlines()[-1].split())
     assert changes > 100 and read > 1000, (changes, read)
     assert behind == 0, f"{behind} of {read} reads found the counter ahead of what it stands for"
+
+
+def test_changes_are_counted_exactly_while_a_cleaner_empties_the_cache_folder(migrated, tmp_path):
+    """Two processes count changes at once while a cleaner of temporary files deletes
+    the files of the cache folder that are not entries and were not written lately (as
+    one deletes files untouched for days): each change still gets a number of its own
+    (two changes given one number would leave the pages of one of them current)."""
+    database = tmp_path / "site.sqlite3"
+    shutil.copy(migrated, database)
+    folder = tmp_path / "cache"
+    env = base_env(database, folder)
+    read = "from django.core.cache import cache; from portal.blocks.caching import tags; "
+    manage(env, "shell", code=read + "cache.set(tags.COUNTER, 1000, None)")
+    seconds = 4
+    processes = [shell(env, CHANGES.format(seconds=seconds)) for _ in range(2)]
+    end = time.monotonic() + seconds + 30
+    while any(process.poll() is None for process in processes) and time.monotonic() < end:
+        for path in folder.glob("*") if folder.exists() else ():
+            with contextlib.suppress(FileNotFoundError):
+                if not path.name.endswith(".djcache") and path.stat().st_mtime < time.time() - 1:
+                    path.unlink()
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert all(process.returncode == 0 for process in processes), outputs
+    changes = sum(int(out.splitlines()[-1]) for out, _errors in outputs)
+    counter, _errors = shell(env, read + "print(cache.get(tags.COUNTER))").communicate(timeout=120)
+    assert changes > 100, changes
+    assert int(counter.splitlines()[-1]) == 1000 + changes

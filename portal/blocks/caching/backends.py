@@ -191,7 +191,7 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
     """Django's file-based backend, fail-safe, shared by every process of one machine:
     the default when there is no Redis.
 
-    What invalidation counts on is atomic across processes (a lock file): ``incr``,
+    What invalidation counts on is atomic across processes (a lock on the folder): ``incr``,
     ``add`` and ``advance``; and writes report their failures (a full disk) rather than
     pass for done. The directory is culled once every ``CULL_EVERY`` writes of a
     process, not on every write (Django's lists the whole directory each time), and
@@ -208,13 +208,18 @@ class FileBasedCache(FailSafe, filebased.FileBasedCache):
 
     @contextlib.contextmanager
     def _locked(self):
+        # The folder itself is the lock, not a file in it: a cleaner of temporary files
+        # deletes a lock file nobody writes to while a process holds it, and the next
+        # process would lock a new file while the first still counts. A folder that
+        # holds entries is not deleted; one that is takes the counter with it (a new
+        # epoch).
         self._createdir()
-        with open(os.path.join(self._dir, ".lock"), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        folder = os.open(self._dir, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(folder)  # which lets the lock go
 
     def _cull(self):
         self._writes += 1
