@@ -60,7 +60,7 @@ class InstitutionFilter(django_filters.FilterSet):
             )
         ],
         widget=SuggestedText("institutions:city-suggestions"),
-        help_text=_("A city's name, in Korean or English: suggestions appear as you type."),
+        help_text=_("A city's name, in Korean or English."),
     )
 
     class Meta:

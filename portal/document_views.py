@@ -61,7 +61,7 @@ class DocumentFilter(django_filters.FilterSet):
             )
         ],
         widget=SuggestedText("portal:document-city-suggestions"),
-        help_text=_("A city's name, in Korean or English: suggestions appear as you type."),
+        help_text=_("A city's name, in Korean or English."),
     )
     year = YearFilter(
         label=_("Year"),
